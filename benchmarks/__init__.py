@@ -1,0 +1,1 @@
+"""In-process benchmarks comparing flagon with Flask, Bottle and Falcon."""

@@ -1,0 +1,43 @@
+"""flagon: a fast web framework with Flask's programming model, built on context locals."""
+
+from __future__ import annotations
+
+from . import json as json
+from .app import Flagon as Flagon
+from .config import Config as Config
+from .ctx import AppContext as AppContext
+from .ctx import RequestContext as RequestContext
+from .ctx import after_this_request as after_this_request
+from .ctx import copy_current_request_context as copy_current_request_context
+from .ctx import has_app_context as has_app_context
+from .ctx import has_request_context as has_request_context
+from .globals import _app_ctx_stack as _app_ctx_stack
+from .globals import _request_ctx_stack as _request_ctx_stack
+from .globals import app_ctx as app_ctx
+from .globals import current_app as current_app
+from .globals import g as g
+from .globals import request as request
+from .globals import request_ctx as request_ctx
+from .globals import session as session
+from .helpers import abort as abort
+from .helpers import make_response as make_response
+from .helpers import redirect as redirect
+from .helpers import url_for as url_for
+from .json import jsonify as jsonify
+from .local import Local as Local
+from .local import LocalManager as LocalManager
+from .local import LocalProxy as LocalProxy
+from .local import LocalStack as LocalStack
+from .local import release_local as release_local
+from .signals import appcontext_popped as appcontext_popped
+from .signals import appcontext_pushed as appcontext_pushed
+from .signals import appcontext_tearing_down as appcontext_tearing_down
+from .signals import got_request_exception as got_request_exception
+from .signals import message_flashed as message_flashed
+from .signals import request_finished as request_finished
+from .signals import request_started as request_started
+from .signals import request_tearing_down as request_tearing_down
+from .wrappers import Request as Request
+from .wrappers import Response as Response
+
+__version__ = "0.1.0"

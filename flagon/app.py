@@ -1,0 +1,787 @@
+"""``Flagon``: the WSGI application and its request pipeline.
+
+A request flows through named stages::
+
+    __call__ → wsgi_app → RequestContext.push → full_dispatch_request
+        → preprocess_request (before_request hooks) → dispatch_request (the view)
+        → finalize_request (make_response → process_response: after_request hooks, session)
+    → response(environ, start_response) → RequestContext.auto_pop (teardown)
+
+Each stage is a method, so subclasses and extensions can hook into exactly one of them.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import os
+import sys
+import typing as t
+from datetime import timedelta
+from itertools import chain
+from types import FunctionType
+from urllib.parse import quote
+
+from .async_support import async_to_sync
+from .config import Config, ConfigAttribute
+from .ctx import AppContext, RequestContext, _AppCtxGlobals
+from .exceptions import (
+    Aborter,
+    BadRequest,
+    BadRequestKeyError,
+    HTTPException,
+    InternalServerError,
+)
+from .globals import _app_ctx_stack, _request_ctx_stack
+from .json.provider import DefaultJSONProvider, JSONProvider
+from .logging import create_logger
+from .routing import BuildError, Map, MapAdapter, RoutingException, Rule
+from .scaffold import Scaffold, _endpoint_from_view_func, setupmethod
+from .sessions import SessionInterface
+from .signals import (
+    appcontext_tearing_down,
+    got_request_exception,
+    request_finished,
+    request_started,
+    request_tearing_down,
+)
+from .wrappers import Request, Response
+
+if t.TYPE_CHECKING:
+    from .testing import FlagonClient
+
+F = t.TypeVar("F", bound=t.Callable[..., t.Any])
+
+_no_options_methods = frozenset({"OPTIONS"})
+
+
+def _get_debug_flag() -> bool:
+    value = os.environ.get("FLAGON_DEBUG")
+    return bool(value) and value.lower() not in {"0", "false", "no"}
+
+
+def _split_blueprint_path(name: str) -> list[str]:
+    """``"a.b.c"`` → ``["a.b.c", "a.b", "a"]``."""
+    parts = name.split(".")
+    return [".".join(parts[:i]) for i in range(len(parts), 0, -1)]
+
+
+class Flagon(Scaffold):
+    """The application: a WSGI callable holding routes, hooks, handlers and configuration.
+
+    ``import_name`` is usually ``__name__``; it locates the app's folder for templates, static files
+    and the instance folder.
+    """
+
+    request_class: type[Request] = Request
+    response_class: type[Response] = Response
+    aborter_class: type[Aborter] = Aborter
+    app_ctx_globals_class: type[_AppCtxGlobals] = _AppCtxGlobals
+    config_class: type[Config] = Config
+    json_provider_class: type[JSONProvider] = DefaultJSONProvider
+    url_rule_class: type[Rule] = Rule
+    url_map_class: type[Map] = Map
+    #: The client ``test_client()`` returns; ``None`` means :class:`flagon.testing.FlagonClient`.
+    test_client_class: type[FlagonClient] | None = None
+    #: Loads and saves ``session``.
+    session_interface: SessionInterface = SessionInterface()
+
+    testing = ConfigAttribute("TESTING")
+    secret_key = ConfigAttribute("SECRET_KEY")
+    permanent_session_lifetime = ConfigAttribute(
+        "PERMANENT_SESSION_LIFETIME",
+        get_converter=lambda value: value if isinstance(value, timedelta) else timedelta(seconds=value),
+    )
+
+    default_config: dict[str, t.Any] = {
+        "DEBUG": None,
+        "TESTING": False,
+        "PROPAGATE_EXCEPTIONS": None,
+        "SECRET_KEY": None,
+        "SECRET_KEY_FALLBACKS": None,
+        "PERMANENT_SESSION_LIFETIME": timedelta(days=31),
+        "USE_X_SENDFILE": False,
+        "TRUSTED_HOSTS": None,
+        "SERVER_NAME": None,
+        "APPLICATION_ROOT": "/",
+        "SESSION_COOKIE_NAME": "session",
+        "SESSION_COOKIE_DOMAIN": None,
+        "SESSION_COOKIE_PATH": None,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SECURE": False,
+        "SESSION_COOKIE_PARTITIONED": False,
+        "SESSION_COOKIE_SAMESITE": None,
+        "SESSION_REFRESH_EACH_REQUEST": True,
+        "MAX_CONTENT_LENGTH": None,
+        "MAX_FORM_MEMORY_SIZE": 500_000,
+        "MAX_FORM_PARTS": 1_000,
+        "SEND_FILE_MAX_AGE_DEFAULT": None,
+        "TRAP_BAD_REQUEST_ERRORS": None,
+        "TRAP_HTTP_EXCEPTIONS": False,
+        "EXPLAIN_TEMPLATE_LOADING": False,
+        "PREFERRED_URL_SCHEME": "http",
+        "TEMPLATES_AUTO_RELOAD": None,
+        "MAX_COOKIE_SIZE": 4093,
+        "PROVIDE_AUTOMATIC_OPTIONS": True,
+        "PRESERVE_CONTEXT_ON_EXCEPTION": None,
+    }
+
+    def __init__(
+        self,
+        import_name: str,
+        static_url_path: str | None = None,
+        static_folder: str | os.PathLike[str] | None = "static",
+        static_host: str | None = None,
+        host_matching: bool = False,
+        subdomain_matching: bool = False,
+        template_folder: str | os.PathLike[str] | None = "templates",
+        instance_path: str | None = None,
+        instance_relative_config: bool = False,
+        root_path: str | None = None,
+    ) -> None:
+        super().__init__(
+            import_name,
+            static_folder=static_folder,
+            static_url_path=static_url_path,
+            template_folder=template_folder,
+            root_path=root_path,
+        )
+        if instance_path is None:
+            instance_path = self.auto_find_instance_path()
+        elif not os.path.isabs(instance_path):
+            raise ValueError(
+                "If an instance path is provided it must be absolute. A relative path was given"
+                " instead."
+            )
+        #: A folder outside version control for configuration and data (``instance/``).
+        self.instance_path = instance_path
+        self.config = self.make_config(instance_relative_config)
+        self.aborter = self.make_aborter()
+        #: How this app reads and writes JSON; options are its attributes.
+        self.json: JSONProvider = self.json_provider_class(self)
+        #: Called with ``(error, endpoint, values)`` when ``url_for`` fails; may return a URL.
+        self.url_build_error_handlers: list[t.Callable[[Exception, str, dict], str]] = []
+        #: Called with the exception when an app context is torn down.
+        self.teardown_appcontext_funcs: list[t.Callable[[BaseException | None], None]] = []
+        #: Extensions keep their per-app state here.
+        self.extensions: dict[str, t.Any] = {}
+        self.url_map = self.url_map_class(host_matching=host_matching)
+        self.subdomain_matching = subdomain_matching
+        self.static_host = static_host
+        self._got_first_request = False
+        self._sync_cache: dict[t.Callable[..., t.Any], t.Callable[..., t.Any]] = {}
+
+        if static_host is not None and not host_matching:
+            raise ValueError("'static_host' must be set only when 'host_matching' is enabled.")
+
+    # -- identity and settings ---------------------------------------------------------------------
+
+    @property
+    def name(self) -> str:  # type: ignore[override]
+        """The import name, or the script's file name when run as ``__main__``."""
+        if self.import_name == "__main__":
+            fn = getattr(sys.modules["__main__"], "__file__", None)
+            if fn is None:
+                return "__main__"
+            return os.path.splitext(os.path.basename(fn))[0]
+        return self.import_name
+
+    @property
+    def debug(self) -> bool:
+        """Debug mode (``DEBUG``): detailed errors, pretty JSON, context kept after errors."""
+        return bool(self.config["DEBUG"])
+
+    @debug.setter
+    def debug(self, value: bool) -> None:
+        self.config["DEBUG"] = value
+
+    @property
+    def propagate_exceptions(self) -> bool:
+        """Whether unhandled errors are re-raised instead of turned into 500 pages."""
+        value = self.config["PROPAGATE_EXCEPTIONS"]
+        return value if value is not None else bool(self.testing or self.debug)
+
+    @property
+    def preserve_context_on_exception(self) -> bool:
+        """Whether a request that failed keeps its context on the stack for inspection."""
+        value = self.config["PRESERVE_CONTEXT_ON_EXCEPTION"]
+        return value if value is not None else self.debug
+
+    @property
+    def logger(self) -> logging.Logger:
+        """The standard logger named after the app."""
+        logger = self.__dict__.get("_logger")
+        if logger is None:
+            logger = self.__dict__["_logger"] = create_logger(self)
+        return logger
+
+    def make_config(self, instance_relative: bool = False) -> Config:
+        """The config object, filled with :attr:`default_config` (``DEBUG`` from FLAGON_DEBUG)."""
+        root_path = self.instance_path if instance_relative else self.root_path
+        defaults = dict(self.default_config)
+        defaults["DEBUG"] = _get_debug_flag()
+        return self.config_class(root_path, defaults)
+
+    def make_aborter(self) -> Aborter:
+        """The object ``flagon.abort`` uses while this app is active."""
+        return self.aborter_class()
+
+    def auto_find_instance_path(self) -> str:
+        """``instance/`` beside the app's package or module."""
+        return os.path.join(os.path.dirname(self.root_path) if self._is_package() else self.root_path,
+                            "instance")
+
+    def _is_package(self) -> bool:
+        mod = sys.modules.get(self.import_name)
+        return mod is not None and hasattr(mod, "__path__")
+
+    def open_resource(self, resource: str, mode: str = "rb", encoding: str | None = None) -> t.IO:
+        """Open a file relative to the root path, for reading."""
+        if mode not in {"r", "rt", "rb"}:
+            raise ValueError("Resources can only be opened for reading.")
+        path = os.path.join(self.root_path, resource)
+        if mode == "rb":
+            return open(path, mode)
+        return open(path, mode, encoding=encoding)
+
+    def open_instance_resource(self, resource: str, mode: str = "rb",
+                               encoding: str | None = "utf-8") -> t.IO:
+        """Open a file relative to the instance folder (writing allowed)."""
+        path = os.path.join(self.instance_path, resource)
+        if "b" in mode:
+            return open(path, mode)
+        return open(path, mode, encoding=encoding)
+
+    def _check_setup_finished(self, f_name: str) -> None:
+        if self._got_first_request:
+            raise AssertionError(
+                f"The setup method '{f_name}' can no longer be called on the application. It has"
+                " already handled its first request, any changes will not be applied"
+                " consistently.\nMake sure all imports, decorators, functions, etc. needed to set"
+                " up the application are done before running it."
+            )
+
+    # -- routing -----------------------------------------------------------------------------------
+
+    @setupmethod
+    def add_url_rule(
+        self,
+        rule: str,
+        endpoint: str | None = None,
+        view_func: t.Callable[..., t.Any] | None = None,
+        provide_automatic_options: bool | None = None,
+        **options: t.Any,
+    ) -> None:
+        """Connect a URL rule to an endpoint and, optionally, a view function.
+
+        ``methods`` defaults to the view's ``methods`` attribute or ``["GET"]``; ``HEAD`` comes
+        with ``GET`` and ``OPTIONS`` is answered automatically unless disabled.
+        """
+        if endpoint is None:
+            endpoint = _endpoint_from_view_func(view_func)  # type: ignore[arg-type]
+        options["endpoint"] = endpoint
+        methods = options.pop("methods", None)
+        if methods is None:
+            methods = getattr(view_func, "methods", None) or ("GET",)
+        if isinstance(methods, str):
+            raise TypeError(
+                "Allowed methods must be a list of strings, for example:"
+                ' @app.route(..., methods=["POST"])'
+            )
+        methods = {item.upper() for item in methods}
+        required_methods = set(getattr(view_func, "required_methods", ()))
+        if provide_automatic_options is None:
+            provide_automatic_options = getattr(view_func, "provide_automatic_options", None)
+        if provide_automatic_options is None:
+            provide_automatic_options = (
+                "OPTIONS" not in methods and self.config["PROVIDE_AUTOMATIC_OPTIONS"]
+            )
+            if provide_automatic_options:
+                required_methods.add("OPTIONS")
+        methods |= required_methods
+
+        rule_obj = self.url_rule_class(rule, methods=methods, **options)
+        rule_obj.provide_automatic_options = provide_automatic_options
+        self.url_map.add(rule_obj)
+        if view_func is not None:
+            old_func = self.view_functions.get(endpoint)
+            if old_func is not None and old_func != view_func:
+                raise AssertionError(
+                    f"View function mapping is overwriting an existing endpoint function: {endpoint}"
+                )
+            self.view_functions[endpoint] = view_func
+
+    @setupmethod
+    def teardown_appcontext(self, f: F) -> F:
+        """Run ``f(exc)`` when an application context is popped (after every request too)."""
+        self.teardown_appcontext_funcs.append(f)
+        return f
+
+    def create_url_adapter(self, request: Request | None) -> MapAdapter | None:
+        """Bind the URL map to a request, or (needs ``SERVER_NAME``) to the configured server."""
+        config = self.config
+        if request is not None:
+            subdomain = None
+            server_name = config["SERVER_NAME"]
+            if self.url_map.host_matching:
+                server_name = None
+            elif not self.subdomain_matching:
+                # Without subdomain matching, the configured server name only builds URLs.
+                subdomain = self.url_map.default_subdomain or ""
+            return self.url_map.bind_to_environ(
+                request.environ, server_name=server_name, subdomain=subdomain
+            )
+        if config["SERVER_NAME"] is not None:
+            return self.url_map.bind(
+                config["SERVER_NAME"],
+                script_name=config["APPLICATION_ROOT"],
+                url_scheme=config["PREFERRED_URL_SCHEME"],
+            )
+        return None
+
+    def url_for(
+        self,
+        endpoint: str,
+        *,
+        _anchor: str | None = None,
+        _method: str | None = None,
+        _scheme: str | None = None,
+        _external: bool | None = None,
+        **values: t.Any,
+    ) -> str:
+        """Build the URL of an endpoint; unknown keywords become the query string.
+
+        In a request, URLs are relative unless ``_external``; ``".view"`` names a view of the
+        current blueprint. Outside a request, the app context needs ``SERVER_NAME``.
+        """
+        req_ctx = _request_ctx_stack.top
+        if req_ctx is not None:
+            url_adapter = req_ctx.url_adapter
+            if endpoint[:1] == ".":
+                blueprint_name = req_ctx.request.blueprint
+                endpoint = f"{blueprint_name}{endpoint}" if blueprint_name is not None else endpoint[1:]
+            if _external is None:
+                _external = _scheme is not None
+        else:
+            app_ctx = _app_ctx_stack.top
+            url_adapter = app_ctx.url_adapter if app_ctx is not None and app_ctx.app is self else (
+                self.create_url_adapter(None)
+            )
+            if url_adapter is None:
+                raise RuntimeError(
+                    "Unable to build URLs outside an active request without 'SERVER_NAME'"
+                    " configured. Also configure 'APPLICATION_ROOT' and 'PREFERRED_URL_SCHEME' as"
+                    " needed."
+                )
+            if _external is None:
+                _external = True
+        if _scheme is not None and not _external:
+            raise ValueError("When specifying '_scheme', '_external' must be True.")
+
+        self.inject_url_defaults(endpoint, values)
+        try:
+            rv = url_adapter.build(  # type: ignore[union-attr]
+                endpoint, values, method=_method, url_scheme=_scheme, force_external=_external
+            )
+        except BuildError as error:
+            values.update(_anchor=_anchor, _method=_method, _scheme=_scheme, _external=_external)
+            return self.handle_url_build_error(error, endpoint, values)
+        if _anchor is not None:
+            rv = f"{rv}#{quote(_anchor, safe='%!#$&()*+,/:;=?@')}"
+        return rv
+
+    def inject_url_defaults(self, endpoint: str, values: dict[str, t.Any]) -> None:
+        """Let ``url_defaults`` functions of the app and the endpoint's blueprints fill values."""
+        names: t.Iterable[str | None] = (None,)
+        if "." in endpoint:
+            names = chain(names, reversed(_split_blueprint_path(endpoint.rpartition(".")[0])))
+        for name in names:
+            for func in self.url_default_functions.get(name, ()):
+                func(endpoint, values)
+
+    def handle_url_build_error(self, error: BuildError, endpoint: str, values: dict) -> str:
+        """Ask the ``url_build_error_handlers`` for a URL; re-raise when none gives one."""
+        for handler in self.url_build_error_handlers:
+            try:
+                rv = handler(error, endpoint, values)
+            except BuildError as e:
+                error = e
+            else:
+                if rv is not None:
+                    return rv
+        if error is sys.exc_info()[1]:
+            raise
+        raise error
+
+    def redirect(self, location: str, code: int = 302) -> Response:
+        """A redirect response (what ``flagon.redirect`` uses in a request)."""
+        from .helpers import _make_redirect
+
+        return _make_redirect(location, code, self.response_class)
+
+    # -- contexts ----------------------------------------------------------------------------------
+
+    def app_context(self) -> AppContext:
+        """A new application context; ``with app.app_context():`` makes ``current_app`` this app."""
+        return AppContext(self)
+
+    def request_context(self, environ: dict) -> RequestContext:
+        """A new request context for a WSGI environ."""
+        return RequestContext(self, environ)
+
+    def test_request_context(self, *args: t.Any, **kwargs: t.Any) -> RequestContext:
+        """A request context for a made-up request; takes the test client's arguments
+        (``path``, ``method``, ``headers``, ``data``, ``json``, ``query_string``, ``base_url``…)."""
+        from .testing import EnvironBuilder
+
+        return self.request_context(EnvironBuilder(self, *args, **kwargs).get_environ())
+
+    def test_client(self, use_cookies: bool = True, **kwargs: t.Any) -> FlagonClient:
+        """A client sending requests to this app without a server (see :mod:`flagon.testing`)."""
+        cls = self.test_client_class
+        if cls is None:
+            from .testing import FlagonClient as cls  # type: ignore[assignment]
+        return cls(self, self.response_class, use_cookies=use_cookies, **kwargs)  # type: ignore[misc]
+
+    # -- the request pipeline ----------------------------------------------------------------------
+
+    def __call__(self, environ: dict, start_response: t.Callable) -> t.Iterable[bytes]:
+        """The WSGI entry point; wrap :meth:`wsgi_app` to add middleware and keep ``app``."""
+        return self.wsgi_app(environ, start_response)
+
+    def wsgi_app(self, environ: dict, start_response: t.Callable) -> t.Iterable[bytes]:
+        """Handle one WSGI request: push the contexts, dispatch, respond, tear down."""
+        ctx = self.request_context(environ)
+        error: BaseException | None = None
+        try:
+            try:
+                ctx.push()
+                response = self.full_dispatch_request()
+            except Exception as e:
+                error = e
+                response = self.handle_exception(e)
+            except BaseException:
+                error = sys.exc_info()[1]
+                raise
+            return response(environ, start_response)
+        finally:
+            if error is not None and self.should_ignore_error(error):
+                error = None
+            ctx.auto_pop(error)
+
+    def full_dispatch_request(self) -> Response:
+        """Before-request hooks, the view, then :meth:`finalize_request`; errors go to handlers."""
+        self._got_first_request = True
+        try:
+            if request_started.receivers:
+                request_started.send(self, _async_wrapper=self.ensure_sync)
+            rv = self.preprocess_request()
+            if rv is None:
+                rv = self.dispatch_request()
+        except Exception as e:
+            rv = self.handle_user_exception(e)
+        return self.finalize_request(rv)
+
+    def preprocess_request(self) -> t.Any:
+        """Run ``url_value_preprocessor`` then ``before_request`` functions (app, then
+        blueprints outer to inner); the first non-``None`` result is the response."""
+        req = _request_ctx_stack.top.request
+        names: tuple[str | None, ...] = (None,)
+        if req.blueprint is not None:
+            names = (None, *reversed(req.blueprints))
+        preprocessors = self.url_value_preprocessors
+        if preprocessors:
+            for name in names:
+                for func in preprocessors.get(name, ()):
+                    func(req.endpoint, req.view_args)
+        before = self.before_request_funcs
+        if before:
+            for name in names:
+                for func in before.get(name, ()):
+                    rv = self.ensure_sync(func)()
+                    if rv is not None:
+                        return rv
+        return None
+
+    def dispatch_request(self) -> t.Any:
+        """Call the matched view with the URL's values (or raise the routing error)."""
+        req = _request_ctx_stack.top.request
+        if req.routing_exception is not None:
+            self.raise_routing_exception(req)
+        rule = req.url_rule
+        if req.method == "OPTIONS" and getattr(rule, "provide_automatic_options", False):
+            return self.make_default_options_response()
+        view = self.view_functions[rule.endpoint]  # type: ignore[union-attr]
+        return self.ensure_sync(view)(**req.view_args)  # type: ignore[arg-type]
+
+    def raise_routing_exception(self, request: Request) -> t.NoReturn:
+        """Raise the error found while matching the URL (404, 405, a redirect…)."""
+        raise request.routing_exception  # type: ignore[misc]
+
+    def make_default_options_response(self) -> Response:
+        """The automatic answer to ``OPTIONS``: an empty response with ``Allow``."""
+        adapter = _request_ctx_stack.top.url_adapter
+        methods = adapter.allowed_methods()  # type: ignore[union-attr]
+        rv = self.response_class()
+        rv.headers["Allow"] = ", ".join(sorted(methods))
+        return rv
+
+    def finalize_request(self, rv: t.Any, from_error_handler: bool = False) -> Response:
+        """Turn a view's return value into the response and run the after-request work."""
+        response = self.make_response(rv)
+        try:
+            response = self.process_response(response)
+            if request_finished.receivers:
+                request_finished.send(self, _async_wrapper=self.ensure_sync, response=response)
+        except Exception:
+            if not from_error_handler:
+                raise
+            self.logger.exception("Request finalizing failed with an error while handling an error")
+        return response
+
+    def process_response(self, response: Response) -> Response:
+        """``after_this_request`` functions, then ``after_request`` functions (blueprints inner
+        to outer, then the app; each in reverse registration order), then save the session."""
+        ctx = _request_ctx_stack.top
+        for func in ctx._after_request_functions:
+            # Made per request: the ensure_sync cache would keep every one alive.
+            if inspect.iscoroutinefunction(func):
+                func = self.async_to_sync(func)
+            response = func(response)
+        after = self.after_request_funcs
+        if after:
+            req = ctx.request
+            names: t.Iterable[str | None] = (None,)
+            if req.blueprint is not None:
+                names = (*req.blueprints, None)
+            for name in names:
+                for func in reversed(after.get(name, ())):
+                    response = self.ensure_sync(func)(response)
+        session = ctx._session
+        if session is not None and not self.session_interface.is_null_session(session):
+            self.session_interface.save_session(self, session, response)
+        return response
+
+    def make_response(self, rv: t.Any) -> Response:
+        """Turn what a view returned into a :attr:`response_class` instance.
+
+        Accepted: a response; ``str``/``bytes``; a ``dict`` or ``list`` (JSON); an iterator or
+        generator (streamed); an HTTP exception; any WSGI callable; or a tuple
+        ``(body, status)``, ``(body, headers)`` or ``(body, status, headers)``.
+        """
+        status = headers = None
+        if type(rv) is tuple:
+            len_rv = len(rv)
+            if len_rv == 3:
+                rv, status, headers = rv
+            elif len_rv == 2:
+                if isinstance(rv[1], (dict, tuple, list)) or hasattr(rv[1], "to_wsgi_list"):
+                    rv, headers = rv
+                else:
+                    rv, status = rv
+            else:
+                raise TypeError(
+                    "The view function did not return a valid response tuple. The tuple must have"
+                    " the form (body, status, headers), (body, status), or (body, headers)."
+                )
+
+        if rv is None:
+            endpoint = getattr(_request_ctx_stack.top.request, "endpoint", None)
+            raise TypeError(
+                f"The view function for {endpoint!r} did not return a valid response. The"
+                " function either returned None or ended without a return statement."
+            )
+
+        response_class = self.response_class
+        if not isinstance(rv, response_class):
+            if isinstance(rv, (str, bytes, bytearray)):
+                rv = response_class(rv, status=status, headers=headers)
+                status = headers = None
+            elif isinstance(rv, (dict, list)):
+                rv = self.json.response(rv)
+            elif isinstance(rv, HTTPException):
+                rv = response_class.force_type(rv.get_response(_request_ctx_stack.top.request.environ))
+            elif isinstance(rv, Response) or callable(rv):
+                try:
+                    rv = response_class.force_type(rv, _request_ctx_stack.top.request.environ)
+                except TypeError as e:
+                    raise TypeError(
+                        f"{e}\nThe view function did not return a valid response. The return type"
+                        " must be a string, dict, list, tuple with headers or status, Response"
+                        f" instance, or WSGI callable, but it was a {type(rv).__name__}."
+                    ).with_traceback(sys.exc_info()[2]) from None
+            elif hasattr(rv, "__iter__") and hasattr(rv, "__next__"):
+                rv = response_class(rv, status=status, headers=headers)
+                status = headers = None
+            else:
+                raise TypeError(
+                    "The view function did not return a valid response. The return type must be"
+                    " a string, dict, list, tuple with headers or status, Response instance, or"
+                    f" WSGI callable, but it was a {type(rv).__name__}."
+                )
+
+        if status is not None:
+            if isinstance(status, (str, bytes, bytearray)):
+                rv.status = status
+            else:
+                rv.status_code = status
+        if headers:
+            rv.headers.update(headers)
+        return rv
+
+    # -- errors ------------------------------------------------------------------------------------
+
+    def _find_error_handler(
+        self, e: Exception, blueprints: list[str]
+    ) -> t.Callable[[Exception], t.Any] | None:
+        """The handler for ``e``: by status code before class, blueprint before app, and the
+        closest class in the exception's MRO first."""
+        exc_class, code = self._get_exc_class_and_code(type(e))
+        names = (*blueprints, None)
+        spec = self.error_handler_spec
+        for c in (code, None) if code is not None else (None,):
+            for name in names:
+                handler_map = spec.get(name, {}).get(c)
+                if not handler_map:
+                    continue
+                for cls in exc_class.__mro__:
+                    handler = handler_map.get(cls)
+                    if handler is not None:
+                        return handler
+        return None
+
+    def trap_http_exception(self, e: Exception) -> bool:
+        """Whether an HTTP exception should reach the debugger instead of its handler."""
+        if self.config["TRAP_HTTP_EXCEPTIONS"]:
+            return True
+        trap_bad_request = self.config["TRAP_BAD_REQUEST_ERRORS"]
+        if trap_bad_request is None and self.debug and isinstance(e, BadRequestKeyError):
+            return True
+        if trap_bad_request:
+            return isinstance(e, BadRequest)
+        return False
+
+    def handle_http_exception(self, e: HTTPException) -> HTTPException | t.Any:
+        """The registered handler's result for an HTTP error, or the error itself."""
+        if e.code is None:
+            return e
+        if isinstance(e, RoutingException):  # redirects are not errors
+            return e
+        handler = self._find_error_handler(e, _request_ctx_stack.top.request.blueprints)
+        if handler is None:
+            return e
+        return self.ensure_sync(handler)(e)
+
+    def handle_user_exception(self, e: Exception) -> t.Any:
+        """Handle an error raised by a hook or view: HTTP errors as responses, others through
+        registered handlers; re-raised when no handler applies."""
+        if isinstance(e, BadRequestKeyError) and (self.debug or self.config["TRAP_BAD_REQUEST_ERRORS"]):
+            e.show_exception = True
+        if isinstance(e, HTTPException) and not self.trap_http_exception(e):
+            return self.handle_http_exception(e)
+        handler = self._find_error_handler(e, _request_ctx_stack.top.request.blueprints)
+        if handler is None:
+            raise
+        return self.ensure_sync(handler)(e)
+
+    def handle_exception(self, e: Exception) -> Response:
+        """The last resort for an unhandled error: re-raise when propagating (testing/debug),
+        else log it and answer 500 (through a 500 handler when one is registered)."""
+        exc_info = sys.exc_info()
+        if got_request_exception.receivers:
+            got_request_exception.send(self, _async_wrapper=self.ensure_sync, exception=e)
+        if self.propagate_exceptions:
+            if exc_info[1] is e:
+                raise
+            raise e
+        self.log_exception(exc_info)
+        server_error: t.Any = InternalServerError(original_exception=e)
+        ctx = _request_ctx_stack.top
+        handler = self._find_error_handler(server_error, ctx.request.blueprints if ctx else [])
+        if handler is not None:
+            server_error = self.ensure_sync(handler)(server_error)
+        return self.finalize_request(server_error, from_error_handler=True)
+
+    def log_exception(self, exc_info: t.Any) -> None:
+        """Log an unhandled error with the request's path and method."""
+        ctx = _request_ctx_stack.top
+        where = f" [{ctx.request.method}]" if ctx is not None else ""
+        path = ctx.request.path if ctx is not None else "?"
+        self.logger.error(f"Exception on {path}{where}", exc_info=exc_info)
+
+    def should_ignore_error(self, error: BaseException | None) -> bool:
+        """Return True to hide ``error`` from teardown functions."""
+        return False
+
+    # -- teardown ----------------------------------------------------------------------------------
+
+    def _run_all(self, funcs: t.Iterable[t.Callable[..., t.Any]], exc: BaseException | None) -> None:
+        """Call each teardown function even if an earlier one fails; report failures after."""
+        errors: list[Exception] = []
+        for func in funcs:
+            try:
+                self.ensure_sync(func)(exc)
+            except Exception as e:
+                errors.append(e)
+        if not errors:
+            return
+        if self.propagate_exceptions:
+            raise errors[0]
+        for error in errors:
+            self.logger.error("Error in teardown function", exc_info=error)
+
+    def do_teardown_request(self, exc: BaseException | None = None) -> None:
+        """Run ``teardown_request`` functions (blueprints first, then the app; each in reverse)."""
+        funcs = self.teardown_request_funcs
+        if funcs:
+            req = _request_ctx_stack.top.request
+            names: tuple[str | None, ...] = (*req.blueprints, None)
+            self._run_all(
+                chain.from_iterable(reversed(funcs.get(name, ())) for name in names), exc
+            )
+        if request_tearing_down.receivers:
+            request_tearing_down.send(self, _async_wrapper=self.ensure_sync, exc=exc)
+
+    def do_teardown_appcontext(self, exc: BaseException | None = None) -> None:
+        """Run ``teardown_appcontext`` functions in reverse registration order."""
+        if self.teardown_appcontext_funcs:
+            self._run_all(reversed(self.teardown_appcontext_funcs), exc)
+        if appcontext_tearing_down.receivers:
+            appcontext_tearing_down.send(self, _async_wrapper=self.ensure_sync, exc=exc)
+
+    # -- async -------------------------------------------------------------------------------------
+
+    def ensure_sync(self, func: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
+        """``func`` itself, or for an ``async def`` function a plain wrapper that runs it."""
+        sync = self._sync_cache.get(func)
+        if sync is None:
+            sync = self.async_to_sync(func) if inspect.iscoroutinefunction(func) else func
+            if type(func) is FunctionType:  # bound methods are new objects each time
+                self._sync_cache[func] = sync
+        return sync
+
+    def async_to_sync(self, func: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
+        """Wrap a coroutine function to run in this thread's event loop."""
+        return async_to_sync(func)
+
+    # -- serving -----------------------------------------------------------------------------------
+
+    def run(
+        self,
+        host: str | None = None,
+        port: int | None = None,
+        debug: bool | None = None,
+        **options: t.Any,
+    ) -> None:
+        """Serve the app with the development server (waitress) on ``host:port``."""
+        from .serving import run_simple
+
+        if debug is not None:
+            self.debug = bool(debug)
+        server_name = self.config.get("SERVER_NAME")
+        sn_host = sn_port = None
+        if server_name:
+            sn_host, _, sn_port = server_name.partition(":")
+        host = host or sn_host or "127.0.0.1"
+        port = int(port or sn_port or 5000)
+        run_simple(host, port, self, **options)

@@ -1,0 +1,341 @@
+"""Application and request contexts: what ``current_app``, ``g``, ``request`` and ``session`` mean.
+
+A request pushes a :class:`RequestContext`, which first pushes an :class:`AppContext` for its app
+when none (or another app's) is active. Popping runs the teardown functions and restores whatever
+was current before, so contexts nest: a request handled inside another request sees its own
+``request`` and then the outer one again.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import inspect
+import sys
+import typing as t
+from contextlib import contextmanager
+from functools import update_wrapper
+
+from .globals import _app_ctx_stack, _request_ctx_stack
+from .signals import appcontext_popped, appcontext_pushed
+
+if t.TYPE_CHECKING:
+    from .app import Flagon
+    from .routing import MapAdapter
+    from .sessions import SessionMixin
+    from .wrappers import Request, Response
+
+_sentinel = object()
+
+
+class _AppCtxGlobals:
+    """The ``g`` namespace: a plain object for storing data during one application context."""
+
+    def __getattr__(self, name: str) -> t.Any:
+        try:
+            return self.__dict__[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __setattr__(self, name: str, value: t.Any) -> None:
+        self.__dict__[name] = value
+
+    def __delattr__(self, name: str) -> None:
+        try:
+            del self.__dict__[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def get(self, name: str, default: t.Any = None) -> t.Any:
+        """The attribute ``name``, or ``default`` when unset."""
+        return self.__dict__.get(name, default)
+
+    def pop(self, name: str, default: t.Any = _sentinel) -> t.Any:
+        """Remove and return ``name``; without a default, a missing name raises KeyError."""
+        if default is _sentinel:
+            return self.__dict__.pop(name)
+        return self.__dict__.pop(name, default)
+
+    def setdefault(self, name: str, default: t.Any = None) -> t.Any:
+        """The attribute ``name``, set to ``default`` first when unset."""
+        return self.__dict__.setdefault(name, default)
+
+    def __contains__(self, item: str) -> bool:
+        return item in self.__dict__
+
+    def __iter__(self) -> t.Iterator[str]:
+        return iter(self.__dict__)
+
+    def __repr__(self) -> str:
+        top = _app_ctx_stack.top
+        if top is not None:
+            return f"<flagon.g of '{top.app.name}'>"
+        return object.__repr__(self)
+
+
+class AppContext:
+    """Makes ``current_app`` and ``g`` available; created per request or by ``app.app_context()``.
+
+    It may be pushed several times; teardown runs when the last push is popped.
+    """
+
+    def __init__(self, app: Flagon) -> None:
+        self.app = app
+        self.g: _AppCtxGlobals = app.app_ctx_globals_class()
+        self._url_adapter: t.Any = _sentinel
+        self._refcnt = 0
+
+    @property
+    def url_adapter(self) -> MapAdapter | None:
+        """A URL adapter built without a request (needs ``SERVER_NAME``), made on first use."""
+        adapter = self._url_adapter
+        if adapter is _sentinel:
+            adapter = self._url_adapter = self.app.create_url_adapter(None)
+        return adapter
+
+    def push(self) -> None:
+        """Make this the current application context."""
+        self._refcnt += 1
+        _app_ctx_stack.push(self)
+        if appcontext_pushed.receivers:
+            appcontext_pushed.send(self.app, _async_wrapper=self.app.ensure_sync)
+
+    def pop(self, exc: BaseException | None = _sentinel) -> None:  # type: ignore[assignment]
+        """Pop this context; the last pop runs the ``teardown_appcontext`` functions."""
+        try:
+            self._refcnt -= 1
+            if self._refcnt <= 0:
+                if exc is _sentinel:
+                    exc = sys.exc_info()[1]
+                self.app.do_teardown_appcontext(exc)
+        finally:
+            popped = _app_ctx_stack.pop()
+        if popped is not self:
+            raise RuntimeError(f"Popped wrong app context. ({popped!r} instead of {self!r})")
+        if appcontext_popped.receivers:
+            appcontext_popped.send(self.app, _async_wrapper=self.app.ensure_sync)
+
+    def __enter__(self) -> AppContext:
+        self.push()
+        return self
+
+    def __exit__(self, exc_type: t.Any, exc_value: BaseException | None, tb: t.Any) -> None:
+        self.pop(exc_value)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} of {self.app.name!r}>"
+
+
+class RequestContext:
+    """Everything about one request: the request object, URL adapter, session and flashes.
+
+    Created by the app for each WSGI call (or by ``app.test_request_context()``); the URL is
+    matched at creation, and a routing error is kept to be raised at dispatch.
+    """
+
+    def __init__(
+        self,
+        app: Flagon,
+        environ: dict,
+        request: Request | None = None,
+        session: SessionMixin | None = None,
+    ) -> None:
+        self.app = app
+        if request is None:
+            request = app.request_class(environ)
+        self.request: Request = request
+        self.url_adapter: MapAdapter | None = None
+        try:
+            self.url_adapter = app.create_url_adapter(request)
+        except Exception as e:  # an HTTPException such as BadHost, raised at dispatch
+            request.routing_exception = e
+        self.flashes: list[tuple[str, str]] | None = None
+        self._session = session
+        self._implicit_app_ctx_stack: list[AppContext | None] = []
+        self._after_request_functions: list[t.Callable[[Response], Response]] = []
+        self.preserved = False
+        self._preserved_exc: BaseException | None = None
+        if self.url_adapter is not None:
+            self.match_request()
+
+    @property
+    def g(self) -> _AppCtxGlobals:
+        """The ``g`` of the current application context."""
+        top = _app_ctx_stack.top
+        if top is None:
+            raise RuntimeError("There is no application context; push the request context first.")
+        return top.g
+
+    @g.setter
+    def g(self, value: _AppCtxGlobals) -> None:
+        top = _app_ctx_stack.top
+        if top is None:
+            raise RuntimeError("There is no application context; push the request context first.")
+        top.g = value
+
+    @property
+    def session(self) -> SessionMixin:
+        """The session, opened through ``app.session_interface`` on first use.
+
+        Opening lazily means a request that never touches the session never decodes its cookie.
+        """
+        session = self._session
+        if session is None:
+            interface = self.app.session_interface
+            session = interface.open_session(self.app, self.request)
+            if session is None:
+                session = interface.make_null_session(self.app)
+            self._session = session
+        return session
+
+    @session.setter
+    def session(self, value: SessionMixin | None) -> None:
+        self._session = value
+
+    def copy(self) -> RequestContext:
+        """A new context for the same request, to hand the request to another thread or task."""
+        return type(self)(self.app, self.request.environ, self.request, self._session)
+
+    def match_request(self) -> None:
+        """Match the URL; a routing error is stored on the request and raised at dispatch."""
+        try:
+            rule, view_args = self.url_adapter.match(return_rule=True)  # type: ignore[union-attr]
+        except Exception as e:
+            self.request.routing_exception = e
+        else:
+            self.request.url_rule = rule
+            self.request.view_args = view_args
+
+    def push(self) -> None:
+        """Make this the current request context, pushing an app context when needed."""
+        top = _request_ctx_stack.top
+        if top is not None and top.preserved:
+            top.pop(top._preserved_exc)
+
+        app_ctx = _app_ctx_stack.top
+        if app_ctx is None or app_ctx.app is not self.app:
+            app_ctx = self.app.app_context()
+            app_ctx.push()
+            self._implicit_app_ctx_stack.append(app_ctx)
+        else:
+            self._implicit_app_ctx_stack.append(None)
+        _request_ctx_stack.push(self)
+
+    def pop(self, exc: BaseException | None = _sentinel) -> None:  # type: ignore[assignment]
+        """Pop this context; the last level runs teardown and pops the implicit app context."""
+        clear_request = len(self._implicit_app_ctx_stack) == 1
+        try:
+            if clear_request:
+                if exc is _sentinel:
+                    exc = sys.exc_info()[1]
+                self.preserved = False
+                self._preserved_exc = None
+                try:
+                    self.app.do_teardown_request(exc)
+                finally:
+                    self.request.close()
+        finally:
+            popped = _request_ctx_stack.pop()
+            if clear_request:
+                # The environ refers to the request; drop that cycle so both are freed at once.
+                popped.request.environ["flagon.request"] = None
+            app_ctx = self._implicit_app_ctx_stack.pop()
+            if app_ctx is not None:
+                app_ctx.pop(exc)
+        if popped is not self:
+            raise RuntimeError(f"Popped wrong request context. ({popped!r} instead of {self!r})")
+
+    def auto_pop(self, exc: BaseException | None) -> None:
+        """Pop at the end of a request, unless the test client or a debug error keeps it."""
+        if self.request.environ.get("flagon._preserve_context") or (
+            exc is not None and self.app.preserve_context_on_exception
+        ):
+            self.preserved = True
+            self._preserved_exc = exc
+        else:
+            self.pop(exc)
+
+    def __enter__(self) -> RequestContext:
+        self.push()
+        return self
+
+    def __exit__(self, exc_type: t.Any, exc_value: BaseException | None, tb: t.Any) -> None:
+        self.auto_pop(exc_value)
+
+    def __repr__(self) -> str:
+        request = self.request
+        return f"<{type(self).__name__} {request.url!r} [{request.method}] of {self.app.name}>"
+
+
+def has_app_context() -> bool:
+    """Whether an application context is active (``current_app`` usable)."""
+    return _app_ctx_stack.top is not None
+
+
+def has_request_context() -> bool:
+    """Whether a request context is active (``request`` and ``session`` usable)."""
+    return _request_ctx_stack.top is not None
+
+
+def after_this_request(f: t.Callable[[Response], Response]) -> t.Callable[[Response], Response]:
+    """Run ``f(response)`` after the current request, before the app's after-request functions."""
+    ctx = _request_ctx_stack.top
+    if ctx is None:
+        raise RuntimeError(
+            "'after_this_request' can only be used when a request context is active, such as in"
+            " a view function."
+        )
+    ctx._after_request_functions.append(f)
+    return f
+
+
+F = t.TypeVar("F", bound=t.Callable[..., t.Any])
+
+
+@contextmanager
+def _pushed(ctx: RequestContext) -> t.Iterator[None]:
+    """Push ``ctx`` for a block and always pop it, with the block's error.
+
+    Unlike ``with ctx:``, a copy is never preserved, even when its environ asks the test client
+    to keep contexts: nothing would ever pop it, and its teardown would never run.
+    """
+    ctx.push()
+    error: BaseException | None = None
+    try:
+        yield
+    except BaseException as e:
+        error = e
+        raise
+    finally:
+        ctx.pop(error)
+
+
+def copy_current_request_context(f: F) -> F:
+    """Decorate ``f`` so it runs inside a copy of the current request context.
+
+    For work handed to a thread, greenlet or task: the copy is pushed when ``f`` is called, and the
+    call runs in a fresh ``contextvars`` context so it never clashes with the caller's.
+    """
+    ctx = _request_ctx_stack.top
+    if ctx is None:
+        raise RuntimeError(
+            "'copy_current_request_context' can only be used when a request context is active,"
+            " such as in a view function."
+        )
+    ctx = ctx.copy()
+
+    if inspect.iscoroutinefunction(f):
+        # A task already runs in its own copy of the context, so pushing there is isolated.
+        async def async_wrapper(*args: t.Any, **kwargs: t.Any) -> t.Any:
+            with _pushed(ctx):
+                return await f(*args, **kwargs)
+
+        return update_wrapper(async_wrapper, f)  # type: ignore[return-value]
+
+    def wrapper(*args: t.Any, **kwargs: t.Any) -> t.Any:
+        def run() -> t.Any:
+            with _pushed(ctx):
+                return f(*args, **kwargs)
+
+        return contextvars.Context().run(run)
+
+    return update_wrapper(wrapper, f)  # type: ignore[return-value]

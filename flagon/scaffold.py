@@ -1,0 +1,294 @@
+"""What applications and blueprints share: routes, request hooks and error handlers.
+
+Hooks and handlers are stored per scope: ``None`` for the application, a blueprint's dotted name
+for that blueprint. Registration methods are *setup methods*: once the application has handled
+its first request they refuse to run, since workers would otherwise disagree about the routes.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+import typing as t
+from collections import defaultdict
+from functools import update_wrapper
+
+from .exceptions import HTTPException, default_exceptions
+
+F = t.TypeVar("F", bound=t.Callable[..., t.Any])
+
+_sentinel = object()
+
+
+def setupmethod(f: F) -> F:
+    """Mark a method that configures the app or blueprint; it refuses after the first request."""
+    f_name = f.__name__
+
+    def wrapper_func(self: Scaffold, *args: t.Any, **kwargs: t.Any) -> t.Any:
+        self._check_setup_finished(f_name)
+        return f(self, *args, **kwargs)
+
+    return update_wrapper(wrapper_func, f)  # type: ignore[return-value]
+
+
+def get_root_path(import_name: str) -> str:
+    """The folder of the module or package ``import_name`` (the cwd when it can't be told)."""
+    mod = sys.modules.get(import_name)
+    if mod is not None and getattr(mod, "__file__", None) is not None:
+        return os.path.dirname(os.path.abspath(mod.__file__))
+    try:
+        spec = importlib.util.find_spec(import_name)
+    except (ImportError, ValueError):
+        spec = None
+    if spec is None or spec.origin in (None, "namespace", "built-in", "frozen"):
+        if spec is not None and spec.submodule_search_locations:
+            return os.path.abspath(next(iter(spec.submodule_search_locations)))
+        return os.getcwd()
+    return os.path.dirname(os.path.abspath(spec.origin))
+
+
+def _endpoint_from_view_func(view_func: t.Callable[..., t.Any]) -> str:
+    if view_func is None:
+        raise TypeError("Either an endpoint or a view function must be given.")
+    return view_func.__name__
+
+
+class Scaffold:
+    """Routes, hooks and error handlers, recorded per scope for an app or a blueprint."""
+
+    name: str
+    _static_folder: str | None = None
+    _static_url_path: str | None = None
+
+    def __init__(
+        self,
+        import_name: str,
+        static_folder: str | os.PathLike[str] | None = None,
+        static_url_path: str | None = None,
+        template_folder: str | os.PathLike[str] | None = None,
+        root_path: str | None = None,
+    ) -> None:
+        #: The module or package name; finds the root path and resources.
+        self.import_name = import_name
+        self.static_folder = static_folder  # type: ignore[assignment]
+        self.static_url_path = static_url_path
+        #: Templates of this app or blueprint, relative to the root path.
+        self.template_folder = template_folder
+        if root_path is None:
+            root_path = get_root_path(self.import_name)
+        self.root_path = root_path
+
+        #: endpoint -> view function.
+        self.view_functions: dict[str, t.Callable[..., t.Any]] = {}
+        #: scope -> status code (or None) -> exception class -> handler.
+        self.error_handler_spec: dict[
+            str | None, dict[int | None, dict[type[BaseException], t.Callable[..., t.Any]]]
+        ] = defaultdict(lambda: defaultdict(dict))
+        self.before_request_funcs: dict[str | None, list[t.Callable[..., t.Any]]] = defaultdict(list)
+        self.after_request_funcs: dict[str | None, list[t.Callable[..., t.Any]]] = defaultdict(list)
+        self.teardown_request_funcs: dict[str | None, list[t.Callable[..., t.Any]]] = defaultdict(
+            list
+        )
+        self.template_context_processors: dict[str | None, list[t.Callable[..., t.Any]]] = (
+            defaultdict(list)
+        )
+        self.url_value_preprocessors: dict[str | None, list[t.Callable[..., t.Any]]] = defaultdict(
+            list
+        )
+        self.url_default_functions: dict[str | None, list[t.Callable[..., t.Any]]] = defaultdict(
+            list
+        )
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.name!r}>"
+
+    def _check_setup_finished(self, f_name: str) -> None:
+        raise NotImplementedError
+
+    # -- static files ------------------------------------------------------------------------------
+
+    @property
+    def static_folder(self) -> str | None:
+        """The absolute path of the static folder, or ``None``."""
+        if self._static_folder is not None:
+            return os.path.join(self.root_path, self._static_folder)
+        return None
+
+    @static_folder.setter
+    def static_folder(self, value: str | os.PathLike[str] | None) -> None:
+        if value is not None:
+            value = os.fspath(value).rstrip(r"\/")
+        self._static_folder = value
+
+    @property
+    def has_static_folder(self) -> bool:
+        """Whether a static folder is configured."""
+        return self.static_folder is not None
+
+    @property
+    def static_url_path(self) -> str | None:
+        """The URL prefix of static files: ``/static`` unless set."""
+        if self._static_url_path is not None:
+            return self._static_url_path
+        if self.static_folder is not None:
+            basename = os.path.basename(self.static_folder)
+            return f"/{basename}".rstrip("/")
+        return None
+
+    @static_url_path.setter
+    def static_url_path(self, value: str | None) -> None:
+        if value is not None:
+            value = value.rstrip("/")
+        self._static_url_path = value
+
+    # -- routes ------------------------------------------------------------------------------------
+
+    def _method_route(self, method: str, rule: str, options: dict[str, t.Any]) -> t.Callable[[F], F]:
+        if "methods" in options:
+            raise TypeError("Use the 'route' decorator to use the 'methods' argument.")
+        return self.route(rule, methods=[method], **options)
+
+    @setupmethod
+    def get(self, rule: str, **options: t.Any) -> t.Callable[[F], F]:
+        """``route(rule, methods=["GET"])``."""
+        return self._method_route("GET", rule, options)
+
+    @setupmethod
+    def post(self, rule: str, **options: t.Any) -> t.Callable[[F], F]:
+        """``route(rule, methods=["POST"])``."""
+        return self._method_route("POST", rule, options)
+
+    @setupmethod
+    def put(self, rule: str, **options: t.Any) -> t.Callable[[F], F]:
+        """``route(rule, methods=["PUT"])``."""
+        return self._method_route("PUT", rule, options)
+
+    @setupmethod
+    def delete(self, rule: str, **options: t.Any) -> t.Callable[[F], F]:
+        """``route(rule, methods=["DELETE"])``."""
+        return self._method_route("DELETE", rule, options)
+
+    @setupmethod
+    def patch(self, rule: str, **options: t.Any) -> t.Callable[[F], F]:
+        """``route(rule, methods=["PATCH"])``."""
+        return self._method_route("PATCH", rule, options)
+
+    @setupmethod
+    def route(self, rule: str, **options: t.Any) -> t.Callable[[F], F]:
+        """Register the decorated function for a URL rule (see :meth:`add_url_rule`)."""
+
+        def decorator(f: F) -> F:
+            endpoint = options.pop("endpoint", None)
+            self.add_url_rule(rule, endpoint, f, **options)
+            return f
+
+        return decorator
+
+    @setupmethod
+    def add_url_rule(
+        self,
+        rule: str,
+        endpoint: str | None = None,
+        view_func: t.Callable[..., t.Any] | None = None,
+        provide_automatic_options: bool | None = None,
+        **options: t.Any,
+    ) -> None:
+        raise NotImplementedError
+
+    @setupmethod
+    def endpoint(self, endpoint: str) -> t.Callable[[F], F]:
+        """Register the decorated function as the view for ``endpoint`` (rule added elsewhere)."""
+
+        def decorator(f: F) -> F:
+            self.view_functions[endpoint] = f
+            return f
+
+        return decorator
+
+    # -- hooks -------------------------------------------------------------------------------------
+
+    @setupmethod
+    def before_request(self, f: F) -> F:
+        """Run ``f()`` before each request; a non-``None`` return value becomes the response."""
+        self.before_request_funcs.setdefault(None, []).append(f)
+        return f
+
+    @setupmethod
+    def after_request(self, f: F) -> F:
+        """Run ``f(response)`` after each request; it returns the response to send."""
+        self.after_request_funcs.setdefault(None, []).append(f)
+        return f
+
+    @setupmethod
+    def teardown_request(self, f: F) -> F:
+        """Run ``f(exc)`` when the request context pops, even after an unhandled error."""
+        self.teardown_request_funcs.setdefault(None, []).append(f)
+        return f
+
+    @setupmethod
+    def context_processor(self, f: F) -> F:
+        """Add the dict ``f()`` returns to every template context."""
+        self.template_context_processors[None].append(f)
+        return f
+
+    @setupmethod
+    def url_value_preprocessor(self, f: F) -> F:
+        """Run ``f(endpoint, values)`` before the view, to pull values out of the URL."""
+        self.url_value_preprocessors[None].append(f)
+        return f
+
+    @setupmethod
+    def url_defaults(self, f: F) -> F:
+        """Run ``f(endpoint, values)`` when building a URL, to fill in values."""
+        self.url_default_functions[None].append(f)
+        return f
+
+    # -- errors ------------------------------------------------------------------------------------
+
+    @setupmethod
+    def errorhandler(self, code_or_exception: type[Exception] | int) -> t.Callable[[F], F]:
+        """Register the decorated function for a status code or an exception class."""
+
+        def decorator(f: F) -> F:
+            self.register_error_handler(code_or_exception, f)
+            return f
+
+        return decorator
+
+    @setupmethod
+    def register_error_handler(
+        self, code_or_exception: type[Exception] | int, f: t.Callable[..., t.Any]
+    ) -> None:
+        """The non-decorator form of :meth:`errorhandler`."""
+        exc_class, code = self._get_exc_class_and_code(code_or_exception)
+        self.error_handler_spec[None][code][exc_class] = f
+
+    @staticmethod
+    def _get_exc_class_and_code(
+        exc_class_or_code: type[Exception] | int,
+    ) -> tuple[type[Exception], int | None]:
+        """The exception class and status code (``None`` for non-HTTP exceptions) to key on."""
+        if isinstance(exc_class_or_code, int):
+            try:
+                exc_class: type[Exception] = default_exceptions[exc_class_or_code]
+            except KeyError:
+                raise ValueError(
+                    f"'{exc_class_or_code}' is not a recognized HTTP error code. Use a subclass of"
+                    " HTTPException with that code instead."
+                ) from None
+        else:
+            exc_class = exc_class_or_code
+        if isinstance(exc_class, Exception):
+            raise TypeError(
+                f"{exc_class!r} is an instance, not a class. Handlers can only be registered for"
+                " Exception classes or HTTP error codes."
+            )
+        if not isinstance(exc_class, type) or not issubclass(exc_class, Exception):
+            raise ValueError(
+                f"'{getattr(exc_class, '__name__', exc_class)}' is not a subclass of Exception."
+                " Handlers can only be registered for Exception classes or HTTP error codes."
+            )
+        if issubclass(exc_class, HTTPException):
+            return exc_class, exc_class.code
+        return exc_class, None

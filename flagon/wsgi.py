@@ -1,0 +1,361 @@
+"""WSGI environ helpers: a safe request body stream, the request's host and URL, and
+iterables for sending files."""
+
+from __future__ import annotations
+
+import io
+import re
+import typing as t
+
+from .exceptions import BadRequest, ClientDisconnected, RequestEntityTooLarge, SecurityError
+
+_CHUNK = 64 * 1024
+
+
+class LimitedStream(io.RawIOBase):
+    """Read at most ``limit`` bytes of ``stream``.
+
+    With a ``Content-Length`` limit, the client promised that many bytes: a stream that ends
+    early means it went away, and :class:`ClientDisconnected` (400) is raised rather than
+    handing the application a silently truncated body. With ``is_max=True`` the limit is a
+    maximum (``max_content_length`` on a stream the server terminates): an early end is
+    simply the end of the body, and finding data past the limit raises
+    :class:`RequestEntityTooLarge` (413).
+    """
+
+    def __init__(self, stream: t.IO[bytes], limit: int, is_max: bool = False) -> None:
+        self._stream = stream
+        self._pos = 0
+        self.limit = limit
+        self._is_max = is_max
+
+    @property
+    def is_exhausted(self) -> bool:
+        """Whether every byte up to the limit has been read."""
+        return self._pos >= self.limit
+
+    def _at_limit(self) -> bytes:
+        # A maximum is only exceeded if the body really goes on: peek one byte to find out.
+        if self._is_max and self._raw_read(self._stream.read, 1, at_limit=True):
+            raise RequestEntityTooLarge()
+        return b""
+
+    def _raw_read(self, read: t.Callable[[int], bytes], size: int, at_limit: bool = False) -> bytes:
+        try:
+            data = read(size)
+        except (OSError, ValueError) as error:
+            raise ClientDisconnected() from error
+        if not data and not self._is_max and not at_limit:
+            raise ClientDisconnected()
+        return data
+
+    def read(self, size: int | None = -1) -> bytes:
+        """``size`` bytes (everything left when ``size`` is -1 or None); fewer only at the
+        end of the body, even when the server's stream returns short reads."""
+        if size == 0:
+            return b""
+        remaining = self.limit - self._pos
+        if remaining <= 0:
+            return self._at_limit()
+        if size is None or size < 0:
+            return self._read_rest()
+        wanted = min(size, remaining)
+        data = self._raw_read(self._stream.read, wanted)
+        self._pos += len(data)
+        if 0 < len(data) < wanted:
+            chunks = [data]
+            wanted -= len(data)
+            while wanted:
+                data = self._raw_read(self._stream.read, wanted)
+                if not data:  # only a maximum-limited stream may end here
+                    break
+                self._pos += len(data)
+                wanted -= len(data)
+                chunks.append(data)
+            data = b"".join(chunks)
+        return data
+
+    def _read_rest(self) -> bytes:
+        chunks = []
+        while self._pos < self.limit:
+            data = self._raw_read(self._stream.read, min(_CHUNK, self.limit - self._pos))
+            if not data:
+                return b"".join(chunks)
+            self._pos += len(data)
+            chunks.append(data)
+        chunks.append(self._at_limit())
+        return b"".join(chunks)
+
+    readall = _read_rest
+
+    def readinto(self, buffer: t.Any) -> int:
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def readline(self, size: int | None = -1) -> bytes:
+        """One line, ``b"\\n"`` included, never reading past the limit."""
+        remaining = self.limit - self._pos
+        if size == 0:
+            return b""
+        if remaining <= 0:
+            return self._at_limit()
+        if size is not None and 0 < size < remaining:
+            remaining = size
+        data = self._raw_read(self._stream.readline, remaining)
+        self._pos += len(data)
+        return data
+
+    def readlines(self, hint: int | None = -1) -> list[bytes]:
+        lines = []
+        total = 0
+        while True:
+            line = self.readline()
+            if not line:
+                return lines
+            lines.append(line)
+            total += len(line)
+            if hint is not None and 0 < hint <= total:
+                return lines
+
+    def __iter__(self) -> t.Iterator[bytes]:
+        return self
+
+    def __next__(self) -> bytes:
+        line = self.readline()
+        if not line:
+            raise StopIteration
+        return line
+
+    def exhaust(self) -> None:
+        """Read and discard the rest of the body, so the connection can serve the next request."""
+        while self._pos < self.limit:
+            if not self.read(_CHUNK):
+                return
+
+    def tell(self) -> int:
+        return self._pos
+
+    def readable(self) -> bool:
+        return True
+
+
+def get_content_length(environ: dict[str, t.Any]) -> int | None:
+    """The declared body length; ``None`` when not given or the body is chunked.
+
+    A value that is not a non-negative integer raises :class:`BadRequest`: guessing a length
+    for a body whose framing is unclear is how request smuggling starts.
+    """
+    if "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower():
+        return None
+    value = environ.get("CONTENT_LENGTH")
+    if value is None:
+        return None
+    value = value.strip()
+    if not value:
+        return None
+    if not (value.isdigit() and value.isascii()):
+        raise BadRequest("Invalid Content-Length header: expected a non-negative integer.")
+    return int(value)
+
+
+def get_input_stream(environ: dict[str, t.Any], max_content_length: int | None = None) -> t.IO[bytes]:
+    """The request body as a stream that is safe to read to the end.
+
+    A declared length over ``max_content_length`` raises 413 before anything is read. A
+    server that terminates the stream itself (``wsgi.input_terminated``, e.g. for chunked
+    bodies) gets its stream back, capped at ``max_content_length``. Otherwise the stream is
+    limited to ``Content-Length``; without one it is empty, since reading an unterminated
+    stream could block the worker forever.
+    """
+    stream = environ["wsgi.input"]
+    content_length = get_content_length(environ)
+    if content_length is not None and max_content_length is not None and content_length > max_content_length:
+        raise RequestEntityTooLarge()
+    if environ.get("wsgi.input_terminated"):
+        if max_content_length is not None:
+            return t.cast(t.IO[bytes], LimitedStream(stream, max_content_length, is_max=True))
+        return stream
+    if content_length is None:
+        return io.BytesIO()
+    return t.cast(t.IO[bytes], LimitedStream(stream, content_length))
+
+
+_host_re = re.compile(
+    r"(?:[a-z0-9.\-_]+|\[[a-f0-9]*:[a-f0-9.:]+\])(?::[0-9]+)?", re.ASCII | re.IGNORECASE
+)
+
+
+def host_is_trusted(hostname: str | None, trusted_list: t.Iterable[str] | str | None = None) -> bool:
+    """Whether ``hostname`` (``host[:port]``) is well-formed and, when ``trusted_list`` is
+    given, one of those names (a name starting with ``.`` also accepts its subdomains)."""
+    if not hostname or _host_re.fullmatch(hostname) is None:
+        return False
+    if not trusted_list:
+        return True
+    if isinstance(trusted_list, str):
+        trusted_list = [trusted_list]
+    if hostname.startswith("["):
+        name = hostname[: hostname.index("]") + 1]
+    else:
+        name = hostname.partition(":")[0]
+    name = name.lower()
+    for ref in trusted_list:
+        suffix = ref.startswith(".")
+        try:
+            ref = ref.lstrip(".").partition(":")[0].encode("idna").decode("ascii").lower()
+        except UnicodeError:
+            continue
+        if name == ref or (suffix and name.endswith("." + ref)):
+            return True
+    return False
+
+
+def get_host(environ: dict[str, t.Any], trusted_hosts: t.Iterable[str] | None = None) -> str:
+    """The request's ``host[:port]``: the ``Host`` header, else the server address; the
+    scheme's default port is dropped. A malformed host gives ``""``; with ``trusted_hosts``
+    an untrusted one raises :class:`SecurityError`."""
+    scheme = environ.get("wsgi.url_scheme", "http")
+    host = environ.get("HTTP_HOST")
+    if host is None:
+        name, port = environ.get("SERVER_NAME"), environ.get("SERVER_PORT")
+        if not name or not port or not str(port).isdigit():
+            return ""  # no Host header and a Unix socket: there is no useful host
+        if ":" in name and name[0] != "[":
+            name = f"[{name}]"
+        host = f"{name}:{port}"
+    if scheme in ("http", "ws"):
+        if host.endswith(":80"):
+            host = host[:-3]
+    elif scheme in ("https", "wss") and host.endswith(":443"):
+        host = host[:-4]
+    if trusted_hosts:
+        if not host_is_trusted(host, trusted_hosts):
+            raise SecurityError(f"Host {host!r} is not trusted.")
+    elif _host_re.fullmatch(host) is None:
+        return ""
+    return host
+
+
+# Characters that must stay percent-encoded in an IRI, plus the surrogates that stand for
+# bytes which are not UTF-8. In a path "%" itself is data (the server already decoded it).
+_path_unsafe_re = re.compile("[\x00-\x20\"#%<>?\\\\^`{|}\x7f\udc80-\udcff]")
+_query_unsafe_re = re.compile("[\x00-\x20\"#<>\\\\^`{|}\x7f\udc80-\udcff]")
+
+
+def _percent(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return "%%%02X" % (code - 0xDC00 if code >= 0xDC80 else code)
+
+
+def _iri_part(value: str, unsafe: re.Pattern[str]) -> str:
+    """A WSGI string (bytes as Latin-1) as IRI text: UTF-8 shown as characters, anything
+    else percent-encoded."""
+    if not value.isascii():
+        try:
+            value = value.encode("latin-1").decode("utf-8", "surrogateescape")
+        except UnicodeEncodeError:
+            pass  # already text: the server decoded it
+    return unsafe.sub(_percent, value)
+
+
+def get_current_url(
+    environ: dict[str, t.Any],
+    root_only: bool = False,
+    strip_querystring: bool = False,
+    host_only: bool = False,
+    trusted_hosts: t.Iterable[str] | None = None,
+) -> str:
+    """The URL of the request as an IRI (``http://example.com/caf\u00e9?q=1``): ``host_only``
+    stops after the host, ``root_only`` after the application root (``SCRIPT_NAME``),
+    ``strip_querystring`` before the ``?``."""
+    parts = [environ.get("wsgi.url_scheme", "http"), "://", get_host(environ, trusted_hosts)]
+    if "xn--" in parts[2]:
+        try:
+            parts[2] = parts[2].encode("ascii").decode("idna")
+        except UnicodeError:
+            pass
+    if host_only:
+        return "".join(parts) + "/"
+    parts.append(_iri_part(environ.get("SCRIPT_NAME", "").rstrip("/"), _path_unsafe_re))
+    parts.append("/")
+    if root_only:
+        return "".join(parts)
+    parts.append(_iri_part(environ.get("PATH_INFO", "").lstrip("/"), _path_unsafe_re))
+    query = environ.get("QUERY_STRING")
+    if query and not strip_querystring:
+        parts.append("?")
+        parts.append(_iri_part(query, _query_unsafe_re))
+    return "".join(parts)
+
+
+class ClosingIterator:
+    """Wrap a response iterable so extra callbacks run when the server closes it (after the
+    iterable's own ``close``)."""
+
+    def __init__(
+        self,
+        iterable: t.Iterable[bytes],
+        callbacks: t.Callable[[], t.Any] | t.Iterable[t.Callable[[], t.Any]] | None = None,
+    ) -> None:
+        self._iterator = iter(iterable)
+        if callbacks is None:
+            callbacks = []
+        elif callable(callbacks):
+            callbacks = [callbacks]
+        else:
+            callbacks = list(callbacks)
+        close = getattr(iterable, "close", None)
+        if close is not None:
+            callbacks.insert(0, close)
+        self._callbacks = callbacks
+
+    def __iter__(self) -> ClosingIterator:
+        return self
+
+    def __next__(self) -> bytes:
+        return next(self._iterator)
+
+    def close(self) -> None:
+        for callback in self._callbacks:
+            callback()
+
+
+class FileWrapper:
+    """Iterate over a file in ``buffer_size`` blocks (servers may offer a faster
+    ``wsgi.file_wrapper``; see :func:`wrap_file`)."""
+
+    def __init__(self, file: t.IO[bytes], buffer_size: int = 8192) -> None:
+        self.file = file
+        self.buffer_size = buffer_size
+
+    def close(self) -> None:
+        close = getattr(self.file, "close", None)
+        if close is not None:
+            close()
+
+    def seekable(self) -> bool:
+        seekable = getattr(self.file, "seekable", None)
+        return seekable() if seekable is not None else hasattr(self.file, "seek")
+
+    def seek(self, *args: t.Any) -> None:
+        if hasattr(self.file, "seek"):
+            self.file.seek(*args)
+
+    def tell(self) -> int | None:
+        return self.file.tell() if hasattr(self.file, "tell") else None
+
+    def __iter__(self) -> FileWrapper:
+        return self
+
+    def __next__(self) -> bytes:
+        data = self.file.read(self.buffer_size)
+        if data:
+            return data
+        raise StopIteration
+
+
+def wrap_file(environ: dict[str, t.Any], file: t.IO[bytes], buffer_size: int = 8192) -> t.Iterable[bytes]:
+    """The server's ``wsgi.file_wrapper`` around ``file`` if it has one, else a
+    :class:`FileWrapper`."""
+    return environ.get("wsgi.file_wrapper", FileWrapper)(file, buffer_size)

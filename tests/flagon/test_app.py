@@ -1,0 +1,352 @@
+"""The application object: identity, logger, extension points (``*_class`` attributes,
+``session_interface``), the WSGI entry point, and several independent apps in one process."""
+
+from __future__ import annotations
+
+import io
+import logging
+import sys
+import types
+
+import pytest
+
+import flagon
+from flagon import Flagon, Request, Response, current_app, g, request, session
+from flagon.ctx import _AppCtxGlobals
+from flagon.routing import Map, Rule
+from flagon.sessions import SessionInterface, SessionMixin
+from flagon.testing import FlagonClient, create_environ
+
+
+# -- identity -------------------------------------------------------------------------------------
+
+
+def test_name_is_the_import_name():
+    assert Flagon("my.package").name == "my.package"
+
+
+def test_name_of_a_main_script_is_its_file_name(monkeypatch):
+    main = types.ModuleType("__main__")
+    main.__file__ = "/srv/app/serve.py"
+    monkeypatch.setitem(sys.modules, "__main__", main)
+    assert Flagon("__main__").name == "serve"
+
+
+def test_repr_names_the_app():
+    assert repr(Flagon("shop")) == "<Flagon 'shop'>"
+
+
+def test_url_map_and_view_functions(app):
+    @app.route("/a")
+    def a():
+        return ""
+
+    assert isinstance(app.url_map, Map)
+    assert app.view_functions == {"a": a}
+    assert {rule.rule for rule in app.url_map.iter_rules()} >= {"/a"}
+
+
+def test_relative_instance_path_is_refused():
+    with pytest.raises(ValueError, match="absolute"):
+        Flagon("x", instance_path="relative/dir")
+
+
+def test_static_host_needs_host_matching():
+    with pytest.raises(ValueError, match="host_matching"):
+        Flagon("x", static_host="static.example.com")
+
+
+def test_open_resource_reads_relative_to_the_root_path(tmp_path):
+    (tmp_path / "schema.sql").write_text("CREATE TABLE t;")
+    app = Flagon("res", root_path=str(tmp_path))
+    with app.open_resource("schema.sql") as f:
+        assert f.read() == b"CREATE TABLE t;"
+    with app.open_resource("schema.sql", "r", encoding="utf-8") as f:
+        assert f.read() == "CREATE TABLE t;"
+    with pytest.raises(ValueError):
+        app.open_resource("schema.sql", "w")
+
+
+# -- logger ---------------------------------------------------------------------------------------
+
+
+def test_logger_is_named_after_the_app():
+    app = Flagon("flagon_logger_test")
+    assert isinstance(app.logger, logging.Logger)
+    assert app.logger.name == "flagon_logger_test"
+    assert app.logger is app.logger
+
+
+def test_logger_level_is_debug_in_debug_mode():
+    app = Flagon("flagon_debug_logger_test")
+    app.debug = True
+    assert app.logger.level == logging.DEBUG
+
+
+def test_logger_messages_in_a_view_are_captured(app, client, caplog):
+    @app.route("/")
+    def index():
+        current_app.logger.warning("careful: %s", request.path)
+        return "x"
+
+    with caplog.at_level(logging.WARNING, logger=app.logger.name):
+        client.get("/")
+    assert [r.getMessage() for r in caplog.records if r.name == app.logger.name] == [
+        "careful: /"
+    ]
+
+
+def test_default_handler_writes_to_the_requests_error_stream(app):
+    from flagon.logging import default_handler
+
+    errors = io.StringIO()
+    record = logging.LogRecord(app.name, logging.ERROR, __file__, 1, "went wrong", None, None)
+    with app.test_request_context(environ_overrides={"wsgi.errors": errors}):
+        default_handler.emit(record)
+    assert "ERROR" in errors.getvalue()
+    assert "went wrong" in errors.getvalue()
+
+
+def test_default_handler_is_added_only_when_nothing_handles_records():
+    from flagon.logging import default_handler
+
+    name = "flagon_unhandled_logger_test"
+    logger = logging.getLogger(name)
+    logger.propagate = False
+    try:
+        assert default_handler in Flagon(name).logger.handlers
+    finally:
+        logger.handlers.clear()
+        logger.propagate = True
+
+
+# -- extension points ------------------------------------------------------------------------------
+
+
+def test_custom_request_class_is_used(app, client):
+    class MyRequest(Request):
+        @property
+        def shouted_path(self):
+            return self.path.upper()
+
+    app.request_class = MyRequest
+
+    @app.route("/page")
+    def page():
+        assert isinstance(request._get_current_object(), MyRequest)
+        return request.shouted_path
+
+    assert client.get("/page").text == "/PAGE"
+    with app.test_request_context("/x"):
+        assert request.shouted_path == "/X"
+
+
+def test_custom_response_class_is_used_for_every_kind_of_return(app):
+    class MyResponse(Response):
+        default_mimetype = "text/plain"
+
+    app.response_class = MyResponse
+    client = app.test_client()
+    app.add_url_rule("/str", "str", lambda: "text")
+    app.add_url_rule("/dict", "dict", lambda: {"a": 1})
+    app.add_url_rule("/plain", "plain", lambda: Response("base class", mimetype="text/html"))
+    app.add_url_rule("/missing-view", "err", lambda: flagon.abort(404))
+
+    response = client.get("/str")
+    assert isinstance(response, MyResponse)
+    assert response.mimetype == "text/plain"
+    assert isinstance(client.get("/dict"), MyResponse)
+    assert client.get("/plain").text == "base class"
+    with app.test_request_context():
+        assert isinstance(app.make_response(Response("x")), MyResponse)
+        assert isinstance(app.make_response("x"), MyResponse)
+
+
+def test_custom_app_ctx_globals_class(app, client):
+    class MyGlobals(_AppCtxGlobals):
+        def user_or_guest(self):
+            return self.get("user", "guest")
+
+    app.app_ctx_globals_class = MyGlobals
+    app.add_url_rule("/", "index", lambda: g.user_or_guest())
+    assert client.get("/").text == "guest"
+
+
+def test_custom_config_class():
+    class MyConfig(flagon.Config):
+        pass
+
+    class MyApp(Flagon):
+        config_class = MyConfig
+
+    assert isinstance(MyApp("x").config, MyConfig)
+
+
+def test_custom_url_rule_and_map_classes():
+    class MyRule(Rule):
+        pass
+
+    class MyMap(Map):
+        pass
+
+    class MyApp(Flagon):
+        url_rule_class = MyRule
+        url_map_class = MyMap
+
+    app = MyApp("x")
+    app.add_url_rule("/", "index", lambda: "")
+    assert isinstance(app.url_map, MyMap)
+    assert all(isinstance(rule, MyRule) for rule in app.url_map.iter_rules())
+
+
+def test_custom_test_client_class(app):
+    class MyClient(FlagonClient):
+        def hello(self):
+            return self.get("/").text
+
+    app.test_client_class = MyClient
+    app.add_url_rule("/", "index", lambda: "hi")
+    client = app.test_client()
+    assert isinstance(client, MyClient)
+    assert client.hello() == "hi"
+
+
+def test_custom_session_interface_opens_and_saves(app, client):
+    class DictSession(dict, SessionMixin):
+        pass
+
+    class HeaderSessionInterface(SessionInterface):
+        """Keeps the session in a header, for the test."""
+
+        def open_session(self, app, request):
+            return DictSession(user=request.headers.get("X-User"))
+
+        def save_session(self, app, session, response):
+            response.headers["X-Session-User"] = str(session.get("user"))
+
+    app.session_interface = HeaderSessionInterface()
+
+    @app.route("/")
+    def index():
+        session["user"] = session["user"].upper()
+        return "x"
+
+    response = client.get("/", headers={"X-User": "ann"})
+    assert response.headers["X-Session-User"] == "ANN"
+
+
+def test_session_is_not_opened_when_not_used(app, client):
+    opened = []
+
+    class CountingInterface(SessionInterface):
+        def open_session(self, app, request):
+            opened.append(1)
+            return None
+
+    app.session_interface = CountingInterface()
+    app.add_url_rule("/", "index", lambda: "x")
+    client.get("/")
+    assert opened == []
+
+
+# -- the WSGI entry point ----------------------------------------------------------------------------
+
+
+def test_app_is_a_wsgi_application(app):
+    app.add_url_rule("/", "index", lambda: "wsgi")
+    started = {}
+    body = app(create_environ("/"), lambda status, headers: started.update(status=status))
+    assert started["status"] == "200 OK"
+    assert b"".join(body) == b"wsgi"
+
+
+def test_wsgi_app_can_be_wrapped_while_app_stays_the_app(app, client):
+    calls = []
+
+    class Middleware:
+        def __init__(self, wsgi_app):
+            self.wsgi_app = wsgi_app
+
+        def __call__(self, environ, start_response):
+            calls.append(environ["PATH_INFO"])
+            return self.wsgi_app(environ, start_response)
+
+    app.add_url_rule("/", "index", lambda: current_app.name)
+    app.wsgi_app = Middleware(app.wsgi_app)
+    assert isinstance(app, Flagon)
+    assert client.get("/").text == app.name
+    assert calls == ["/"]
+
+
+def test_teardown_runs_even_when_an_error_escapes(app, client):
+    seen = []
+    app.teardown_request(lambda exc: seen.append(type(exc).__name__))
+    app.add_url_rule("/", "index", lambda: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        client.get("/")
+    assert seen == ["ZeroDivisionError"]
+
+
+def test_should_ignore_error_hides_the_error_from_teardown():
+    class QuietApp(Flagon):
+        def should_ignore_error(self, error):
+            return isinstance(error, ZeroDivisionError)
+
+    app = QuietApp("quiet")
+    seen = []
+    app.teardown_request(lambda exc: seen.append(exc))
+    app.add_url_rule("/", "index", lambda: 1 / 0)
+    assert app.test_client().get("/").status_code == 500
+    assert seen == [None]
+
+
+def test_request_context_for_a_raw_environ(app):
+    app.add_url_rule("/raw", "raw", lambda: "")
+    with app.request_context(create_environ("/raw?x=1")):
+        assert request.args["x"] == "1"
+        assert request.endpoint == "raw"
+
+
+def test_test_request_context_arguments(app):
+    with app.test_request_context(
+        "/p",
+        method="POST",
+        headers={"X-A": "1"},
+        data={"f": "v"},
+        query_string={"q": "1"},
+        base_url="https://example.com/root",
+    ):
+        assert request.method == "POST"
+        assert request.headers["X-A"] == "1"
+        assert request.form["f"] == "v"
+        assert request.args["q"] == "1"
+        assert request.url == "https://example.com/root/p?q=1"
+    with app.test_request_context(json={"k": [1]}):
+        assert request.get_json() == {"k": [1]}
+
+
+# -- several apps ------------------------------------------------------------------------------------
+
+
+def test_two_apps_in_one_process_are_independent():
+    one, two = Flagon("one"), Flagon("two")
+    one.config["NAME"] = "first"
+    two.config["NAME"] = "second"
+    for app in (one, two):
+        app.add_url_rule("/", "index", lambda: current_app.config["NAME"])
+    assert one.test_client().get("/").text == "first"
+    assert two.test_client().get("/").text == "second"
+    assert one.view_functions.keys() == two.view_functions.keys()
+    assert one.url_map is not two.url_map
+
+
+def test_app_called_inside_another_apps_request(app, client):
+    other = Flagon("other")
+    other.add_url_rule("/inner", "inner", lambda: current_app.name)
+
+    @app.route("/")
+    def index():
+        inner = other.test_client().get("/inner").text
+        return f"{inner} then {current_app.name}"
+
+    assert client.get("/").text == f"other then {app.name}"
