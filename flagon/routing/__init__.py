@@ -24,7 +24,6 @@ from .converters import (
 )
 from .exceptions import (
     BuildError,
-    NoMatch,
     RequestRedirect,
     RoutingException,
     ValidationError,
@@ -45,7 +44,6 @@ __all__ = [
     "IntegerConverter",
     "Map",
     "MapAdapter",
-    "NoMatch",
     "NumberConverter",
     "PathConverter",
     "RequestRedirect",

@@ -1,7 +1,8 @@
 """``MapAdapter``: a map bound to one request (or server name): match and build URLs.
 
-An adapter is created per request, so creating one only stores values; the host is
-read from the environ only when something needs it (host matching, absolute URLs).
+An adapter is created per request, so creating one only stores values: the host, script
+root, scheme and query string are read from the environ when something needs them
+(host matching, absolute URLs, redirects).
 """
 
 from __future__ import annotations
@@ -10,9 +11,18 @@ import re
 import typing as t
 from urllib.parse import quote, urljoin
 
-from ..exceptions import HTTPException, MethodNotAllowed, NotFound
-from .exceptions import BuildError, NoMatch, RequestRedirect, WebsocketMismatch
-from .matcher import ANY_METHOD, RequestPath
+from ..exceptions import HTTPException, MethodNotAllowed
+from .environ import (
+    host_from_environ,
+    normalize_server_name,
+    query_from_environ,
+    script_root_from_environ,
+    subdomain_of,
+    url_scheme_from_environ,
+    wsgi_decode,
+)
+from .exceptions import BuildError, RequestRedirect
+from .matcher import RequestPath
 from .quoting import encode_query, iter_multi_items, quote_path
 
 if t.TYPE_CHECKING:
@@ -20,9 +30,10 @@ if t.TYPE_CHECKING:
     from .rules import Rule
 
 _variable_re = re.compile(r"<([^>]+)>")
-_valid_host = re.compile(r"(?:[a-z0-9._-]+|\[[a-f0-9]*:[a-f0-9.:]+\])(?::[0-9]+)?").fullmatch
 # Reserved characters and existing escapes survive; spaces and non-ASCII are escaped.
 _QUERY_STRING_SAFE = "!$&'()*+,/:;=?@%[]~"
+# Marks a value still to be read from the environ (None is a valid query_args).
+_UNREAD: t.Any = object()
 
 
 class MapAdapter:
@@ -30,40 +41,41 @@ class MapAdapter:
 
     __slots__ = (
         "map",
-        "_server_name",
-        "_environ",
-        "script_name",
         "subdomain",
-        "url_scheme",
         "path_info",
         "default_method",
-        "query_args",
         "websocket",
+        "_environ",
+        "_server_name",
+        "_script_name",
+        "_url_scheme",
+        "_query_args",
+        "_url_root",
     )
 
     def __init__(
         self,
         map: Map,
-        server_name: str | None,
+        server_name: str,
         script_name: str,
         subdomain: str | None,
         url_scheme: str,
         path_info: str,
         default_method: str,
         query_args: t.Mapping[str, t.Any] | str | None = None,
-        environ: dict | None = None,
     ) -> None:
         self.map = map
-        self._server_name = server_name
-        self._environ = environ
-        if script_name[-1:] != "/":
+        self._environ: dict | None = None
+        self._server_name: str | None = server_name
+        if not script_name.endswith("/"):
             script_name += "/"
-        self.script_name = script_name
+        self._script_name: str | None = script_name
         self.subdomain = subdomain
-        self.url_scheme = url_scheme
+        self._url_scheme: str | None = url_scheme
         self.path_info = path_info
         self.default_method = default_method
-        self.query_args = query_args
+        self._query_args = query_args
+        self._url_root: str | None = None
         self.websocket = url_scheme == "ws" or url_scheme == "wss"
 
     @property
@@ -79,6 +91,50 @@ class MapAdapter:
     @server_name.setter
     def server_name(self, value: str) -> None:
         self._server_name = value
+
+    @property
+    def script_name(self) -> str:
+        """The application's root path, ending with "/"."""
+        root = self._script_name
+        if root is None:
+            root = self._script_name = script_root_from_environ(self._environ or {})
+        return root
+
+    @script_name.setter
+    def script_name(self, value: str) -> None:
+        self._script_name = value if value.endswith("/") else value + "/"
+        self._url_root = None
+
+    def _root(self) -> str:
+        """``script_name`` percent-encoded for URLs, without the final "/"."""
+        root = self._url_root
+        if root is None:
+            root = self._url_root = quote_path(self.script_name[:-1])
+        return root
+
+    @property
+    def url_scheme(self) -> str:
+        """``http``, ``https``, ``ws`` or ``wss``."""
+        scheme = self._url_scheme
+        if scheme is None:
+            scheme = self._url_scheme = url_scheme_from_environ(self._environ or {})
+        return scheme
+
+    @url_scheme.setter
+    def url_scheme(self, value: str) -> None:
+        self._url_scheme = value
+
+    @property
+    def query_args(self) -> t.Mapping[str, t.Any] | str | None:
+        """The request's query, kept for redirects."""
+        query = self._query_args
+        if query is _UNREAD:
+            query = self._query_args = query_from_environ(self._environ or {})
+        return query
+
+    @query_args.setter
+    def query_args(self, value: t.Mapping[str, t.Any] | str | None) -> None:
+        self._query_args = value
 
     # -- matching --------------------------------------------------------------------
 
@@ -108,30 +164,12 @@ class MapAdapter:
         domain = self.subdomain
         if domain is None or map.host_matching:
             domain = self.server_name
-        if not websocket:
-            # Most requests name a rule without variables: three dict lookups.
-            paths = matcher.fast.get(domain)
-            if paths is not None:
-                methods = paths.get(path_info)
-                if methods is not None:
-                    rule = methods.get(method) or methods.get(ANY_METHOD)
-                    if rule is not None:
-                        values = dict(rule.defaults) if rule.defaults else {}
-                        return (rule if return_rule else rule.endpoint), values
-        if path_info[:1] != "/" or path_info[1:2] == "/":
-            path_info = "/" + path_info.lstrip("/") if path_info else ""
         try:
             rule, values = matcher.match(domain, path_info, method, websocket)
         except RequestPath as redirect:
             url = self.make_redirect_url(quote_path(redirect.path_info), query_args)
             raise RequestRedirect(url) from None
-        except NoMatch as failure:
-            if failure.allowed_methods:
-                raise MethodNotAllowed(valid_methods=list(failure.allowed_methods)) from None
-            if failure.websocket_mismatch:
-                raise WebsocketMismatch() from None
-            raise NotFound() from None
-        if rule._default_providers or rule.alias or rule.redirect_to is not None:
+        if rule._redirects:
             self._redirect_if_needed(rule, values, method, query_args)
         if return_rule:
             return rule, values
@@ -153,7 +191,7 @@ class MapAdapter:
                 raise RequestRedirect(f"{url}?{query}" if query else url)
             for canonical in rule._default_providers:
                 if canonical.suitable_for(values, method):
-                    built = canonical.build({**values, **canonical.defaults})  # type: ignore[arg-type]
+                    built = canonical.build({**values, **(canonical.defaults or {})})
                     if built is not None:
                         domain_part, path = built
                         url = self.make_redirect_url(path, query_args, domain_part)
@@ -172,7 +210,7 @@ class MapAdapter:
                 netloc = f"{self.subdomain}.{self.server_name}"
             else:
                 netloc = self.server_name
-            base = f"{self.url_scheme or 'http'}://{netloc}{self.script_name}"
+            base = f"{self.url_scheme or 'http'}://{netloc}{self._root()}/"
             raise RequestRedirect(urljoin(base, target))
 
     def test(self, path_info: str | None = None, method: str | None = None) -> bool:
@@ -235,7 +273,7 @@ class MapAdapter:
         if not query_args:
             return ""
         if isinstance(query_args, str):
-            return quote(query_args, safe=_QUERY_STRING_SAFE)
+            return quote(query_args, safe=_QUERY_STRING_SAFE, errors="replace")
         return self.encode_query_args(query_args)
 
     def make_redirect_url(
@@ -245,9 +283,7 @@ class MapAdapter:
         domain_part: str | None = None,
     ) -> str:
         """The absolute URL of ``path_info`` (already percent-encoded) on this site."""
-        root = self.script_name.strip("/")
-        path = path_info.lstrip("/")
-        path = f"/{root}/{path}" if root else f"/{path}"
+        path = f"{self._root()}/{path_info.lstrip('/')}"
         query = self._query_string(query_args)
         url = f"{self.url_scheme or 'http'}://{self.get_host(domain_part)}{path}"
         return f"{url}?{query}" if query else url
@@ -271,11 +307,11 @@ class MapAdapter:
         map = self.map
         if map._matcher is None:
             map.update()
+        # A value of None counts as not given (rules check for that), so a plain dict
+        # is used as it is.
         if not values:
             values = {}
-        elif type(values) is dict:
-            values = {name: value for name, value in values.items() if value is not None}
-        else:
+        elif type(values) is not dict:
             values = _flatten_values(values)
         rules = map._rules_by_endpoint.get(endpoint)
         built = None
@@ -285,23 +321,28 @@ class MapAdapter:
             if built is None:
                 built = self._build_with(rules, values, method, append_unknown)
         if built is None:
-            raise BuildError(endpoint, values, method, self)
+            given = {name: value for name, value in values.items() if value is not None}
+            raise BuildError(endpoint, given, method, self)
         domain_part, path, websocket = built
-        if url_scheme is None:
-            url_scheme = self.url_scheme
-        if websocket:
-            force_external = True
-            url_scheme = "wss" if url_scheme in ("https", "wss") else "ws"
-        if not force_external:
+        root = self._url_root
+        if root is None:
+            root = self._root()
+        if not force_external and not websocket:
             if map.host_matching:
                 if domain_part == self.server_name:
-                    return self.script_name[:-1] + path
+                    return root + path
             elif domain_part == self.subdomain:
-                return self.script_name[:-1] + path
-        if url_scheme and not websocket:
-            url_scheme = "https" if url_scheme in ("https", "wss") else "http"
+                return root + path
+        if url_scheme is None:
+            url_scheme = self.url_scheme
+        secure = url_scheme == "https" or url_scheme == "wss"
+        if websocket:
+            # Browsers need absolute WebSocket URLs.
+            url_scheme = "wss" if secure else "ws"
+        elif url_scheme:
+            url_scheme = "https" if secure else "http"
         scheme = f"{url_scheme}:" if url_scheme else ""
-        return f"{scheme}//{self.get_host(domain_part)}{self.script_name[:-1]}{path}"
+        return f"{scheme}//{self.get_host(domain_part)}{root}{path}"
 
     def _build_with(
         self,
@@ -339,31 +380,60 @@ def _flatten_values(values: t.Any) -> dict[str, t.Any]:
             if items:
                 flat[name] = items[0] if len(items) == 1 else items
         return flat
-    return {name: value for name, value in values.items() if value is not None}
+    return dict(values)
 
 
-def wsgi_decode(value: str) -> str:
-    """A WSGI string (bytes as latin-1) read as UTF-8; invalid bytes become U+FFFD."""
-    try:
-        return value.encode("latin-1").decode("utf-8", "replace")
-    except UnicodeEncodeError:  # not a WSGI string: already text
-        return value
+def bind_to_environ(
+    map: Map,
+    environ: t.Any,
+    server_name: str | None = None,
+    subdomain: str | None = None,
+) -> MapAdapter:
+    """An adapter for a WSGI request (an environ, or an object with ``.environ``).
+
+    Without ``server_name`` the request's host is taken as it comes. With it, the
+    subdomain is what the host adds in front of it, and a host outside it gets a
+    subdomain nothing matches (404). ``Map.bind_to_environ`` is this function; it
+    builds the adapter itself because it runs for every request.
+    """
+    env = environ if type(environ) is dict else getattr(environ, "environ", environ)
+    scheme = None  # read from the environ when needed, unless it is a WebSocket upgrade
+    if "HTTP_UPGRADE" in env:
+        scheme = url_scheme_from_environ(env)
+    if map.host_matching:
+        if subdomain is not None:
+            raise RuntimeError("host matching enabled and a subdomain was provided")
+        scheme = scheme or url_scheme_from_environ(env)
+        if server_name is None:
+            server_name = host_from_environ(env, scheme)
+        else:
+            server_name = normalize_server_name(server_name, scheme)
+    elif server_name is None:
+        if subdomain is None:
+            subdomain = ""
+    else:
+        scheme = scheme or url_scheme_from_environ(env)
+        server_name = normalize_server_name(server_name, scheme)
+        if subdomain is None:
+            subdomain = subdomain_of(host_from_environ(env, scheme), server_name)
+    path_info = env.get("PATH_INFO")
+    if path_info is None:
+        path_info = "/"
+    elif not path_info.isascii():
+        path_info = wsgi_decode(path_info)
+    adapter = _new_adapter(MapAdapter)
+    adapter.map = map
+    adapter._environ = env
+    adapter._server_name = server_name  # None: read from the environ when needed
+    adapter._script_name = None
+    adapter.subdomain = subdomain
+    adapter._url_scheme = scheme
+    adapter.path_info = path_info
+    adapter.default_method = env.get("REQUEST_METHOD", "GET")
+    adapter._query_args = _UNREAD
+    adapter._url_root = None
+    adapter.websocket = scheme == "ws" or scheme == "wss"
+    return adapter
 
 
-def host_from_environ(environ: dict, scheme: str) -> str:
-    """The request's ``host[:port]`` (lower-case, default port dropped), or "" if invalid."""
-    host = environ.get("HTTP_HOST")
-    if host is None:
-        name = environ.get("SERVER_NAME")
-        port = environ.get("SERVER_PORT")
-        if not name or not port:
-            return ""
-        if ":" in name and name[0] != "[":
-            name = f"[{name}]"
-        host = f"{name}:{port}"
-    host = host.strip().lower()
-    if scheme == "http" or scheme == "ws":
-        host = host.removesuffix(":80")
-    elif scheme == "https" or scheme == "wss":
-        host = host.removesuffix(":443")
-    return host if _valid_host(host) else ""
+_new_adapter = MapAdapter.__new__

@@ -130,13 +130,3 @@ class BuildError(RoutingException, LookupError):
             message.append(f" Did you forget to specify values {sorted(missing)!r}?")
         return "".join(message)
 
-
-class NoMatch(RoutingException):
-    """No rule matched; carries what the router learnt on the way (internal)."""
-
-    __slots__ = ("allowed_methods", "websocket_mismatch")
-
-    def __init__(self, allowed_methods: set[str], websocket_mismatch: bool) -> None:
-        super().__init__()
-        self.allowed_methods = allowed_methods
-        self.websocket_mismatch = websocket_mismatch

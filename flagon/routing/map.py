@@ -12,10 +12,10 @@ import typing as t
 from pprint import pformat
 from types import MappingProxyType
 
-from ..exceptions import BadHost
-from .adapter import MapAdapter, host_from_environ, wsgi_decode
+from .adapter import MapAdapter, bind_to_environ
 from .converters import DEFAULT_CONVERTERS
-from .matcher import INVALID_SUBDOMAIN, Matcher
+from .environ import normalize_server_name
+from .matcher import Matcher
 
 if t.TYPE_CHECKING:
     from .converters import BaseConverter
@@ -113,6 +113,9 @@ class Map:
                         rule._default_providers = tuple(
                             other for other in rules[:position] if other.provides_defaults_for(rule)
                         )
+                        rule._redirects = bool(
+                            rule._default_providers or rule.alias or rule.redirect_to is not None
+                        )
                 self._matcher = Matcher(self._rules, self._merge_slashes)
             return self._matcher
 
@@ -134,7 +137,7 @@ class Map:
             subdomain = self.default_subdomain
         return MapAdapter(
             self,
-            _normalize_server_name(server_name),
+            normalize_server_name(server_name),
             "/" if script_name is None else script_name,
             subdomain,
             url_scheme,
@@ -143,94 +146,10 @@ class Map:
             query_args,
         )
 
-    def bind_to_environ(
-        self,
-        environ: t.Any,
-        server_name: str | None = None,
-        subdomain: str | None = None,
-    ) -> MapAdapter:
-        """An adapter for a WSGI request (an environ, or an object with ``.environ``).
-
-        With ``server_name`` the subdomain is what the request's host adds in front of
-        it; a host outside ``server_name`` gets a subdomain nothing matches (404).
-        """
-        env = environ if type(environ) is dict else getattr(environ, "environ", environ)
-        scheme = env.get("wsgi.url_scheme", "http")
-        upgrade = env.get("HTTP_UPGRADE")
-        if upgrade is not None and _is_websocket_upgrade(env, upgrade):
-            scheme = "wss" if scheme == "https" else "ws"
-        if self.host_matching:
-            if subdomain is not None:
-                raise RuntimeError("host matching enabled and a subdomain was provided")
-            if server_name is None:
-                server_name = host_from_environ(env, scheme)
-            else:
-                server_name = _strip_default_port(_normalize_server_name(server_name), scheme)
-        elif server_name is None:
-            if subdomain is None:
-                subdomain = ""
-        else:
-            server_name = _strip_default_port(_normalize_server_name(server_name), scheme)
-            if subdomain is None:
-                subdomain = _subdomain_of(host_from_environ(env, scheme), server_name)
-        script_name = env.get("SCRIPT_NAME") or "/"
-        if not script_name.isascii():
-            script_name = wsgi_decode(script_name)
-        path_info = env.get("PATH_INFO")
-        if path_info is None:
-            path_info = "/"
-        elif not path_info.isascii():
-            path_info = wsgi_decode(path_info)
-        query = env.get("QUERY_STRING")
-        if query is not None and not query.isascii():
-            query = wsgi_decode(query)
-        return MapAdapter(
-            self,
-            server_name,  # type: ignore[arg-type]  # None: read from the environ when needed
-            script_name,
-            subdomain,
-            scheme,
-            path_info,
-            env.get("REQUEST_METHOD", "GET"),
-            query,
-            env,
-        )
+    #: ``bind_to_environ(environ, server_name=None, subdomain=None)``: an adapter for a
+    #: WSGI request (see ``adapter.bind_to_environ``).
+    bind_to_environ = bind_to_environ
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({pformat(list(self.iter_rules()))})"
 
-
-def _normalize_server_name(server_name: str) -> str:
-    """Lower-case, with an international name in its ASCII (IDNA) form."""
-    server_name = server_name.lower()
-    if server_name.isascii():
-        return server_name
-    name, colon, port = server_name.partition(":")
-    try:
-        name = name.encode("idna").decode("ascii")
-    except UnicodeError as error:
-        raise BadHost() from error
-    return f"{name}{colon}{port}"
-
-
-def _strip_default_port(server_name: str, scheme: str) -> str:
-    if scheme in ("http", "ws"):
-        return server_name.removesuffix(":80")
-    if scheme in ("https", "wss"):
-        return server_name.removesuffix(":443")
-    return server_name
-
-
-def _subdomain_of(host: str, server_name: str) -> str:
-    if host == server_name:
-        return ""
-    if host.endswith("." + server_name):
-        return host[: -len(server_name) - 1].strip(".")
-    return INVALID_SUBDOMAIN
-
-
-def _is_websocket_upgrade(env: dict, upgrade: str) -> bool:
-    if upgrade.strip().lower() != "websocket":
-        return False
-    connection = env.get("HTTP_CONNECTION", "").lower()
-    return any(token.strip() == "upgrade" for token in connection.split(","))

@@ -1,10 +1,11 @@
 """The compiled form of a map's rules, and the per-request search through it.
 
-Rules without variables are found with dict lookups: ``fast[domain][path][method]``
-answers the common request in three lookups. Rules with variables are grouped into
-buckets by domain and first path segment; a bucket's patterns, in priority order (see
-``priority``), are joined into one regex, so finding the first candidate is one ``re``
-call whatever the number of rules. Buckets are built on first use.
+Rules without variables are found with dict lookups (domain, then path, then method).
+Rules with variables are grouped into buckets by domain and first path segment; a
+bucket's patterns, in priority order (see ``priority``), are joined into one regex, so
+finding the first candidate is one ``re`` call whatever the number of rules. Anything
+unusual (a refused method, a redirect, a converter saying no) goes through the complete
+search, which reproduces Werkzeug's behaviour.
 """
 
 from __future__ import annotations
@@ -12,15 +13,15 @@ from __future__ import annotations
 import re
 import typing as t
 
-from .exceptions import NoMatch, RoutingException, ValidationError
+from .environ import INVALID_SUBDOMAIN
+from ..exceptions import HTTPException, MethodNotAllowed, NotFound
+from .exceptions import RoutingException, ValidationError, WebsocketMismatch
 from .patterns import Bucket, Entry, Pattern, regex_source
 from .priority import ADD_SLASH, first_segment, variants
 
 if t.TYPE_CHECKING:
     from .rules import Rule
 
-#: The subdomain of a request whose host is not under the configured server name.
-INVALID_SUBDOMAIN = "<invalid>"
 #: Key of ``fast[domain][path]`` for a rule accepting any method.
 ANY_METHOD = "*"
 
@@ -54,65 +55,52 @@ class Matcher:
 
     def __init__(self, rules: t.Iterable[Rule], merge_slashes: bool = True) -> None:
         self.merge_slashes = merge_slashes
-        #: domain -> path -> method (or ANY_METHOD) -> rule, for plain matches
-        self.fast: dict[str, dict[str, dict[str, Rule]]] = {}
         #: (domain, path) -> (rule, kind) in priority order, for rules without variables
         self.static: dict[tuple[str, str], list[tuple[Rule, int]]] = {}
-        self._buckets: dict[tuple[str | None, str | None], Bucket] = {}
-        self._candidates: dict[tuple[str | None, str | None], list[_Candidate]] = {}
-        self._domains: set[str] = set()
-        self._segments: set[str] = set()
-        static_keys: dict[tuple[str, str], list[tuple]] = {}
+        #: domain (None: any other) -> (path -> method -> rule for plain matches,
+        #: first segment -> bucket, bucket for other segments)
+        self._tables: dict[str | None, tuple[dict, dict, Bucket]] = {}
+        static: dict[tuple[str, str], list[tuple[tuple, Rule, int]]] = {}
+        candidates: dict[tuple[str | None, str | None], list[_Candidate]] = {}
         first_seen: dict[tuple, int] = {}
         for index, rule in enumerate(rules):
             domain = rule._static_domain
             for kind, key, tokens in variants(rule, index, first_seen):
                 if domain is not None and all(isinstance(token, str) for token in tokens):
-                    where = (domain, "".join(tokens))
-                    self.static.setdefault(where, []).append((rule, kind))
-                    static_keys.setdefault(where, []).append(key)
-                    continue
-                self._add_candidate(key, rule, kind, tokens)
-        for where, entries in self.static.items():
-            keys = static_keys[where]
-            entries[:] = [entries[i] for i in sorted(range(len(keys)), key=keys.__getitem__)]
-            self._add_fast(where, entries)
+                    static.setdefault((domain, "".join(tokens)), []).append((key, rule, kind))
+                else:
+                    where = (domain, first_segment(tokens))
+                    candidates.setdefault(where, []).append(_candidate(key, rule, kind, tokens))
+        domains = {domain for domain, _ in candidates} | {domain for domain, _ in static}
+        segments = {segment for _, segment in candidates}
+        for domain in domains | {None}:
+            buckets = {segment: _bucket(candidates, domain, segment) for segment in segments}
+            buckets.pop(None, None)
+            self._tables[domain] = ({}, buckets, _bucket(candidates, domain, None))
+        for where, found in static.items():
+            found.sort(key=lambda item: item[0])
+            self.static[where] = [(rule, kind) for _, rule, kind in found]
+            self._add_plain(where, self.static[where])
 
-    def _add_candidate(self, key: tuple, rule: Rule, kind: int, tokens: list) -> None:
-        domain = rule._static_domain
-        segment = first_segment(tokens)
-        if domain is not None:
-            self._domains.add(domain)
-        if segment is not None:
-            self._segments.add(segment)
-        source, groups = regex_source(tokens, rule)
-        domain_source, domain_groups = None, ()
-        if domain is None:
-            domain_source, domain_groups = regex_source(rule._domain_tokens, rule)
-        candidate = _Candidate(key, rule, kind, source, groups, domain_source, domain_groups)
-        self._candidates.setdefault((domain, segment), []).append(candidate)
-
-    def _add_fast(self, where: tuple[str, str], entries: list[tuple[Rule, int]]) -> None:
+    def _add_plain(self, where: tuple[str, str], entries: list[tuple[Rule, int]]) -> None:
         """Index the plain matches of one static path by method, until a case the full
-        search must handle (a slash redirect) or a rule accepting any method."""
+        search must handle (a slash redirect…) or a rule accepting any method."""
         domain, path = where
-        if path.startswith("//"):
+        if path[:1] != "/" or path.startswith("//"):
             return  # never requested as such: request paths are normalised first
         by_method: dict[str, Rule] = {}
         for rule, kind in entries:
             if rule.websocket:
-                continue  # the fast path serves plain HTTP requests only
-            if kind == ADD_SLASH and rule.strict_slashes:
-                break
-            if rule._default_providers or rule.alias or rule.redirect_to is not None:
+                continue  # plain matches serve plain HTTP requests only
+            if (kind == ADD_SLASH and rule.strict_slashes) or rule._redirects:
                 break
             if rule.methods is None:
                 by_method.setdefault(ANY_METHOD, rule)
                 break
             for method in rule.methods:
                 by_method.setdefault(method, rule)
-        if by_method:
-            self.fast.setdefault(domain, {})[path] = by_method
+        # Present even when empty: a path missing here has no rule without variables.
+        self._tables[domain][0][path] = by_method
 
     # -- lookup ----------------------------------------------------------------------
 
@@ -122,8 +110,44 @@ class Matcher:
         """The rule for the request and its view arguments.
 
         Raises ``RequestPath`` when the client should use another path (trailing slash,
-        merged slashes) and ``NoMatch`` otherwise.
+        merged slashes); else ``MethodNotAllowed`` when the path exists for other
+        methods, ``WebsocketMismatch`` when it exists for the other protocol only, or
+        ``NotFound``. The common cases (a rule without variables, or the first
+        candidate of a bucket accepting the request) are answered here; everything else
+        goes through the complete search.
         """
+        table = self._tables.get(domain)
+        if table is not None and not websocket:
+            plain, buckets, other = table
+            by_method = plain.get(path)
+            if by_method is not None:
+                rule = by_method.get(method) or by_method.get(ANY_METHOD)
+                if rule is not None:
+                    return rule, dict(rule.defaults) if rule.defaults else {}
+            else:
+                try:
+                    segment = path.split("/", 2)[1]
+                except IndexError:  # no slash at all: the full search normalises it
+                    segment = ""
+                if segment:  # "//x" is normalised first; "/" has no segment to look up
+                    bucket = buckets.get(segment) or other
+                    found = bucket.match(path)
+                    if found is not None:
+                        shortcut = bucket.shortcuts[found.lastindex]  # type: ignore[index]
+                        if shortcut is not None:
+                            rule, methods, extract = shortcut
+                            if methods is None or method in methods:
+                                try:
+                                    return rule, extract(found, None)
+                                except ValidationError:
+                                    pass
+        return self._match_fully(domain, path, method, websocket)
+
+    def _match_fully(
+        self, domain: str, path: str, method: str, websocket: bool
+    ) -> tuple[Rule, dict[str, t.Any]]:
+        if path[:1] != "/" or path[1:2] == "/":
+            path = "/" + path.lstrip("/") if path else ""
         refused: list[tuple[Rule, int]] = []
         result = self._search(domain, path, method, websocket, refused)
         if result is not None:
@@ -133,7 +157,7 @@ class Matcher:
             result = self._search(domain, merged, method, websocket, refused)
             if result is not None and result[0].merge_slashes:
                 raise RequestPath(merged)
-        raise _no_match(refused, method, websocket)
+        raise _no_match(refused, method)
 
     def _search(
         self,
@@ -153,24 +177,24 @@ class Matcher:
                 if kind == ADD_SLASH and rule.strict_slashes:
                     raise RequestPath(path + "/")
                 return rule, dict(rule.defaults) if rule.defaults else {}
+        _, buckets, other = self._tables.get(domain) or self._tables[None]
         end = path.find("/", 1)
-        segment = (path[1:end] if end > 0 else path[1:]) if path else None
-        bucket = self._buckets.get((domain, segment))
-        if bucket is None:
-            bucket = self._bucket_for(domain, segment)
+        bucket = buckets.get(path[1:end] if end > 0 else path[1:]) if path else None
+        bucket = bucket or other
+        patterns = bucket.compile()
         position = 0
-        if bucket.match is not None:
+        if bucket.joined:
             found = bucket.match(path)
             if found is None:
                 return None
             position = bucket.positions[found.lastindex]  # type: ignore[index]
-            pattern, entries = bucket.patterns[position]
+            pattern, entries = patterns[position]
             result = _pick(pattern, entries, found, domain, path, method, websocket, refused)
             if result is not None:
                 return result
             position += 1
         # The first candidate refused the request: try the following patterns one by one.
-        for pattern, _ in bucket.patterns[position:]:
+        for pattern, _ in patterns[position:]:
             found = pattern.match(path)
             if found is not None:
                 result = _pick(
@@ -180,40 +204,26 @@ class Matcher:
                     return result
         return None
 
-    # -- compilation -----------------------------------------------------------------
 
-    def _bucket_for(self, domain: str, segment: str | None) -> Bucket:
-        """The bucket for a request, built on first use; unknown keys share one."""
-        if domain not in self._domains:
-            domain = None  # type: ignore[assignment]
-        if segment not in self._segments:
-            segment = None
-        bucket = self._buckets.get((domain, segment))
-        if bucket is not None:
-            return bucket
-        candidates: list[_Candidate] = []
-        for where in {(domain, segment), (domain, None), (None, segment), (None, None)}:
-            candidates.extend(self._candidates.get(where, ()))
-        candidates.sort(key=lambda candidate: candidate.key)
-        patterns: list[tuple[Pattern, list[tuple[Rule, int]]]] = []
-        for candidate in candidates:
-            last = patterns[-1][0] if patterns else None
-            if (
-                last is None
-                or last.source != candidate.source
-                or last.domain_source != candidate.domain_source
-            ):
-                last = Pattern(
-                    candidate.source,
-                    candidate.groups,
-                    candidate.domain_source,
-                    candidate.domain_groups,
-                )
-                patterns.append((last, []))
-            patterns[-1][1].append((candidate.rule, candidate.kind))
-        bucket = Bucket(patterns)
-        self._buckets[(domain, segment)] = bucket
-        return bucket
+def _bucket(
+    candidates: dict[tuple[str | None, str | None], list[_Candidate]],
+    domain: str | None,
+    segment: str | None,
+) -> Bucket:
+    """The bucket of a domain and first segment: the candidates for both, and those
+    accepting any domain or any segment."""
+    found: list[_Candidate] = []
+    for where in {(domain, segment), (domain, None), (None, segment), (None, None)}:
+        found.extend(candidates.get(where, ()))
+    return Bucket(found)
+
+
+def _candidate(key: tuple, rule: Rule, kind: int, tokens: list) -> _Candidate:
+    source, groups = regex_source(tokens, rule)
+    domain_source, domain_groups = None, ()
+    if rule._static_domain is None:
+        domain_source, domain_groups = regex_source(rule._domain_tokens, rule)
+    return _Candidate(key, rule, kind, source, groups, domain_source, domain_groups)
 
 
 def _pick(
@@ -249,8 +259,8 @@ def _pick(
     return None
 
 
-def _no_match(refused: list[tuple[Rule, int]], method: str, websocket: bool) -> NoMatch:
-    """What the refusals tell: the methods the path allows, or a WebSocket mismatch."""
+def _no_match(refused: list[tuple[Rule, int]], method: str) -> HTTPException:
+    """The error for a request no rule accepts, from what the refusals tell."""
     allowed: set[str] = set()
     websocket_mismatch = False
     for rule, kind in refused:
@@ -261,4 +271,8 @@ def _no_match(refused: list[tuple[Rule, int]], method: str, websocket: bool) -> 
                 allowed.update(methods)
         else:
             websocket_mismatch = True
-    return NoMatch(allowed, websocket_mismatch)
+    if allowed:
+        return MethodNotAllowed(valid_methods=allowed)
+    if websocket_mismatch:
+        return WebsocketMismatch()
+    return NotFound()

@@ -22,7 +22,7 @@ from .converters import (
 )
 from .exceptions import ValidationError
 from .parser import Variable
-from .priority import NO_SLASH_BEFORE
+from .priority import EXACT, NO_SLASH_BEFORE
 
 if t.TYPE_CHECKING:
     from .rules import Rule
@@ -50,6 +50,25 @@ def compile_regex(source: str) -> re.Pattern[str]:
     return re.compile(source, re.DOTALL)
 
 
+def group_count(regex: str) -> int:
+    """How many groups ``regex`` has (raises ``re.error`` when it is invalid)."""
+    count = _group_counts.get(regex)
+    if count is None:
+        count = _group_counts[regex] = re.compile(regex).groups
+    return count
+
+
+_group_name = re.compile(r"(?<!\\)\(\?P<[A-Za-z_][A-Za-z0-9_]*>")
+
+
+def _without_group_names(regex: str) -> str:
+    """``regex`` with its named groups made anonymous, so that two converters using the
+    same group name can sit in one pattern (unless it refers back to a name)."""
+    if "(?P<" not in regex or "(?P=" in regex:
+        return regex
+    return _group_name.sub("(", regex)
+
+
 def regex_source(tokens: list[t.Any], rule: Rule) -> tuple[str, tuple[int, ...]]:
     """The anchored regex for ``tokens`` and the group number of each variable."""
     source = []
@@ -58,12 +77,9 @@ def regex_source(tokens: list[t.Any], rule: Rule) -> tuple[str, tuple[int, ...]]
     for token in tokens:
         if isinstance(token, Variable):
             regex = rule._converters[token.name].regex
-            inner = _group_counts.get(regex)
-            if inner is None:
-                inner = _group_counts[regex] = re.compile(regex).groups
-            source.append(f"({regex})")
+            source.append(f"({_without_group_names(regex)})")
             groups.append(next_group)
-            next_group += 1 + inner
+            next_group += 1 + group_count(regex)
         elif token is NO_SLASH_BEFORE:
             source.append("(?<!/)")
         else:
@@ -114,7 +130,7 @@ class Pattern:
     """A path regex (and domain regex) with the rules it serves, in priority order."""
 
     __slots__ = ("source", "match", "size", "groups", "domain_source", "domain_match",
-                 "domain_groups", "entries")
+                 "domain_groups", "rules", "_entries")
 
     def __init__(
         self,
@@ -131,37 +147,102 @@ class Pattern:
         self.domain_source = domain_source
         self.domain_match = compile_regex(domain_source).match if domain_source else None
         self.domain_groups = domain_groups
-        #: entries reading this pattern's own match
-        self.entries: list[Entry] = []
+        #: the rules sharing the pattern: (rule, variant kind)
+        self.rules: list[tuple[Rule, int]] = []
+        self._entries: list[Entry] | None = None
+
+    @property
+    def entries(self) -> list[Entry]:
+        """Entries reading this pattern's own match (made when first needed)."""
+        if self._entries is None:
+            self._entries = [
+                (rule, kind, make_extractor(rule, self.groups, self.domain_groups))
+                for rule, kind in self.rules
+            ]
+        return self._entries
 
 
 class Bucket:
-    """The patterns a (domain, first segment) pair can match, joined into one regex."""
+    """The patterns a (domain, first segment) pair can match, joined into one regex.
 
-    __slots__ = ("match", "patterns", "positions")
+    Compiled on first use: an application with many rules pays only for the buckets
+    its requests reach.
+    """
 
-    def __init__(self, patterns: list[tuple[Pattern, list[tuple[Rule, int]]]]) -> None:
-        #: (pattern, entries reading the joined regex's match)
-        self.patterns: list[tuple[Pattern, list[Entry]]] = []
-        #: group number in the joined regex -> index in ``patterns``
-        self.positions: list[int] = [0]
+    __slots__ = ("match", "patterns", "positions", "shortcuts", "joined", "_candidates")
+
+    def __init__(self, candidates: list[t.Any]) -> None:
+        #: candidates (objects with key, rule, kind, source, groups, domain_source and
+        #: domain_groups), compiled on first use
+        self._candidates = candidates
+        #: (pattern, entries reading the joined regex's match), in priority order
+        self.patterns: list[tuple[Pattern, list[Entry]]] | None = None
+        #: group number -> index of the pattern whose outer group it is
+        self.positions: list[int] = []
+        #: group number -> (rule, methods, extractor) when the pattern's first rule can
+        #: be returned without further checks (besides the method)
+        self.shortcuts: list[tuple[Rule, t.Any, Extractor] | None] = []
+        #: whether ``match`` covers every pattern (False: try them one by one)
+        self.joined = True
+        self.match: t.Callable[[str], re.Match[str] | None] = self._compile_then_match
+
+    def _compile_then_match(self, path: str) -> re.Match[str] | None:
+        self.compile()
+        return self.match(path)
+
+    def compile(self) -> list[tuple[Pattern, list[Entry]]]:
+        """Group the candidates into patterns and join them into one regex; returns
+        the patterns."""
+        if self.patterns is not None:
+            return self.patterns
+        candidates = sorted(self._candidates, key=lambda candidate: candidate.key)
+        grouped: list[Pattern] = []
+        for candidate in candidates:
+            last = grouped[-1] if grouped else None
+            if (
+                last is None
+                or last.source != candidate.source
+                or last.domain_source != candidate.domain_source
+            ):
+                last = Pattern(
+                    candidate.source,
+                    candidate.groups,
+                    candidate.domain_source,
+                    candidate.domain_groups,
+                )
+                grouped.append(last)
+            last.rules.append((candidate.rule, candidate.kind))
+        patterns = []
+        positions: list[int] = [0]
+        shortcuts: list[t.Any] = [None]
         alternatives = []
-        for position, (pattern, rules) in enumerate(patterns):
-            offset = len(self.positions)
+        for position, pattern in enumerate(grouped):
+            offset = len(positions)
             alternatives.append(f"({pattern.source})")
             joined = []
-            for rule, kind in rules:
-                pattern.entries.append(
-                    (rule, kind, make_extractor(rule, pattern.groups, pattern.domain_groups))
-                )
+            for rule, kind in pattern.rules:
                 extract = make_extractor(rule, pattern.groups, pattern.domain_groups, offset)
                 joined.append((rule, kind, extract))
-            self.patterns.append((pattern, joined))
-            self.positions.extend([position] * (pattern.size + 1))
-        self.match: t.Callable[[str], re.Match[str] | None] | None = None
-        if alternatives:
-            try:
-                self.match = compile_regex("|".join(alternatives)).match
-            except re.error:  # e.g. converters with clashing group names: go one by one
-                self.match = None
+            patterns.append((pattern, joined))
+            first_rule, first_kind, first_extract = joined[0]
+            if first_kind == EXACT and pattern.domain_match is None and not first_rule.websocket:
+                shortcuts.append((first_rule, first_rule.methods, first_extract))
+            else:
+                shortcuts.append(None)
+            shortcuts.extend([None] * pattern.size)
+            positions.extend([position] * (pattern.size + 1))
+        match: t.Callable[[str], re.Match[str] | None] = _nothing
+        try:
+            if alternatives:
+                match = compile_regex("|".join(alternatives)).match
+        except re.error:  # e.g. converters with clashing group names: go one by one
+            self.joined = False
+        self.positions = positions
+        self.shortcuts = shortcuts
+        self.patterns = patterns
+        self.match = match  # last: other threads may read the rest once this is set
+        return patterns
 
+
+def _nothing(path: str) -> None:
+    return None

@@ -1,13 +1,15 @@
 """Percent-encoding for the URLs the router builds: path segments and query strings.
 
 The common case (ASCII letters and digits) is answered without calling ``urllib``,
-which is what makes building URLs cheap.
+which is what makes building URLs cheap. Characters UTF-8 cannot encode (lone
+surrogates) become "?" rather than an error.
 """
 
 from __future__ import annotations
 
 import re
 import typing as t
+from collections.abc import Mapping
 from urllib.parse import quote, quote_plus
 
 #: Characters a path segment may carry unescaped (WHATWG path-segment set), without "/".
@@ -26,47 +28,51 @@ def quote_segment(value: str) -> str:
     """Percent-encode ``value`` for one path segment (a "/" becomes ``%2F``)."""
     if value.isascii() and (value.isalnum() or _plain_segment(value)):
         return value
-    return quote(value, safe=SEGMENT_SAFE)
+    return quote(value, safe=SEGMENT_SAFE, errors="replace")
 
 
 def quote_path(value: str) -> str:
     """Percent-encode ``value`` for a path, keeping "/" as a separator."""
     if value.isascii() and (value.isalnum() or _plain_path(value)):
         return value
-    return quote(value, safe=PATH_SAFE)
+    return quote(value, safe=PATH_SAFE, errors="replace")
 
 
 def _quote_query_part(value: t.Any) -> str:
-    if isinstance(value, bytes):
-        return quote_plus(value, safe=QUERY_SAFE)
-    if not isinstance(value, str):
+    if type(value) is not str:
+        if isinstance(value, bytes):
+            return quote_plus(value, safe=QUERY_SAFE)
         value = str(value)
     if value.isascii() and (value.isalnum() or _plain_query(value)):
         return value
-    return quote_plus(value, safe=QUERY_SAFE)
+    return quote_plus(value, safe=QUERY_SAFE, errors="replace")
 
 
 def iter_multi_items(values: t.Any) -> t.Iterator[tuple[t.Any, t.Any]]:
     """Yield ``(key, value)`` pairs from a MultiDict, a mapping of lists, or pairs."""
-    if hasattr(values, "getlist") and hasattr(values, "lists"):
-        for key, items in values.lists():
-            for value in items:
-                yield key, value
-    elif isinstance(values, t.Mapping):
-        for key, value in values.items():
-            if isinstance(value, (list, tuple, set)):
-                for item in value:
-                    yield key, item
-            else:
-                yield key, value
-    else:
-        yield from values
+    if type(values) is not dict:
+        if hasattr(values, "lists"):  # a MultiDict: every value of every key
+            for key, items in values.lists():
+                for value in items:
+                    yield key, value
+            return
+        if not isinstance(values, Mapping):
+            yield from values
+            return
+    for key, value in values.items():
+        if isinstance(value, (list, tuple, set)):
+            for item in value:
+                yield key, item
+        else:
+            yield key, value
 
 
 def encode_query(pairs: t.Iterable[tuple[t.Any, t.Any]]) -> str:
     """``key=value&…`` for the pairs, skipping ``None`` values."""
     return "&".join(
-        f"{_quote_query_part(key)}={_quote_query_part(value)}"
-        for key, value in pairs
-        if value is not None
+        [
+            f"{_quote_query_part(key)}={_quote_query_part(value)}"
+            for key, value in pairs
+            if value is not None
+        ]
     )

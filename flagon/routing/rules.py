@@ -12,8 +12,8 @@ import typing as t
 
 from .exceptions import ValidationError
 from .parser import Token, Variable, parse_rule
-from .quoting import PATH_SAFE, encode_query, iter_multi_items
-from urllib.parse import quote
+from .patterns import group_count
+from .quoting import encode_query, quote_path
 
 if t.TYPE_CHECKING:
     from .converters import BaseConverter
@@ -94,10 +94,14 @@ class Rule(RuleFactory):
         self.arguments: set[str] = set(map(str, defaults)) if defaults else set()
         self._converters: dict[str, BaseConverter] = {}
         self._trace: list[tuple[bool, str]] = []
+        self._static_domain: str | None = None
+        self._build_path = None
         self._domain_tokens: list[Token] = []
         self._path_tokens: list[Token] = []
         #: Rules of the same endpoint whose URL spells this rule's defaults (set by the map).
         self._default_providers: tuple[Rule, ...] = ()
+        #: Whether a match may have to redirect (alias, defaults, redirect_to).
+        self._redirects = False
 
     # -- binding ---------------------------------------------------------------------
 
@@ -156,12 +160,20 @@ class Rule(RuleFactory):
                 f" (used by {variable_name!r} in rule {self.rule!r})"
             )
         try:
-            return converter_class(self.map, *args, **kwargs)
+            converter = converter_class(self.map, *args, **kwargs)
         except TypeError as error:
             raise ValueError(
                 f"invalid arguments for converter {converter_name!r} in rule"
                 f" {self.rule!r}: {error}"
             ) from None
+        try:
+            group_count(converter.regex)
+        except re.error as error:
+            raise ValueError(
+                f"converter {converter_name!r} in rule {self.rule!r} has an invalid"
+                f" regex {converter.regex!r}: {error}"
+            ) from None
+        return converter
 
     def compile(self) -> None:
         """Parse the rule and its host/subdomain pattern and prepare the builders."""
@@ -183,14 +195,25 @@ class Rule(RuleFactory):
                 self._converters[token.name] = self.get_converter(
                     token.name, token.converter, token.args, token.kwargs
                 )
+        referring = [c for c in self._converters.values() if "(?P=" in c.regex]
+        if len(referring) > 1:
+            raise ValueError(
+                f"rule {self.rule!r}: a converter whose regex refers back to a named group"
+                " can only be used once per rule"
+            )
         self.arguments = set(map(str, self.defaults or ()))
         self.arguments.update(self._converters)
         self._trace = [*_trace(self._domain_tokens), (False, "|"), *_trace(self._path_tokens)]
         defaults = self.defaults or {}
         self._required = tuple(name for name in self._converters if name not in defaults)
-        self._domain_steps = self._build_steps(self._domain_tokens)
-        self._path_steps = self._build_steps(self._path_tokens)
-        self._static_domain = _join_static(self._domain_steps)
+        self._static_domain = _join_static(self._build_steps(self._domain_tokens))
+        # Compiled on the first build: many rules are never built.
+        self._build_domain: t.Callable[[t.Mapping[str, t.Any]], str] | None = None
+        self._build_path: t.Callable[[t.Mapping[str, t.Any]], str] | None = None
+
+    def _compile_builders(self) -> None:
+        self._build_domain = _compile_builder(self._build_steps(self._domain_tokens))
+        self._build_path = _compile_builder(self._build_steps(self._path_tokens))
 
     def _build_steps(self, tokens: list[Token]) -> list[BuildStep]:
         defaults = self.defaults or {}
@@ -204,7 +227,7 @@ class Rule(RuleFactory):
                 else:
                     steps.append((token.name, to_url))
             else:
-                steps.append(quote(token, safe=PATH_SAFE))
+                steps.append(quote_path(token))
         # Merge neighbouring literal text so building does fewer steps.
         merged: list[BuildStep] = []
         for step in steps:
@@ -217,16 +240,20 @@ class Rule(RuleFactory):
     # -- building --------------------------------------------------------------------
 
     def suitable_for(self, values: t.Mapping[str, t.Any], method: str | None = None) -> bool:
-        """Whether ``values`` (and ``method``) are enough to build this rule."""
+        """Whether ``values`` (and ``method``) are enough to build this rule.
+
+        A value of None counts as not given.
+        """
         if method is not None and self.methods is not None and method not in self.methods:
             return False
         for name in self._required:
-            if name not in values:
+            if values.get(name) is None:
                 return False
         defaults = self.defaults
         if defaults:
             for name, value in defaults.items():
-                if name in values and values[name] != value:
+                given = values.get(name)
+                if given is not None and given != value:
                     return False
         return True
 
@@ -234,24 +261,35 @@ class Rule(RuleFactory):
         self, values: t.Mapping[str, t.Any], append_unknown: bool = True
     ) -> tuple[str, str] | None:
         """``(domain, path_and_query)`` for ``values``, or None if a converter refuses."""
+        if self._build_path is None:
+            self._compile_builders()
         try:
             domain = self._static_domain
             if domain is None:
-                domain = "".join(_run_steps(self._domain_steps, values))
-            path = "".join(_run_steps(self._path_steps, values))
+                domain = self._build_domain(values)  # type: ignore[misc]
+            path = self._build_path(values)  # type: ignore[misc]
         except ValidationError:
             return None
         if append_unknown and len(values) > len(self._required):
-            arguments = self.arguments
-            unknown = {name: value for name, value in values.items() if name not in arguments}
-            if unknown:
-                pairs: t.Iterable[tuple[t.Any, t.Any]] = iter_multi_items(unknown)
-                if self.map.sort_parameters:
-                    pairs = sorted(pairs, key=self.map.sort_key)
-                query = encode_query(pairs)
-                if query:
-                    path = f"{path}?{query}"
+            pairs = self._query_pairs(values)
+            if pairs:
+                path = f"{path}?{encode_query(pairs)}"
         return domain, path
+
+    def _query_pairs(self, values: t.Mapping[str, t.Any]) -> list[tuple[str, t.Any]]:
+        """The values that are not arguments, as query pairs (lists repeat the key)."""
+        arguments = self.arguments
+        pairs = []
+        for name, value in values.items():
+            if name in arguments or value is None:
+                continue
+            if isinstance(value, (list, tuple, set)):
+                pairs.extend((name, item) for item in value if item is not None)
+            else:
+                pairs.append((name, value))
+        if pairs and self.map.sort_parameters:
+            pairs.sort(key=self.map.sort_key)
+        return pairs
 
     def provides_defaults_for(self, rule: Rule) -> bool:
         """Whether this rule is the canonical URL for ``rule``'s default values."""
@@ -304,10 +342,21 @@ def _join_static(steps: list[BuildStep]) -> str | None:
     return None
 
 
-def _run_steps(steps: list[BuildStep], values: t.Mapping[str, t.Any]) -> t.Iterator[str]:
-    for step in steps:
-        if step.__class__ is str:
-            yield step  # type: ignore[misc]
+def _compile_builder(steps: list[BuildStep]) -> t.Callable[[t.Mapping[str, t.Any]], str]:
+    """A function ``values -> text`` doing the steps in one f-string.
+
+    Generated once per rule because URL building is frequent (every ``url_for``).
+    Names and texts are passed through the namespace, never pasted into the source.
+    """
+    namespace: dict[str, t.Any] = {}
+    fields = []
+    for number, step in enumerate(steps):
+        if isinstance(step, str):
+            namespace[f"_text{number}"] = step
+            fields.append(f"{{_text{number}}}")
         else:
-            name, to_url = step  # type: ignore[misc]
-            yield to_url(values[name])
+            name, to_url = step
+            namespace[f"_name{number}"] = name
+            namespace[f"_to_url{number}"] = to_url
+            fields.append(f"{{_to_url{number}(values[_name{number}])}}")
+    return eval(f"lambda values: f'{''.join(fields)}'", namespace)  # noqa: S307

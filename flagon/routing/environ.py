@@ -1,0 +1,101 @@
+"""Reading what routing needs from a WSGI environ: host, script root, path, query.
+
+WSGI passes these as "bytes in latin-1 strings"; they are read back as UTF-8 (invalid
+bytes become U+FFFD), and only when they are not plain ASCII.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..exceptions import BadHost
+
+#: The subdomain of a request whose host is not under the configured server name.
+INVALID_SUBDOMAIN = "<invalid>"
+
+_valid_host = re.compile(r"(?:[a-z0-9._-]+|\[[a-f0-9]*:[a-f0-9.:]+\])(?::[0-9]+)?").fullmatch
+
+
+def wsgi_decode(value: str) -> str:
+    """A WSGI string read as UTF-8."""
+    try:
+        return value.encode("latin-1").decode("utf-8", "replace")
+    except UnicodeEncodeError:  # not a WSGI string: already text
+        return value
+
+
+def host_from_environ(environ: dict, scheme: str) -> str:
+    """The request's ``host[:port]`` (lower-case, default port dropped), or "" when the
+    Host header is missing or malformed."""
+    host = environ.get("HTTP_HOST")
+    if host is None:
+        name = environ.get("SERVER_NAME")
+        port = environ.get("SERVER_PORT")
+        if not name or not port:
+            return ""
+        if ":" in name and name[0] != "[":
+            name = f"[{name}]"
+        host = f"{name}:{port}"
+    host = host.strip().lower()
+    if scheme == "http" or scheme == "ws":
+        host = host.removesuffix(":80")
+    elif scheme == "https" or scheme == "wss":
+        host = host.removesuffix(":443")
+    return host if _valid_host(host) else ""
+
+
+def script_root_from_environ(environ: dict) -> str:
+    """``SCRIPT_NAME`` ending with "/" (just "/" when the application is at the root)."""
+    script_name = environ.get("SCRIPT_NAME")
+    if not script_name:
+        return "/"
+    if not script_name.isascii():
+        script_name = wsgi_decode(script_name)
+    return script_name if script_name.endswith("/") else script_name + "/"
+
+
+def query_from_environ(environ: dict) -> str | None:
+    """The raw (still percent-encoded) query string, or None."""
+    query = environ.get("QUERY_STRING")
+    if query and not query.isascii():
+        query = wsgi_decode(query)
+    return query
+
+
+def url_scheme_from_environ(environ: dict) -> str:
+    """``http``/``https``, or ``ws``/``wss`` for a WebSocket upgrade request."""
+    scheme = environ.get("wsgi.url_scheme", "http")
+    upgrade = environ.get("HTTP_UPGRADE")
+    if upgrade is not None and upgrade.strip().lower() == "websocket":
+        connection = environ.get("HTTP_CONNECTION", "").lower()
+        if any(token.strip() == "upgrade" for token in connection.split(",")):
+            return "wss" if scheme == "https" else "ws"
+    return scheme
+
+
+def normalize_server_name(server_name: str, scheme: str | None = None) -> str:
+    """Lower-case, an international name in its ASCII (IDNA) form, and without the
+    scheme's default port when ``scheme`` is given. Raises ``BadHost`` when invalid."""
+    server_name = server_name.lower()
+    if not server_name.isascii():
+        name, colon, port = server_name.partition(":")
+        try:
+            name = name.encode("idna").decode("ascii")
+        except UnicodeError as error:
+            raise BadHost() from error
+        server_name = f"{name}{colon}{port}"
+    if scheme == "http" or scheme == "ws":
+        return server_name.removesuffix(":80")
+    if scheme == "https" or scheme == "wss":
+        return server_name.removesuffix(":443")
+    return server_name
+
+
+def subdomain_of(host: str, server_name: str) -> str:
+    """What ``host`` adds in front of ``server_name`` ("" for the name itself), or
+    ``INVALID_SUBDOMAIN`` when the host is not under it."""
+    if host == server_name:
+        return ""
+    if host.endswith("." + server_name):
+        return host[: -len(server_name) - 1].strip(".")
+    return INVALID_SUBDOMAIN
