@@ -102,13 +102,13 @@ class Local:
 class LocalStack(Generic[T]):
     """A stack of objects private to the current context (the request and app contexts).
 
-    The stack is an immutable tuple in one ContextVar, so push and pop are a tuple
-    concatenation or slice plus a ``set`` and nothing can leak between contexts.
+    The stack lives in one ContextVar as immutable ``(item, below)`` pairs, so a push or pop
+    is one small tuple and one ``set``, and nothing can leak between contexts.
     """
 
     __slots__ = ("_get", "_set")
 
-    def __init__(self, context_var: ContextVar[tuple[T, ...]] | None = None) -> None:
+    def __init__(self, context_var: ContextVar[tuple[T, Any] | None] | None = None) -> None:
         if context_var is None:
             context_var = ContextVar(f"flagon.LocalStack<{id(self):#x}>")
         # Bound once: push/pop/top run on every request.
@@ -116,27 +116,34 @@ class LocalStack(Generic[T]):
         self._set = context_var.set
 
     def __release_local__(self) -> None:
-        self._set(())
+        self._set(None)
+
+    def _items(self) -> tuple[T, ...]:
+        items = []
+        node = self._get(None)
+        while node is not None:
+            items.append(node[0])
+            node = node[1]
+        return tuple(reversed(items))
 
     def push(self, obj: T) -> tuple[T, ...]:
         """Put ``obj`` on top and return the stack's items, bottom first."""
-        stack = self._get(()) + (obj,)
-        self._set(stack)
-        return stack
+        self._set((obj, self._get(None)))
+        return self._items()
 
     def pop(self) -> T | None:
         """Remove and return the top item, or return ``None`` when the stack is empty."""
-        stack = self._get(())
-        if not stack:
+        node = self._get(None)
+        if node is None:
             return None
-        self._set(stack[:-1])
-        return stack[-1]
+        self._set(node[1])
+        return node[0]
 
     @property
     def top(self) -> T | None:
         """The last pushed object, or ``None`` when the stack is empty."""
-        stack = self._get(())
-        return stack[-1] if stack else None
+        node = self._get(None)
+        return None if node is None else node[0]
 
     def __call__(
         self, name: str | None = None, *, unbound_message: str | None = None
@@ -246,10 +253,10 @@ def _lookup_for(local: Any, name: str | None, message: str | None) -> Callable[[
         unbound = message or "object unbound: the LocalStack is empty"
 
         def lookup() -> Any:
-            stack = stack_items(())
-            if not stack:
+            node = stack_items(None)
+            if node is None:
                 raise RuntimeError(unbound)
-            return stack[-1] if get_name is None else get_name(stack[-1])
+            return node[0] if get_name is None else get_name(node[0])
 
         return lookup
 
