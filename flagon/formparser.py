@@ -35,6 +35,8 @@ _silent_logger.disabled = True
 
 
 class StreamFactory(t.Protocol):
+    """Opens the writable binary file an uploaded file part is stored in."""
+
     def __call__(
         self,
         total_content_length: int | None,
@@ -57,11 +59,11 @@ def default_stream_factory(
 # -- query strings and urlencoded bodies ------------------------------------------------------
 
 
-def _decode_pairs(raw: bytes, errors: str, charset: str = "utf-8") -> list[tuple[str, str]]:
-    """``a=1&b=&c`` -> ``[("a", "1"), ("b", ""), ("c", "")]``, percent-escapes and ``+``
+def _decode_fields(raw: bytes, errors: str, charset: str = "utf-8") -> ImmutableMultiDict:
+    """``a=1&b=&c`` -> ``{"a": ["1"], "b": [""], "c": [""]}``, percent-escapes and ``+``
     decoded like ``urllib.parse.parse_qsl(keep_blank_values=True)``: an invalid escape such as
     ``%zz`` is kept literally."""
-    pairs = []
+    result = ImmutableMultiDict()
     for field in raw.split(b"&"):
         if not field:
             continue
@@ -74,8 +76,8 @@ def _decode_pairs(raw: bytes, errors: str, charset: str = "utf-8") -> list[tuple
             key = unquote_to_bytes(key)
         if b"%" in value:
             value = unquote_to_bytes(value)
-        pairs.append((key.decode(charset, errors), value.decode(charset, errors)))
-    return pairs
+        _dict_setdefault(result, key.decode(charset, errors), []).append(value.decode(charset, errors))
+    return result
 
 
 def url_decode(query: str, charset: str = "utf-8") -> ImmutableMultiDict:
@@ -89,7 +91,7 @@ def url_decode(query: str, charset: str = "utf-8") -> ImmutableMultiDict:
     if not query:
         return ImmutableMultiDict()
     if query.isascii() and "%" not in query and "+" not in query:
-        # The common case needs no decoding: fill the dict directly, no intermediate pairs.
+        # The common case needs no decoding at all.
         result = ImmutableMultiDict()
         for field in query.split("&"):
             if field:
@@ -100,7 +102,7 @@ def url_decode(query: str, charset: str = "utf-8") -> ImmutableMultiDict:
         raw = query.encode("latin-1")
     except UnicodeEncodeError:
         raw = query.encode("utf-8")  # already text, from a server that decoded it
-    return ImmutableMultiDict(_decode_pairs(raw, "replace", charset))
+    return _decode_fields(raw, "replace", charset)
 
 
 def _read_at_most(stream: t.IO[bytes], size: int) -> bytes:
@@ -130,7 +132,7 @@ def _parse_urlencoded(
     else:
         raw = stream.read()
     try:
-        return ImmutableMultiDict(_decode_pairs(raw, "strict", charset))
+        return _decode_fields(raw, "strict", charset)
     except UnicodeDecodeError:
         raise BadRequest("Invalid UTF-8 in form data.") from None
 
