@@ -111,15 +111,15 @@ def test_unknown_type_in_a_view_is_a_500_in_production(app):
     assert app.test_client().get("/").status_code == 500
 
 
-def test_keys_are_sorted_by_default(app):
-    with app.app_context():
-        assert jsonify({"b": 1, "a": 2}).data == b'{"a":2,"b":1}'
-
-
-def test_sort_keys_can_be_turned_off(app):
-    app.json.sort_keys = False
+def test_keys_keep_their_order_by_default(app):
     with app.app_context():
         assert jsonify({"b": 1, "a": 2}).data == b'{"b":1,"a":2}'
+
+
+def test_sort_keys_can_be_turned_on(app):
+    app.json.sort_keys = True
+    with app.app_context():
+        assert jsonify({"b": 1, "a": 2}).data == b'{"a":2,"b":1}'
 
 
 def test_compact_in_production_pretty_in_debug(app):
