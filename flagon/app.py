@@ -22,6 +22,7 @@ from itertools import chain
 from types import FunctionType
 from urllib.parse import quote
 
+from . import pipeline
 from .async_support import async_to_sync
 from .config import Config, ConfigAttribute
 from .ctx import AppContext, RequestContext, _AppCtxGlobals
@@ -52,7 +53,8 @@ if t.TYPE_CHECKING:
 
 F = t.TypeVar("F", bound=t.Callable[..., t.Any])
 
-_no_options_methods = frozenset({"OPTIONS"})
+# The request pipeline reads the current request context a few times per request.
+_req_get = _request_ctx_stack._get
 
 
 def _get_debug_flag() -> bool:
@@ -169,6 +171,9 @@ class Flagon(Scaffold):
         self.subdomain_matching = subdomain_matching
         self.static_host = static_host
         self._got_first_request = False
+        #: Whether requests run the stages inlined (see :mod:`flagon.pipeline`); decided at the
+        #: first request.
+        self._inline_pipeline: bool | None = None
         self._sync_cache: dict[t.Callable[..., t.Any], t.Callable[..., t.Any]] = {}
 
         if static_host is not None and not host_matching:
@@ -451,6 +456,11 @@ class Flagon(Scaffold):
 
     def wsgi_app(self, environ: dict, start_response: t.Callable) -> t.Iterable[bytes]:
         """Handle one WSGI request: push the contexts, dispatch, respond, tear down."""
+        inline = self._inline_pipeline
+        if inline is None:
+            inline = self._inline_pipeline = pipeline.can_inline(self)
+        if inline:
+            return pipeline.wsgi_app(self, environ, start_response)
         ctx = self.request_context(environ)
         error: BaseException | None = None
         try:
@@ -485,16 +495,18 @@ class Flagon(Scaffold):
     def preprocess_request(self) -> t.Any:
         """Run ``url_value_preprocessor`` then ``before_request`` functions (app, then
         blueprints outer to inner); the first non-``None`` result is the response."""
+        preprocessors = self.url_value_preprocessors
+        before = self.before_request_funcs
+        if not (preprocessors or before):
+            return None
         req = _request_ctx_stack.top.request
         names: tuple[str | None, ...] = (None,)
         if req.blueprint is not None:
             names = (None, *reversed(req.blueprints))
-        preprocessors = self.url_value_preprocessors
         if preprocessors:
             for name in names:
                 for func in preprocessors.get(name, ()):
                     func(req.endpoint, req.view_args)
-        before = self.before_request_funcs
         if before:
             for name in names:
                 for func in before.get(name, ()):
@@ -505,7 +517,7 @@ class Flagon(Scaffold):
 
     def dispatch_request(self) -> t.Any:
         """Call the matched view with the URL's values (or raise the routing error)."""
-        req = _request_ctx_stack.top.request
+        req = _req_get(None)[0].request
         if req.routing_exception is not None:
             self.raise_routing_exception(req)
         rule = req.url_rule
@@ -542,7 +554,7 @@ class Flagon(Scaffold):
     def process_response(self, response: Response) -> Response:
         """``after_this_request`` functions, then ``after_request`` functions (blueprints inner
         to outer, then the app; each in reverse registration order), then save the session."""
-        ctx = _request_ctx_stack.top
+        ctx = _req_get(None)[0]
         for func in ctx._after_request_functions:
             # Made per request: the ensure_sync cache would keep every one alive.
             if inspect.iscoroutinefunction(func):
@@ -569,6 +581,8 @@ class Flagon(Scaffold):
         generator (streamed); an HTTP exception; any WSGI callable; or a tuple
         ``(body, status)``, ``(body, headers)`` or ``(body, status, headers)``.
         """
+        if type(rv) is str:
+            return self.response_class(rv)
         status = headers = None
         if type(rv) is tuple:
             len_rv = len(rv)

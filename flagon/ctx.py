@@ -26,6 +26,11 @@ if t.TYPE_CHECKING:
 
 _sentinel = object()
 
+# Pushing and popping both stacks happens on every request: use the stacks' ContextVar
+# accessors directly rather than going through LocalStack's methods.
+_app_get, _app_set = _app_ctx_stack._get, _app_ctx_stack._set
+_req_get, _req_set = _request_ctx_stack._get, _request_ctx_stack._set
+
 
 class _AppCtxGlobals:
     """The ``g`` namespace: a plain object for storing data during one application context."""
@@ -78,24 +83,30 @@ class AppContext:
     It may be pushed several times; teardown runs when the last push is popped.
     """
 
+    _refcnt = 0
+    #: The context's ``g`` (an ``app.app_ctx_globals_class()``), made on first use.
+    g: _AppCtxGlobals
+    #: A URL adapter built without a request (needs ``SERVER_NAME``), made on first use.
+    url_adapter: MapAdapter | None
+
     def __init__(self, app: Flagon) -> None:
         self.app = app
-        self.g: _AppCtxGlobals = app.app_ctx_globals_class()
-        self._url_adapter: t.Any = _sentinel
-        self._refcnt = 0
 
-    @property
-    def url_adapter(self) -> MapAdapter | None:
-        """A URL adapter built without a request (needs ``SERVER_NAME``), made on first use."""
-        adapter = self._url_adapter
-        if adapter is _sentinel:
-            adapter = self._url_adapter = self.app.create_url_adapter(None)
-        return adapter
+    def __getattr__(self, name: str) -> t.Any:
+        # Only called while an attribute is unset: ``g`` and ``url_adapter`` cost nothing on
+        # requests that never use them, and are plain attributes once made.
+        if name == "g":
+            value = self.g = self.app.app_ctx_globals_class()
+        elif name == "url_adapter":
+            value = self.url_adapter = self.app.create_url_adapter(None)
+        else:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        return value
 
     def push(self) -> None:
         """Make this the current application context."""
         self._refcnt += 1
-        _app_ctx_stack.push(self)
+        _app_set((self, _app_get(None)))
         if appcontext_pushed.receivers:
             appcontext_pushed.send(self.app, _async_wrapper=self.app.ensure_sync)
 
@@ -108,7 +119,9 @@ class AppContext:
                     exc = sys.exc_info()[1]
                 self.app.do_teardown_appcontext(exc)
         finally:
-            popped = _app_ctx_stack.pop()
+            node = _app_get(None)
+            popped = None if node is None else node[0]
+            _app_set(None if node is None else node[1])
         if popped is not self:
             raise RuntimeError(f"Popped wrong app context. ({popped!r} instead of {self!r})")
         if appcontext_popped.receivers:
@@ -132,6 +145,15 @@ class RequestContext:
     matched at creation, and a routing error is kept to be raised at dispatch.
     """
 
+    # Class-level defaults: a request that never flashes, defers work or gets preserved pays
+    # nothing for them.
+    url_adapter: MapAdapter | None = None
+    flashes: list[tuple[str, str]] | None = None
+    preserved = False
+    _preserved_exc: BaseException | None = None
+    _session: SessionMixin | None = None
+    _after_request_functions: t.Sequence[t.Callable[[Response], Response]] = ()
+
     def __init__(
         self,
         app: Flagon,
@@ -143,19 +165,16 @@ class RequestContext:
         if request is None:
             request = app.request_class(environ)
         self.request: Request = request
-        self.url_adapter: MapAdapter | None = None
+        if session is not None:
+            self._session = session
+        self._implicit_app_ctx_stack: list[AppContext | None] = []
         try:
             self.url_adapter = app.create_url_adapter(request)
         except Exception as e:  # an HTTPException such as BadHost, raised at dispatch
-            request.routing_exception = e
-        self.flashes: list[tuple[str, str]] | None = None
-        self._session = session
-        self._implicit_app_ctx_stack: list[AppContext | None] = []
-        self._after_request_functions: list[t.Callable[[Response], Response]] = []
-        self.preserved = False
-        self._preserved_exc: BaseException | None = None
-        if self.url_adapter is not None:
-            self.match_request()
+            request.routing_exception = e.with_traceback(None)
+        else:
+            if self.url_adapter is not None:
+                self.match_request()
 
     @property
     def g(self) -> _AppCtxGlobals:
@@ -200,25 +219,26 @@ class RequestContext:
         try:
             rule, view_args = self.url_adapter.match(return_rule=True)  # type: ignore[union-attr]
         except Exception as e:
-            self.request.routing_exception = e
+            # Without the traceback, the error doesn't keep this frame (and so the context) alive.
+            self.request.routing_exception = e.with_traceback(None)
         else:
             self.request.url_rule = rule
             self.request.view_args = view_args
 
     def push(self) -> None:
         """Make this the current request context, pushing an app context when needed."""
-        top = _request_ctx_stack.top
-        if top is not None and top.preserved:
-            top.pop(top._preserved_exc)
+        node = _req_get(None)
+        if node is not None and node[0].preserved:
+            node[0].pop(node[0]._preserved_exc)
 
-        app_ctx = _app_ctx_stack.top
-        if app_ctx is None or app_ctx.app is not self.app:
+        node = _app_get(None)
+        if node is None or node[0].app is not self.app:
             app_ctx = self.app.app_context()
             app_ctx.push()
             self._implicit_app_ctx_stack.append(app_ctx)
         else:
             self._implicit_app_ctx_stack.append(None)
-        _request_ctx_stack.push(self)
+        _req_set((self, _req_get(None)))
 
     def pop(self, exc: BaseException | None = _sentinel) -> None:  # type: ignore[assignment]
         """Pop this context; the last level runs teardown and pops the implicit app context."""
@@ -227,15 +247,18 @@ class RequestContext:
             if clear_request:
                 if exc is _sentinel:
                     exc = sys.exc_info()[1]
-                self.preserved = False
-                self._preserved_exc = None
+                if self.preserved:
+                    self.preserved = False
+                    self._preserved_exc = None
                 try:
                     self.app.do_teardown_request(exc)
                 finally:
                     self.request.close()
         finally:
-            popped = _request_ctx_stack.pop()
-            if clear_request:
+            node = _req_get(None)
+            popped = None if node is None else node[0]
+            _req_set(None if node is None else node[1])
+            if clear_request and popped is not None:
                 # The environ refers to the request; drop that cycle so both are freed at once.
                 popped.request.environ["flagon.request"] = None
             app_ctx = self._implicit_app_ctx_stack.pop()
@@ -284,7 +307,7 @@ def after_this_request(f: t.Callable[[Response], Response]) -> t.Callable[[Respo
             "'after_this_request' can only be used when a request context is active, such as in"
             " a view function."
         )
-    ctx._after_request_functions.append(f)
+    ctx._after_request_functions = (*ctx._after_request_functions, f)
     return f
 
 

@@ -523,13 +523,6 @@ def _parse_status(status: int | str | bytes) -> tuple[str, int]:
     return status, code
 
 
-def _new_headers(items: list[tuple[str, str]]) -> Headers:
-    # Values built here are known to be safe, so skip re-validating them.
-    headers = Headers.__new__(Headers)
-    headers._list = items
-    return headers
-
-
 class Response:
     """An HTTP response: body, status and headers; call it as a WSGI application to send it.
 
@@ -537,6 +530,11 @@ class Response:
     """
 
     default_status = 200
+    direct_passthrough = False
+    # Class-level defaults: most responses never set them, so __init__ doesn't either.
+    _status = _STATUS_LINES[200]
+    _status_code = 200
+    _on_close: tuple[t.Callable[[], t.Any], ...] = ()
     default_mimetype: str | None = "text/html"
     charset = "utf-8"
     automatically_set_content_length = True
@@ -553,12 +551,32 @@ class Response:
         content_type: str | None = None,
         direct_passthrough: bool = False,
     ) -> None:
+        if direct_passthrough:
+            self.direct_passthrough = True
+        if status is not None:
+            self._status, self._status_code = _parse_status(status)
+        elif self.default_status != 200:
+            self._status, self._status_code = _parse_status(self.default_status)
+
         if headers is None:
+            # The common case, kept short: the header list is built here, already valid.
             if content_type is None:
                 if mimetype is None:
                     mimetype = self.default_mimetype
-                content_type = get_content_type(mimetype, self.charset) if mimetype else None
-            self.headers = _new_headers([("Content-Type", content_type)] if content_type else [])
+                if mimetype:
+                    content_type = _content_type_cache.get((mimetype, self.charset))
+                    if content_type is None:
+                        content_type = get_content_type(mimetype, self.charset)
+            items = [("Content-Type", content_type)] if content_type else []
+            # Values built here are known to be safe, so skip Headers' validation.
+            self.headers = headers = Headers.__new__(Headers)
+            headers._list = items
+            if type(response) is str or type(response) is bytes:
+                data = response.encode(self.charset) if type(response) is str else response
+                self.response = [data]
+                if self.automatically_set_content_length:
+                    items.append(("Content-Length", str(len(data))))
+                return
         else:
             self.headers = headers if isinstance(headers, Headers) else Headers(headers)
             if content_type is None:
@@ -568,13 +586,6 @@ class Response:
                     content_type = get_content_type(mimetype, self.charset)
             if content_type is not None:
                 self.headers["Content-Type"] = content_type
-
-        if status is None:
-            self._status, self._status_code = _STATUS_LINES[self.default_status], self.default_status
-        else:
-            self._status, self._status_code = _parse_status(status)
-        self.direct_passthrough = direct_passthrough
-        self._on_close: list[t.Callable[[], t.Any]] = []
 
         if response is None:
             self.response: t.Iterable[bytes | str] = []
@@ -809,7 +820,7 @@ class Response:
 
     def call_on_close(self, func: t.Callable[[], t.Any]) -> t.Callable[[], t.Any]:
         """Run ``func`` when the server closes the response."""
-        self._on_close.append(func)
+        self._on_close = (*self._on_close, func)
         return func
 
     def close(self) -> None:
@@ -829,31 +840,36 @@ class Response:
     def get_wsgi_headers(self, environ: dict) -> Headers:
         """The headers to send; a sequence body gets a ``Content-Length`` if it lacks one."""
         headers = self.headers
+        status = self._status_code
         if (
             self.automatically_set_content_length
-            and self.is_sequence
-            and self._status_code not in (204, 304)
-            and not 100 <= self._status_code < 200
-            and "Content-Length" not in headers
+            and type(self.response) in (list, tuple)
+            and status >= 200
+            and status != 204
+            and status != 304
         ):
-            headers = headers.copy()
-            headers["Content-Length"] = str(sum(len(x) for x in self.iter_encoded()))
+            items = headers._list
+            # Bodies set from str/bytes end with their Content-Length: skip the search then.
+            if not (items and items[-1][0] == "Content-Length") and "Content-Length" not in headers:
+                headers = headers.copy()
+                headers["Content-Length"] = str(sum(len(x) for x in self.iter_encoded()))
         return headers
 
     def get_app_iter(self, environ: dict) -> t.Iterable[bytes]:
         """The body to send: nothing for HEAD and bodiless statuses."""
         status = self._status_code
-        if (
-            environ.get("REQUEST_METHOD") == "HEAD"
-            or 100 <= status < 200
-            or status in (204, 304)
-        ):
+        if environ.get("REQUEST_METHOD") == "HEAD" or status < 200 or status in (204, 304):
             return _ClosingIterator((), self.close)
-        if self.direct_passthrough:
-            return self.response  # type: ignore[return-value]
         response = self.response
-        if type(response) is list and all(type(item) is bytes for item in response):
-            return _ClosingIterator(response, self.close)
+        if self.direct_passthrough:
+            return response  # type: ignore[return-value]
+        if type(response) is list:
+            for item in response:
+                if type(item) is not bytes:
+                    break
+            else:
+                # A list has nothing to close; hand it over as it is unless callbacks wait.
+                return _ClosingIterator(response, self.close) if self._on_close else response
         return _ClosingIterator(self.iter_encoded(), self.close)
 
     def get_wsgi_response(self, environ: dict) -> tuple[t.Iterable[bytes], str, list]:
@@ -862,8 +878,9 @@ class Response:
         return self.get_app_iter(environ), self._status, headers.to_wsgi_list()
 
     def __call__(self, environ: dict, start_response: t.Callable) -> t.Iterable[bytes]:
-        app_iter, status, headers = self.get_wsgi_response(environ)
-        start_response(status, headers)
+        headers = self.get_wsgi_headers(environ)
+        app_iter = self.get_app_iter(environ)
+        start_response(self._status, headers._list if type(headers) is Headers else headers.to_wsgi_list())
         return app_iter
 
     @classmethod
