@@ -6,6 +6,7 @@ body each cost nothing on requests that never look at them.
 
 from __future__ import annotations
 
+import io
 import json as _json
 import typing as t
 from urllib.parse import quote
@@ -33,7 +34,7 @@ from .http import (
     parse_cookie,
     parse_options_header,
 )
-from .wsgi import get_host, get_input_stream
+from .wsgi import get_host, get_input_stream, read_body
 
 if t.TYPE_CHECKING:
     from .routing import Rule
@@ -341,8 +342,15 @@ class Request:
                 "A shallow request tried to consume form data; create the request without"
                 " shallow=True to read its body."
             )
+        environ = self.environ
+        cached = self.__dict__.get("_cached_data")
+        if cached is not None:
+            # get_data() already consumed the body: parse the bytes it kept.
+            environ = {**environ, "wsgi.input": io.BytesIO(cached), "CONTENT_LENGTH": str(len(cached))}
+            environ.pop("wsgi.input_terminated", None)
+            environ.pop("HTTP_TRANSFER_ENCODING", None)
         stream, form, files = parse_form_data(
-            self.environ,
+            environ,
             max_content_length=self.max_content_length,
             max_form_memory_size=self.max_form_memory_size,
             max_form_parts=self.max_form_parts,
@@ -383,7 +391,12 @@ class Request:
         if data is None:
             if parse_form_data and self.want_form_data_parsed:
                 self._load_form_data()
-            data = self.stream.read()
+            if "stream" in self.__dict__:
+                data = self.stream.read()
+            else:
+                # Nothing has read the body yet: take it whole, then leave an empty stream.
+                data = read_body(self.environ, self.max_content_length)
+                self.__dict__["stream"] = io.BytesIO()
             if cache:
                 self.__dict__["_cached_data"] = data
         if as_text:
@@ -398,6 +411,9 @@ class Request:
     @property
     def is_json(self) -> bool:
         """Whether the content type is JSON (``application/json`` or ``application/*+json``)."""
+        content_type = self.environ.get("CONTENT_TYPE", "")
+        if content_type == "application/json":
+            return True
         mt = self.mimetype
         return mt == "application/json" or (mt.startswith("application/") and mt.endswith("+json"))
 
@@ -420,6 +436,12 @@ class Request:
                 return self.on_json_loading_failed(None)
             return None
         data = self.get_data(cache=cache)
+        if data[:1] in _JSON_STARTS and 0 not in data[:4]:
+            # Plain UTF-8 (no BOM, no UTF-16/32 NULs): decode here, skipping json's detection.
+            try:
+                data = data.decode()
+            except UnicodeDecodeError:
+                pass
         try:
             rv = self.json_module.loads(data)
         except (ValueError, RecursionError) as e:  # deep nesting exhausts the C parser's stack
@@ -461,6 +483,7 @@ class Request:
 
 
 _QUERY_SAFE = "!$&'()*+,/:;=?@%~"
+_JSON_STARTS = frozenset(bytes([c]) for c in b'{["-0123456789tfn \t\r\n')
 # No "%": the path is already decoded, so a percent sign in it is data and is escaped again.
 _PATH_SAFE = "/!$&'()*+,:;=@~"
 
@@ -538,8 +561,20 @@ class Response:
     default_mimetype: str | None = "text/html"
     charset = "utf-8"
     automatically_set_content_length = True
-    #: Browsers drop cookies larger than this; ``set_cookie`` warns beyond it.
-    max_cookie_size = 4093
+    @property
+    def max_cookie_size(self) -> int:
+        """Browsers drop cookies larger than this; ``set_cookie`` warns beyond it.
+
+        The current app's ``MAX_COOKIE_SIZE`` (4093 outside an app); 0 turns the warning off.
+        """
+        value = self.__dict__.get("_max_cookie_size")
+        if value is not None:
+            return value
+        return _config_limit("MAX_COOKIE_SIZE", 4093) or 0
+
+    @max_cookie_size.setter
+    def max_cookie_size(self, value: int) -> None:
+        self.__dict__["_max_cookie_size"] = value
     json_module: t.Any = flagon_json
 
     def __init__(

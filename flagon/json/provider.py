@@ -68,6 +68,9 @@ def _default(o: t.Any) -> t.Any:
     raise TypeError(f"Object of type {type(o).__name__} is not JSON serializable")
 
 
+_LAYOUT_OPTIONS = frozenset({"separators", "indent"})
+
+
 class DefaultJSONProvider(JSONProvider):
     """JSON with the standard library, also encoding dates (HTTP date format), ``Decimal``,
     ``UUID``, dataclasses and objects with ``__html__``.
@@ -85,7 +88,32 @@ class DefaultJSONProvider(JSONProvider):
     compact: bool | None = None
     mimetype = "application/json"
 
+    def __init__(self, app: Flagon) -> None:
+        super().__init__(app)
+        self._encoders: dict[tuple[t.Any, ...], json.JSONEncoder] = {}
+
     def dumps(self, obj: t.Any, **kwargs: t.Any) -> str:
+        if kwargs.keys() <= _LAYOUT_OPTIONS:
+            # The usual call: reuse an encoder made for these options instead of a new one.
+            key = (
+                self.default,
+                self.ensure_ascii,
+                self.sort_keys,
+                kwargs.get("separators"),
+                kwargs.get("indent"),
+            )
+            encoder = self._encoders.get(key)
+            if encoder is None:
+                encoder = json.JSONEncoder(
+                    default=key[0],
+                    ensure_ascii=key[1],
+                    sort_keys=key[2],
+                    separators=key[3],
+                    indent=key[4],
+                )
+                if len(self._encoders) < 16:
+                    self._encoders[key] = encoder
+            return encoder.encode(obj)
         kwargs.setdefault("default", self.default)
         kwargs.setdefault("ensure_ascii", self.ensure_ascii)
         kwargs.setdefault("sort_keys", self.sort_keys)

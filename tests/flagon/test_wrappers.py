@@ -633,3 +633,49 @@ def test_force_type_without_environ_is_refused():
 
 def test_response_repr():
     assert repr(Response("abc", 404)) == "<Response 3 bytes [404 NOT FOUND]>"
+
+
+def test_form_after_get_data_parses_the_cached_body(app):
+    with app.test_request_context("/", method="POST", data={"a": "1", "b": "2"}):
+        from flagon import request
+
+        assert request.get_data() == b"a=1&b=2"
+        assert request.form.to_dict() == {"a": "1", "b": "2"}
+
+
+def test_json_body_read_once_then_served_from_cache(app):
+    with app.test_request_context("/", method="POST", json={"x": [1, 2]}):
+        from flagon import request
+
+        assert request.get_json() == {"x": [1, 2]}
+        assert request.get_data() == b'{"x": [1, 2]}'
+        assert request.stream.read() == b""
+
+
+def test_utf16_json_body_is_still_understood(app):
+    body = '{"name": "ada"}'.encode("utf-16-le")
+    with app.test_request_context(
+        "/", method="POST", data=body, content_type="application/json"
+    ):
+        from flagon import request
+
+        assert request.get_json() == {"name": "ada"}
+
+
+def test_max_cookie_size_comes_from_the_app_config(app):
+    import warnings
+
+    from flagon import Response
+
+    app.config["MAX_COOKIE_SIZE"] = 100
+    with app.app_context():
+        response = Response()
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            response.set_cookie("big", "x" * 200)
+        assert any("too large" in str(w.message) for w in caught)
+    app.config["MAX_COOKIE_SIZE"] = 0
+    with app.app_context():
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            Response().set_cookie("big", "x" * 5000)
