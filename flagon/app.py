@@ -25,6 +25,7 @@ from urllib.parse import quote
 from . import pipeline
 from .async_support import async_to_sync
 from .config import Config, ConfigAttribute
+from . import ctx as _ctx
 from .ctx import AppContext, RequestContext, _AppCtxGlobals
 from .exceptions import (
     Aborter,
@@ -324,18 +325,12 @@ class Flagon(Scaffold):
 
     def create_url_adapter(self, request: Request | None) -> MapAdapter | None:
         """Bind the URL map to a request, or (needs ``SERVER_NAME``) to the configured server."""
-        config = self.config
         if request is not None:
-            subdomain = None
-            server_name = config["SERVER_NAME"]
-            if self.url_map.host_matching:
-                server_name = None
-            elif not self.subdomain_matching:
-                # Without subdomain matching, the configured server name only builds URLs.
-                subdomain = self.url_map.default_subdomain or ""
+            server_name, subdomain = self._url_binding()
             return self.url_map.bind_to_environ(
                 request.environ, server_name=server_name, subdomain=subdomain
             )
+        config = self.config
         if config["SERVER_NAME"] is not None:
             return self.url_map.bind(
                 config["SERVER_NAME"],
@@ -343,6 +338,15 @@ class Flagon(Scaffold):
                 url_scheme=config["PREFERRED_URL_SCHEME"],
             )
         return None
+
+    def _url_binding(self) -> tuple[str | None, str | None]:
+        """``(server_name, subdomain)`` to bind the URL map to a request with."""
+        if self.url_map.host_matching:
+            return None, None
+        if not self.subdomain_matching:
+            # Without subdomain matching, the configured server name only builds URLs.
+            return None, self.url_map.default_subdomain or ""
+        return self.config["SERVER_NAME"], None
 
     def url_for(
         self,
@@ -799,3 +803,6 @@ class Flagon(Scaffold):
         host = host or sn_host or "127.0.0.1"
         port = int(port or sn_port or 5000)
         run_simple(host, port, self, **options)
+
+
+_ctx._default_create_url_adapter = Flagon.create_url_adapter

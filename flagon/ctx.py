@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from functools import update_wrapper
 
 from .globals import _app_ctx_stack, _request_ctx_stack
+from .lazy import cached_property
 from .signals import appcontext_popped, appcontext_pushed
 
 if t.TYPE_CHECKING:
@@ -84,24 +85,19 @@ class AppContext:
     """
 
     _refcnt = 0
-    #: The context's ``g`` (an ``app.app_ctx_globals_class()``), made on first use.
-    g: _AppCtxGlobals
-    #: A URL adapter built without a request (needs ``SERVER_NAME``), made on first use.
-    url_adapter: MapAdapter | None
 
     def __init__(self, app: Flagon) -> None:
         self.app = app
 
-    def __getattr__(self, name: str) -> t.Any:
-        # Only called while an attribute is unset: ``g`` and ``url_adapter`` cost nothing on
-        # requests that never use them, and are plain attributes once made.
-        if name == "g":
-            value = self.g = self.app.app_ctx_globals_class()
-        elif name == "url_adapter":
-            value = self.url_adapter = self.app.create_url_adapter(None)
-        else:
-            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-        return value
+    @cached_property
+    def g(self) -> _AppCtxGlobals:
+        """The context's ``g`` (an ``app.app_ctx_globals_class()``), made on first use."""
+        return self.app.app_ctx_globals_class()
+
+    @cached_property
+    def url_adapter(self) -> MapAdapter | None:
+        """A URL adapter built without a request (needs ``SERVER_NAME``), made on first use."""
+        return self.app.create_url_adapter(None)
 
     def push(self) -> None:
         """Make this the current application context."""
@@ -147,7 +143,6 @@ class RequestContext:
 
     # Class-level defaults: a request that never flashes, defers work or gets preserved pays
     # nothing for them.
-    url_adapter: MapAdapter | None = None
     flashes: list[tuple[str, str]] | None = None
     preserved = False
     _preserved_exc: BaseException | None = None
@@ -168,13 +163,13 @@ class RequestContext:
         if session is not None:
             self._session = session
         self._implicit_app_ctx_stack: list[AppContext | None] = []
-        try:
-            self.url_adapter = app.create_url_adapter(request)
-        except Exception as e:  # an HTTPException such as BadHost, raised at dispatch
-            request.routing_exception = e.with_traceback(None)
-        else:
-            if self.url_adapter is not None:
-                self.match_request()
+        self.match_request()
+
+    @cached_property
+    def url_adapter(self) -> MapAdapter | None:
+        """The URL map bound to this request; made on first use (``url_for``), since most
+        requests never build a URL."""
+        return self.app.create_url_adapter(self.request)
 
     @property
     def g(self) -> _AppCtxGlobals:
@@ -216,8 +211,22 @@ class RequestContext:
 
     def match_request(self) -> None:
         """Match the URL; a routing error is stored on the request and raised at dispatch."""
+        app = self.app
         try:
-            rule, view_args = self.url_adapter.match(return_rule=True)  # type: ignore[union-attr]
+            if (
+                "url_adapter" in self.__dict__
+                or type(app).create_url_adapter is not _default_create_url_adapter
+                or "create_url_adapter" in app.__dict__
+            ):
+                adapter = self.url_adapter
+                if adapter is None:
+                    return
+                rule, view_args = adapter.match(return_rule=True)
+            else:
+                server_name, subdomain = app._url_binding()
+                rule, view_args = app.url_map.match_environ(
+                    self.request.environ, server_name, subdomain
+                )
         except Exception as e:
             # Without the traceback, the error doesn't keep this frame (and so the context) alive.
             self.request.routing_exception = e.with_traceback(None)
@@ -287,6 +296,11 @@ class RequestContext:
     def __repr__(self) -> str:
         request = self.request
         return f"<{type(self).__name__} {request.url!r} [{request.method}] of {self.app.name}>"
+
+
+#: ``Flagon.create_url_adapter``, set by the app module: an app that keeps it can be matched
+#: without building an adapter first.
+_default_create_url_adapter: t.Any = None
 
 
 def has_app_context() -> bool:

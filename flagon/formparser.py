@@ -26,6 +26,9 @@ SPOOL_MAX_SIZE = 500 * 1024
 
 _CHUNK = 64 * 1024
 _dict_setdefault = dict.setdefault
+_dict_setitem = dict.__setitem__
+# An empty multidict without running its __init__ (which has nothing to do then).
+_new_multidict = dict.__new__
 _SAFE_CHARSETS = frozenset(("ascii", "us-ascii", "utf-8", "iso-8859-1", "latin-1"))
 
 # python-multipart logs a warning for every malformed body; here that is a 400 with its
@@ -92,7 +95,11 @@ def url_decode(query: str, charset: str = "utf-8") -> ImmutableMultiDict:
         return ImmutableMultiDict()
     if query.isascii() and "%" not in query and "+" not in query:
         # The common case needs no decoding at all.
-        result = ImmutableMultiDict()
+        result = _new_multidict(ImmutableMultiDict)
+        if "&" not in query:
+            key, _, value = query.partition("=")
+            _dict_setitem(result, key, [value])
+            return result
         for field in query.split("&"):
             if field:
                 key, _, value = field.partition("=")

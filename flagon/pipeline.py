@@ -26,7 +26,7 @@ from .signals import (
     request_started,
     request_tearing_down,
 )
-from .wrappers import Request
+from .wrappers import Request, Response, send_text
 
 if t.TYPE_CHECKING:
     from .app import Flagon
@@ -36,6 +36,7 @@ STAGES = {
     "Flagon": (
         "wsgi_app",
         "request_context",
+        "create_url_adapter",
         "app_context",
         "full_dispatch_request",
         "preprocess_request",
@@ -47,7 +48,7 @@ STAGES = {
         "do_teardown_appcontext",
         "ensure_sync",
     ),
-    "RequestContext": ("__init__", "push", "pop", "auto_pop"),
+    "RequestContext": ("__init__", "match_request", "push", "pop", "auto_pop"),
     "AppContext": ("__init__", "push", "pop"),
 }
 
@@ -74,10 +75,27 @@ _ORIGINALS = {
 }
 
 
+_new_context = object.__new__
+
+
 def wsgi_app(app: Flagon, environ: dict, start_response: t.Callable) -> t.Iterable[bytes]:
     """``Flagon.wsgi_app`` for applications whose stages are all the defaults."""
-    ctx = RequestContext(app, environ)
-    request = ctx.request
+    # RequestContext(app, environ), with match_request inlined for the common URL binding.
+    ctx = _new_context(RequestContext)
+    ctx.app = app
+    ctx.request = request = app.request_class(environ)
+    ctx._implicit_app_ctx_stack = []
+    url_map = app.url_map
+    if url_map.host_matching or app.subdomain_matching:
+        ctx.match_request()
+    else:
+        try:
+            rule, view_args = url_map.match_environ(environ, None, url_map.default_subdomain or "")
+        except Exception as e:
+            request.routing_exception = e.with_traceback(None)
+        else:
+            request.url_rule = rule
+            request.view_args = view_args
     error: BaseException | None = None
     try:
         try:
@@ -117,17 +135,35 @@ def wsgi_app(app: Flagon, environ: dict, start_response: t.Callable) -> t.Iterab
                         rv = view(**request.view_args)  # type: ignore[arg-type]
             except Exception as e:
                 rv = app.handle_user_exception(e)
-            response = app.response_class(rv) if type(rv) is str else app.make_response(rv)
-            if ctx._after_request_functions or app.after_request_funcs or ctx._session is not None:
-                response = app.process_response(response)
-            if request_finished.receivers:
-                request_finished.send(app, _async_wrapper=app.ensure_sync, response=response)
+            if (
+                type(rv) is str
+                and app.response_class is Response
+                and not (
+                    ctx._after_request_functions
+                    or app.after_request_funcs
+                    or ctx._session is not None
+                    or request_finished.receivers
+                )
+            ):
+                # No hook, session or signal will see a response object: send the text as
+                # Response(rv) would, without making one.
+                text = rv
+            else:
+                text = None
+                response = app.response_class(rv) if type(rv) is str else app.make_response(rv)
+                if ctx._after_request_functions or app.after_request_funcs or ctx._session is not None:
+                    response = app.process_response(response)
+                if request_finished.receivers:
+                    request_finished.send(app, _async_wrapper=app.ensure_sync, response=response)
         except Exception as e:
             error = e
+            text = None
             response = app.handle_exception(e)
         except BaseException:
             error = sys.exc_info()[1]
             raise
+        if text is not None:
+            return send_text(text, environ, start_response)
         return response(environ, start_response)
     finally:
         if error is not None and app.should_ignore_error(error):

@@ -26,6 +26,7 @@ from .datastructures import (
 from .exceptions import BadRequest, UnsupportedMediaType
 from .formparser import parse_form_data, url_decode
 from .globals import _app_ctx_stack
+from .lazy import cached_property
 from .http import (
     HTTP_STATUS_CODES,
     dump_cookie,
@@ -39,31 +40,7 @@ from .wsgi import get_host, get_input_stream, read_body
 if t.TYPE_CHECKING:
     from .routing import Rule
 
-_T = t.TypeVar("_T")
 _missing = object()
-
-
-class cached_property(t.Generic[_T]):
-    """A property computed once per instance and then stored in its ``__dict__``.
-
-    A non-data descriptor, so after the first read the instance attribute is found first and
-    the getter is never called again; assignment simply overrides the value. The value is
-    stored under the getter's own name, so an alias (``input_stream = stream``) shares it.
-    """
-
-    def __init__(self, func: t.Callable[[t.Any], _T]) -> None:
-        self.func = func
-        self.__doc__ = func.__doc__
-        self.name = func.__name__
-
-    def __get__(self, obj: t.Any, owner: type | None = None) -> _T:
-        if obj is None:
-            return self  # type: ignore[return-value]
-        d = obj.__dict__
-        value = d.get(self.name, _missing)
-        if value is _missing:
-            value = d[self.name] = self.func(obj)
-        return value
 
 
 def _wsgi_decode(value: str) -> str:
@@ -98,6 +75,8 @@ class Request:
     charset = "utf-8"
     json_module: t.Any = flagon_json
 
+    #: A shallow request refuses to read the body (for code that must not consume it).
+    shallow = False
     #: Set when the request context matches the URL.
     url_rule: Rule | None = None
     view_args: dict[str, t.Any] | None = None
@@ -105,8 +84,9 @@ class Request:
 
     def __init__(self, environ: dict, populate_request: bool = True, shallow: bool = False) -> None:
         self.environ = environ
-        self.shallow = shallow
-        if populate_request and not shallow:
+        if shallow:
+            self.shallow = True
+        elif populate_request:
             environ["flagon.request"] = self
         self.method: str = environ.get("REQUEST_METHOD", "GET").upper()
 
@@ -934,6 +914,31 @@ class Response:
     def from_app(cls, app: t.Callable, environ: dict, buffered: bool = False) -> Response:
         """Call a WSGI application and wrap what it returns."""
         return cls(*run_wsgi_app(app, environ, buffered))
+
+
+def send_text(text: str, environ: dict, start_response: t.Callable) -> list[bytes]:
+    """Send ``text`` exactly as ``Response(text)(environ, start_response)`` would.
+
+    For the request pipeline, when nothing else would ever see the response object.
+    """
+    cls = Response
+    status = cls.default_status
+    status_line = _STATUS_LINES[status] if status == 200 else _parse_status(status)[0]
+    charset = cls.charset
+    data = text.encode(charset)
+    mimetype = cls.default_mimetype
+    headers = []
+    if mimetype:
+        content_type = _content_type_cache.get((mimetype, charset))
+        if content_type is None:
+            content_type = get_content_type(mimetype, charset)
+        headers.append(("Content-Type", content_type))
+    if cls.automatically_set_content_length:
+        headers.append(("Content-Length", str(len(data))))
+    start_response(status_line, headers)
+    if environ.get("REQUEST_METHOD") == "HEAD" or status < 200 or status in (204, 304):
+        return []
+    return [data]
 
 
 class _ClosingIterator:

@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-try:  # TEMPORARY while modules land
-    from flagon.globals import _app_ctx_stack, _request_ctx_stack
-except Exception:  # pragma: no cover
-    _app_ctx_stack = _request_ctx_stack = None
+from flagon import Flagon
+from flagon.globals import _app_ctx_stack, _request_ctx_stack
 
 
 @pytest.fixture(autouse=True)
 def _contexts_left_clean():
     """Fail a test that leaves an application or request context pushed."""
     yield
-    if _app_ctx_stack is None:
-        return
     leftovers = []
     while (ctx := _request_ctx_stack.top) is not None:
         leftovers.append(ctx)
@@ -27,11 +23,18 @@ def _contexts_left_clean():
         pytest.fail(f"test left contexts on the stacks: {leftovers!r}")
 
 
-@pytest.fixture
-def app():
-    from flagon import Flagon
+class StagedFlagon(Flagon):
+    """Overrides a pipeline stage (without changing it), so requests run through the stage
+    methods instead of the inlined pipeline: every test on the ``app`` fixture runs both ways."""
 
-    app = Flagon("flagon_test_app", root_path="/tmp")
+    def full_dispatch_request(self):
+        return super().full_dispatch_request()
+
+
+@pytest.fixture(params=["inlined", "staged"])
+def app(request):
+    cls = Flagon if request.param == "inlined" else StagedFlagon
+    app = cls("flagon_test_app", root_path="/tmp")
     app.testing = True
     return app
 

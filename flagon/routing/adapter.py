@@ -437,3 +437,40 @@ def bind_to_environ(
 
 
 _new_adapter = MapAdapter.__new__
+
+
+def match_environ(
+    map: Map,
+    environ: dict,
+    server_name: str | None = None,
+    subdomain: str | None = None,
+) -> tuple[Rule, dict[str, t.Any]]:
+    """``bind_to_environ(environ, server_name, subdomain).match(return_rule=True)``, without
+    building the adapter when the answer needs none.
+
+    Requests to an application without host or subdomain matching (the common setup) are
+    matched straight against the compiled rules; redirects, WebSocket upgrades and
+    everything else go through a real adapter. ``Map.match_environ`` is this function.
+    """
+    matcher = map._matcher
+    if (
+        matcher is not None
+        and server_name is None
+        and subdomain is not None
+        and not map.host_matching
+        and "HTTP_UPGRADE" not in environ
+    ):
+        path = environ.get("PATH_INFO")
+        if path is None:
+            path = "/"
+        if path.isascii():
+            try:
+                rule, values = matcher.match(
+                    subdomain, path, environ.get("REQUEST_METHOD", "GET").upper(), False
+                )
+            except RequestPath:
+                pass  # the redirect needs the adapter to build its URL
+            else:
+                if not rule._redirects:
+                    return rule, values
+    return bind_to_environ(map, environ, server_name, subdomain).match(return_rule=True)

@@ -12,7 +12,7 @@ import typing as t
 from pprint import pformat
 from types import MappingProxyType
 
-from .adapter import MapAdapter, bind_to_environ
+from .adapter import MapAdapter, bind_to_environ, match_environ
 from .converters import DEFAULT_CONVERTERS
 from .environ import normalize_server_name
 from .matcher import Matcher
@@ -149,6 +149,9 @@ class Map:
     #: ``bind_to_environ(environ, server_name=None, subdomain=None)``: an adapter for a
     #: WSGI request (see ``adapter.bind_to_environ``).
     bind_to_environ = bind_to_environ
+    #: ``match_environ(environ, server_name=None, subdomain=None)``: the matched
+    #: ``(rule, view_args)`` for a WSGI request, as its adapter's ``match`` would give.
+    match_environ = match_environ
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({pformat(list(self.iter_rules()))})"

@@ -125,10 +125,9 @@ class Matcher:
                 if rule is not None:
                     return rule, dict(rule.defaults) if rule.defaults else {}
             else:
-                try:
-                    segment = path.split("/", 2)[1]
-                except IndexError:  # no slash at all: the full search normalises it
-                    segment = ""
+                end = path.find("/", 1)
+                # No slash at all leaves no segment: the full search normalises such paths.
+                segment = path[1:end] if end > 0 else path[1:] if path[:1] == "/" else ""
                 if segment:  # "//x" is normalised first; "/" has no segment to look up
                     bucket = buckets.get(segment) or other
                     found = bucket.match(path)
