@@ -24,7 +24,7 @@ from urllib.parse import quote
 
 from . import pipeline
 from .async_support import async_to_sync
-from .config import Config, ConfigAttribute
+from .config import DEFAULT_CONFIG, Config, ConfigAttribute
 from . import ctx as _ctx
 from .ctx import AppContext, RequestContext, _AppCtxGlobals
 from .exceptions import (
@@ -96,38 +96,8 @@ class Flagon(Scaffold):
         get_converter=lambda value: value if isinstance(value, timedelta) else timedelta(seconds=value),
     )
 
-    default_config: dict[str, t.Any] = {
-        "DEBUG": None,
-        "TESTING": False,
-        "PROPAGATE_EXCEPTIONS": None,
-        "SECRET_KEY": None,
-        "SECRET_KEY_FALLBACKS": None,
-        "PERMANENT_SESSION_LIFETIME": timedelta(days=31),
-        "USE_X_SENDFILE": False,
-        "TRUSTED_HOSTS": None,
-        "SERVER_NAME": None,
-        "APPLICATION_ROOT": "/",
-        "SESSION_COOKIE_NAME": "session",
-        "SESSION_COOKIE_DOMAIN": None,
-        "SESSION_COOKIE_PATH": None,
-        "SESSION_COOKIE_HTTPONLY": True,
-        "SESSION_COOKIE_SECURE": False,
-        "SESSION_COOKIE_PARTITIONED": False,
-        "SESSION_COOKIE_SAMESITE": None,
-        "SESSION_REFRESH_EACH_REQUEST": True,
-        "MAX_CONTENT_LENGTH": None,
-        "MAX_FORM_MEMORY_SIZE": 500_000,
-        "MAX_FORM_PARTS": 1_000,
-        "SEND_FILE_MAX_AGE_DEFAULT": None,
-        "TRAP_BAD_REQUEST_ERRORS": None,
-        "TRAP_HTTP_EXCEPTIONS": False,
-        "EXPLAIN_TEMPLATE_LOADING": False,
-        "PREFERRED_URL_SCHEME": "http",
-        "TEMPLATES_AUTO_RELOAD": None,
-        "MAX_COOKIE_SIZE": 4093,
-        "PROVIDE_AUTOMATIC_OPTIONS": True,
-        "PRESERVE_CONTEXT_ON_EXCEPTION": None,
-    }
+    #: The settings every new app starts with (Flask 3.1's, plus ``PRESERVE_CONTEXT_ON_EXCEPTION``).
+    default_config: dict[str, t.Any] = DEFAULT_CONFIG
 
     def __init__(
         self,

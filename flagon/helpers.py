@@ -11,7 +11,7 @@ from html import escape
 from urllib.parse import quote
 
 from .exceptions import abort as _default_abort
-from .globals import _app_ctx_stack, _request_ctx_stack, current_app
+from .globals import _app_ctx_stack, current_app
 
 if t.TYPE_CHECKING:
     from .wrappers import Response

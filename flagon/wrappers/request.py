@@ -1,0 +1,463 @@
+"""``Request``: the incoming request, a lazy view over the WSGI environ.
+
+Nothing is parsed until it is read: the query string, form, cookies, headers and JSON body each
+cost nothing on requests that never look at them.
+"""
+
+from __future__ import annotations
+
+import io
+import typing as t
+from urllib.parse import quote
+
+from .. import json as flagon_json
+from ..datastructures import (
+    Accept,
+    Authorization,
+    CombinedMultiDict,
+    EnvironHeaders,
+    FileStorage,
+    ImmutableMultiDict,
+    MIMEAccept,
+    MultiDict,
+)
+from ..exceptions import BadRequest, UnsupportedMediaType
+from ..formparser import parse_form_data, url_decode
+from ..globals import _app_ctx_stack
+from ..http import parse_accept_header, parse_authorization_header, parse_cookie, parse_options_header
+from ..lazy import cached_property
+from ..wsgi import get_host, get_input_stream, read_body
+
+if t.TYPE_CHECKING:
+    from ..routing import Rule
+
+_missing = object()
+
+
+def _wsgi_decode(value: str) -> str:
+    """WSGI strings carry raw bytes as latin-1; URLs are UTF-8 (bad bytes become U+FFFD)."""
+    if value.isascii():
+        return value
+    return value.encode("latin-1").decode("utf-8", "replace")
+
+
+class UserAgent(str):
+    """The ``User-Agent`` header; a ``str`` that also offers Werkzeug's ``.string``."""
+
+    @property
+    def string(self) -> str:
+        return str(self)
+
+
+def _config_limit(name: str, default: int | None) -> int | None:
+    top = _app_ctx_stack.top
+    if top is None:
+        return default
+    return top.app.config.get(name, default)
+
+
+class Request:
+    """The incoming request, read lazily from ``environ``.
+
+    Size limits default to the current app's ``MAX_CONTENT_LENGTH``, ``MAX_FORM_MEMORY_SIZE`` and
+    ``MAX_FORM_PARTS``; assign to ``request.max_content_length`` (etc.) to change them for one request.
+    """
+
+    charset = "utf-8"
+    json_module: t.Any = flagon_json
+
+    #: A shallow request refuses to read the body (for code that must not consume it).
+    shallow = False
+    #: Set when the request context matches the URL.
+    url_rule: Rule | None = None
+    view_args: dict[str, t.Any] | None = None
+    routing_exception: Exception | None = None
+
+    def __init__(self, environ: dict, populate_request: bool = True, shallow: bool = False) -> None:
+        self.environ = environ
+        if shallow:
+            self.shallow = True
+        elif populate_request:
+            environ["flagon.request"] = self
+        self.method: str = environ.get("REQUEST_METHOD", "GET").upper()
+
+    def __repr__(self) -> str:
+        try:
+            url = self.url
+        except Exception as e:  # a repr must never fail
+            url = f"(invalid URL: {e})"
+        return f"<{type(self).__name__} {url!r} [{self.method}]>"
+
+    # -- limits ----------------------------------------------------------------------------------
+
+    @property
+    def max_content_length(self) -> int | None:
+        """The largest body accepted (413 beyond it); ``None`` for no limit."""
+        value = self.__dict__.get("_max_content_length", _missing)
+        return _config_limit("MAX_CONTENT_LENGTH", None) if value is _missing else value
+
+    @max_content_length.setter
+    def max_content_length(self, value: int | None) -> None:
+        self.__dict__["_max_content_length"] = value
+
+    @property
+    def max_form_memory_size(self) -> int | None:
+        """The largest non-file form field accepted in memory."""
+        value = self.__dict__.get("_max_form_memory_size", _missing)
+        return _config_limit("MAX_FORM_MEMORY_SIZE", 500_000) if value is _missing else value
+
+    @max_form_memory_size.setter
+    def max_form_memory_size(self, value: int | None) -> None:
+        self.__dict__["_max_form_memory_size"] = value
+
+    @property
+    def max_form_parts(self) -> int | None:
+        """The largest number of multipart parts accepted."""
+        value = self.__dict__.get("_max_form_parts", _missing)
+        return _config_limit("MAX_FORM_PARTS", 1000) if value is _missing else value
+
+    @max_form_parts.setter
+    def max_form_parts(self, value: int | None) -> None:
+        self.__dict__["_max_form_parts"] = value
+
+    # -- URL ---------------------------------------------------------------------------------------
+
+    @cached_property
+    def path(self) -> str:
+        """The path below the application root, always starting with ``/``."""
+        return "/" + _wsgi_decode(self.environ.get("PATH_INFO") or "").lstrip("/")
+
+    @cached_property
+    def script_root(self) -> str:
+        """Where the application is mounted (``SCRIPT_NAME``), without a trailing slash."""
+        return _wsgi_decode(self.environ.get("SCRIPT_NAME") or "").rstrip("/")
+
+    root_path = script_root
+
+    @cached_property
+    def query_string(self) -> bytes:
+        """The raw query string."""
+        return self.environ.get("QUERY_STRING", "").encode("latin-1")
+
+    @cached_property
+    def full_path(self) -> str:
+        """Path and query string: ``/page?x=1`` (``/page?`` with no query)."""
+        return f"{self.path}?{_wsgi_decode(self.environ.get('QUERY_STRING', ''))}"
+
+    @cached_property
+    def scheme(self) -> str:
+        """``http`` or ``https`` as the server saw it (see ProxyFix behind a proxy)."""
+        return self.environ.get("wsgi.url_scheme", "http")
+
+    @property
+    def is_secure(self) -> bool:
+        """Whether the request came over TLS."""
+        return self.scheme in ("https", "wss")
+
+    @cached_property
+    def host(self) -> str:
+        """The host the client asked for, with the port unless it is the scheme's default."""
+        return get_host(self.environ)
+
+    @cached_property
+    def host_url(self) -> str:
+        """``scheme://host/``."""
+        return f"{self.scheme}://{self.host}/"
+
+    @cached_property
+    def url_root(self) -> str:
+        """``scheme://host/script_root/``."""
+        return f"{self.scheme}://{self.host}{_quote_path(self.script_root)}/"
+
+    @cached_property
+    def base_url(self) -> str:
+        """The URL without the query string."""
+        return f"{self.scheme}://{self.host}{_quote_path(self.script_root + self.path)}"
+
+    @cached_property
+    def url(self) -> str:
+        """The full URL the client asked for, percent-encoded."""
+        query = self.environ.get("QUERY_STRING", "")
+        if not query:
+            return self.base_url
+        return f"{self.base_url}?{quote(_wsgi_decode(query), safe=_QUERY_SAFE)}"
+
+    @cached_property
+    def args(self) -> MultiDict:
+        """The parsed query string."""
+        return url_decode(self.environ.get("QUERY_STRING", ""))
+
+    # -- routing -----------------------------------------------------------------------------------
+
+    @property
+    def endpoint(self) -> str | None:
+        """The endpoint that matched, or ``None``."""
+        rule = self.url_rule
+        return rule.endpoint if rule is not None else None
+
+    @property
+    def blueprint(self) -> str | None:
+        """The dotted name of the blueprint whose route matched, or ``None``."""
+        endpoint = self.endpoint
+        if endpoint is not None and "." in endpoint:
+            return endpoint.rpartition(".")[0]
+        return None
+
+    @property
+    def blueprints(self) -> list[str]:
+        """The matched blueprint and its parents, innermost first."""
+        name = self.blueprint
+        if name is None:
+            return []
+        parts = name.split(".")
+        return [".".join(parts[:i]) for i in range(len(parts), 0, -1)]
+
+    # -- headers -----------------------------------------------------------------------------------
+
+    @cached_property
+    def headers(self) -> EnvironHeaders:
+        """The request headers (read-only, case-insensitive)."""
+        return EnvironHeaders(self.environ)
+
+    @cached_property
+    def cookies(self) -> ImmutableMultiDict:
+        """The cookies the client sent."""
+        return parse_cookie(self.environ.get("HTTP_COOKIE"))
+
+    @property
+    def content_type(self) -> str:
+        """The ``Content-Type`` header, or an empty string."""
+        return self.environ.get("CONTENT_TYPE", "")
+
+    @cached_property
+    def _parsed_content_type(self) -> tuple[str, dict[str, str]]:
+        return parse_options_header(self.content_type)
+
+    @property
+    def mimetype(self) -> str:
+        """The content type without parameters, lower-cased: ``application/json``."""
+        return self._parsed_content_type[0].lower()
+
+    @property
+    def mimetype_params(self) -> dict[str, str]:
+        """Parameters of the content type, e.g. ``{"charset": "utf-8"}``."""
+        return self._parsed_content_type[1]
+
+    @cached_property
+    def content_length(self) -> int | None:
+        """The declared body length, or ``None`` when absent or invalid."""
+        value = self.environ.get("CONTENT_LENGTH")
+        if value:
+            try:
+                length = int(value)
+            except ValueError:
+                return None
+            return length if length >= 0 else None
+        return None
+
+    @property
+    def remote_addr(self) -> str | None:
+        """The client's address as the server saw it."""
+        return self.environ.get("REMOTE_ADDR")
+
+    @cached_property
+    def access_route(self) -> list[str]:
+        """``X-Forwarded-For`` addresses (client first), else the remote address."""
+        forwarded = self.environ.get("HTTP_X_FORWARDED_FOR")
+        if forwarded:
+            return [part.strip() for part in forwarded.split(",") if part.strip()]
+        addr = self.environ.get("REMOTE_ADDR")
+        return [addr] if addr else []
+
+    @cached_property
+    def user_agent(self) -> UserAgent:
+        """The ``User-Agent`` header as a string."""
+        return UserAgent(self.environ.get("HTTP_USER_AGENT", ""))
+
+    @cached_property
+    def authorization(self) -> Authorization | None:
+        """Credentials from the ``Authorization`` header (Basic or Bearer)."""
+        return parse_authorization_header(self.environ.get("HTTP_AUTHORIZATION"))
+
+    @cached_property
+    def accept_mimetypes(self) -> MIMEAccept:
+        """The ``Accept`` header, best quality first."""
+        return parse_accept_header(self.environ.get("HTTP_ACCEPT"), MIMEAccept)
+
+    @cached_property
+    def accept_charsets(self) -> Accept:
+        return parse_accept_header(self.environ.get("HTTP_ACCEPT_CHARSET"))
+
+    @cached_property
+    def accept_encodings(self) -> Accept:
+        return parse_accept_header(self.environ.get("HTTP_ACCEPT_ENCODING"))
+
+    @cached_property
+    def accept_languages(self) -> Accept:
+        return parse_accept_header(self.environ.get("HTTP_ACCEPT_LANGUAGE"))
+
+    # -- body --------------------------------------------------------------------------------------
+
+    @cached_property
+    def stream(self) -> t.IO[bytes]:
+        """The body as a stream that never reads past ``Content-Length`` or the size limit."""
+        return get_input_stream(self.environ, max_content_length=self.max_content_length)
+
+    input_stream = stream
+
+    def _load_form_data(self) -> None:
+        if "form" in self.__dict__:
+            return
+        if self.shallow:
+            raise RuntimeError(
+                "A shallow request tried to consume form data; create the request without"
+                " shallow=True to read its body."
+            )
+        environ = self.environ
+        cached = self.__dict__.get("_cached_data")
+        if cached is not None:
+            # get_data() already consumed the body: parse the bytes it kept.
+            environ = {**environ, "wsgi.input": io.BytesIO(cached), "CONTENT_LENGTH": str(len(cached))}
+            environ.pop("wsgi.input_terminated", None)
+            environ.pop("HTTP_TRANSFER_ENCODING", None)
+        stream, form, files = parse_form_data(
+            environ,
+            max_content_length=self.max_content_length,
+            max_form_memory_size=self.max_form_memory_size,
+            max_form_parts=self.max_form_parts,
+        )
+        d = self.__dict__
+        d["stream"], d["form"], d["files"] = stream, form, files
+
+    @property
+    def form(self) -> MultiDict:
+        """Fields of a urlencoded or multipart body."""
+        self._load_form_data()
+        return self.__dict__["form"]
+
+    @property
+    def files(self) -> MultiDict[str, FileStorage]:
+        """Uploaded files of a multipart body."""
+        self._load_form_data()
+        return self.__dict__["files"]
+
+    @cached_property
+    def values(self) -> CombinedMultiDict:
+        """``args`` and, except for GET, ``form`` together."""
+        sources = [self.args]
+        if self.method != "GET":
+            sources.append(self.form)
+        return CombinedMultiDict(sources)
+
+    @property
+    def want_form_data_parsed(self) -> bool:
+        """Whether the body is a form (urlencoded or multipart)."""
+        return self.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data")
+
+    def get_data(
+        self, cache: bool = True, as_text: bool = False, parse_form_data: bool = False
+    ) -> bytes | str:
+        """The raw body; with ``parse_form_data`` a form body is parsed instead and ``b""`` returned."""
+        data = self.__dict__.get("_cached_data")
+        if data is None:
+            if parse_form_data and self.want_form_data_parsed:
+                self._load_form_data()
+            if "stream" in self.__dict__:
+                data = self.stream.read()
+            else:
+                # Nothing has read the body yet: take it whole, then leave an empty stream.
+                data = read_body(self.environ, self.max_content_length)
+                self.__dict__["stream"] = io.BytesIO()
+            if cache:
+                self.__dict__["_cached_data"] = data
+        if as_text:
+            return data.decode(self.charset, "replace")
+        return data
+
+    @property
+    def data(self) -> bytes:
+        """The raw body (empty for form bodies, which go to ``form`` and ``files``)."""
+        return self.get_data(parse_form_data=True)  # type: ignore[return-value]
+
+    @property
+    def is_json(self) -> bool:
+        """Whether the content type is JSON (``application/json`` or ``application/*+json``)."""
+        content_type = self.environ.get("CONTENT_TYPE", "")
+        if content_type == "application/json":
+            return True
+        mt = self.mimetype
+        return mt == "application/json" or (mt.startswith("application/") and mt.endswith("+json"))
+
+    @property
+    def json(self) -> t.Any:
+        """The parsed JSON body; 415 if the content type isn't JSON, 400 if it doesn't parse."""
+        return self.get_json()
+
+    def get_json(self, force: bool = False, silent: bool = False, cache: bool = True) -> t.Any:
+        """Parse the body as JSON.
+
+        ``force`` ignores the content type; ``silent`` returns ``None`` instead of raising.
+        """
+        cached = self.__dict__.get("_cached_json")
+        # A silent failure caches only the silent result: a later strict call must still raise.
+        if cached is not None and cached[silent] is not _missing:
+            return cached[silent]
+        if not (force or self.is_json):
+            if not silent:
+                return self.on_json_loading_failed(None)
+            return None
+        data = self.get_data(cache=cache)
+        if data[:1] in _JSON_STARTS and 0 not in data[:4]:
+            # Plain UTF-8 (no BOM, no UTF-16/32 NULs): decode here, skipping json's detection.
+            try:
+                data = data.decode()
+            except UnicodeDecodeError:
+                pass
+        try:
+            rv = self.json_module.loads(data)
+        except (ValueError, RecursionError) as e:  # deep nesting exhausts the C parser's stack
+            if silent:
+                rv = None
+                if cache:
+                    normal = self.__dict__.get("_cached_json", (_missing, None))[0]
+                    self.__dict__["_cached_json"] = (normal, rv)
+            else:
+                rv = self.on_json_loading_failed(e)
+                if cache:
+                    self.__dict__["_cached_json"] = (rv, rv)
+        else:
+            if cache:
+                self.__dict__["_cached_json"] = (rv, rv)
+        return rv
+
+    def on_json_loading_failed(self, e: ValueError | RecursionError | None) -> t.Any:
+        """Called when the body isn't JSON; raises 400 (bad JSON) or 415 (wrong content type)."""
+        if e is not None:
+            raise BadRequest(f"Failed to decode JSON object: {e}")
+        raise UnsupportedMediaType(
+            "Did not attempt to load JSON data because the request Content-Type was not"
+            " 'application/json'."
+        )
+
+    def close(self) -> None:
+        """Close uploaded files; runs when the request context is popped."""
+        files = self.__dict__.get("files")
+        if files:
+            for _key, value in files.items(multi=True):
+                value.close()
+
+    def __enter__(self) -> Request:
+        return self
+
+    def __exit__(self, *exc: t.Any) -> None:
+        self.close()
+
+
+_QUERY_SAFE = "!$&'()*+,/:;=?@%~"
+_JSON_STARTS = frozenset(bytes([c]) for c in b'{["-0123456789tfn \t\r\n')
+# No "%": the path is already decoded, so a percent sign in it is data and is escaped again.
+_PATH_SAFE = "/!$&'()*+,:;=@~"
+
+
+def _quote_path(path: str) -> str:
+    return quote(path, safe=_PATH_SAFE)
