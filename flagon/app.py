@@ -426,6 +426,9 @@ class Flagon(Scaffold):
 
     def __call__(self, environ: dict, start_response: t.Callable) -> t.Iterable[bytes]:
         """The WSGI entry point; wrap :meth:`wsgi_app` to add middleware and keep ``app``."""
+        if self._inline_pipeline and "wsgi_app" not in self.__dict__:
+            # Nothing replaced wsgi_app: go straight to the pipeline it would run.
+            return pipeline.wsgi_app(self, environ, start_response)
         return self.wsgi_app(environ, start_response)
 
     def wsgi_app(self, environ: dict, start_response: t.Callable) -> t.Iterable[bytes]:

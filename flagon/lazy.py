@@ -5,16 +5,16 @@ from __future__ import annotations
 import typing as t
 
 _T = t.TypeVar("_T")
-_missing: t.Any = object()
 
 
 class cached_property(t.Generic[_T]):
     """A property computed once per instance and then stored in its ``__dict__``.
 
-    A non-data descriptor, so after the first read the instance attribute is found first and
-    the getter is never called again; assignment simply overrides the value. The value is
-    stored under the getter's own name, so an alias (``input_stream = stream``) shares it.
-    Unlike a ``__getattr__`` hook, it leaves every other attribute lookup on the class fast.
+    A non-data descriptor: the getter runs only while the instance lacks the attribute, and
+    its value is then stored as an ordinary attribute that later reads find first.
+    Assignment simply overrides the value. Unlike a ``__getattr__`` hook it leaves every other
+    attribute lookup on the class fast, and it never touches the instance ``__dict__`` (which
+    Python then need not materialise). Give each one a single name: an alias would recompute.
     """
 
     def __init__(self, func: t.Callable[[t.Any], _T]) -> None:
@@ -22,11 +22,12 @@ class cached_property(t.Generic[_T]):
         self.__doc__ = func.__doc__
         self.name = func.__name__
 
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
     def __get__(self, obj: t.Any, owner: type | None = None) -> _T:
         if obj is None:
             return self  # type: ignore[return-value]
-        d = obj.__dict__
-        value = d.get(self.name, _missing)
-        if value is _missing:
-            value = d[self.name] = self.func(obj)
+        value = self.func(obj)
+        setattr(obj, self.name, value)
         return value

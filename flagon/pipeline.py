@@ -84,13 +84,15 @@ def wsgi_app(app: Flagon, environ: dict, start_response: t.Callable) -> t.Iterab
     ctx = _new_context(RequestContext)
     ctx.app = app
     ctx.request = request = app.request_class(environ)
-    ctx._implicit_app_ctx_stack = []
+    ctx._implicit_app_ctx_stack = implicit = []
     url_map = app.url_map
     if url_map.host_matching or app.subdomain_matching:
         ctx.match_request()
     else:
         try:
-            rule, view_args = url_map.match_environ(environ, None, url_map.default_subdomain or "")
+            rule, view_args = url_map.match_environ(
+                environ, None, url_map.default_subdomain or "", request.method
+            )
         except Exception as e:
             request.routing_exception = e.with_traceback(None)
         else:
@@ -105,14 +107,15 @@ def wsgi_app(app: Flagon, environ: dict, start_response: t.Callable) -> t.Iterab
                 node[0].pop(node[0]._preserved_exc)
             node = _app_get(None)
             if node is None or node[0].app is not app:
-                app_ctx: AppContext | None = AppContext(app)
+                app_ctx: AppContext | None = _new_context(AppContext)
+                app_ctx.app = app  # type: ignore[union-attr]
                 app_ctx._refcnt = 1  # type: ignore[union-attr]
                 _app_set((app_ctx, node))
                 if appcontext_pushed.receivers:
                     appcontext_pushed.send(app, _async_wrapper=app.ensure_sync)
             else:
                 app_ctx = None
-            ctx._implicit_app_ctx_stack.append(app_ctx)
+            implicit.append(app_ctx)
             _req_set((ctx, _req_get(None)))
 
             # full_dispatch_request: hooks, the view, then finalize_request.
@@ -187,7 +190,7 @@ def _pop(
         or error is not None
         or app.teardown_request_funcs
         or request_tearing_down.receivers
-        or "files" in request.__dict__
+        or request._form_loaded
         or type(request).close is not Request.close
         or request.environ.get("flagon._preserve_context")
         or (app_ctx is not None and (app_ctx._refcnt != 1 or _app_get(None)[0] is not app_ctx))

@@ -444,13 +444,15 @@ def match_environ(
     environ: dict,
     server_name: str | None = None,
     subdomain: str | None = None,
+    method: str | None = None,
 ) -> tuple[Rule, dict[str, t.Any]]:
     """``bind_to_environ(environ, server_name, subdomain).match(return_rule=True)``, without
     building the adapter when the answer needs none.
 
     Requests to an application without host or subdomain matching (the common setup) are
     matched straight against the compiled rules; redirects, WebSocket upgrades and
-    everything else go through a real adapter. ``Map.match_environ`` is this function.
+    everything else go through a real adapter. ``method`` saves reading the request
+    method again when the caller has it (upper-cased). ``Map.match_environ`` is this function.
     """
     matcher = map._matcher
     if (
@@ -465,9 +467,9 @@ def match_environ(
             path = "/"
         if path.isascii():
             try:
-                rule, values = matcher.match(
-                    subdomain, path, environ.get("REQUEST_METHOD", "GET").upper(), False
-                )
+                if method is None:
+                    method = environ.get("REQUEST_METHOD", "GET").upper()
+                rule, values = matcher.match(subdomain, path, method, False)
             except RequestPath:
                 pass  # the redirect needs the adapter to build its URL
             else:

@@ -68,6 +68,8 @@ class Request:
 
     #: A shallow request refuses to read the body (for code that must not consume it).
     shallow = False
+    #: Set once the body was parsed as a form (uploaded files then need closing).
+    _form_loaded = False
     #: Set when the request context matches the URL.
     url_rule: Rule | None = None
     view_args: dict[str, t.Any] | None = None
@@ -132,7 +134,10 @@ class Request:
         """Where the application is mounted (``SCRIPT_NAME``), without a trailing slash."""
         return _wsgi_decode(self.environ.get("SCRIPT_NAME") or "").rstrip("/")
 
-    root_path = script_root
+    @property
+    def root_path(self) -> str:
+        """The same as :attr:`script_root`."""
+        return self.script_root
 
     @cached_property
     def query_string(self) -> bytes:
@@ -303,7 +308,10 @@ class Request:
         """The body as a stream that never reads past ``Content-Length`` or the size limit."""
         return get_input_stream(self.environ, max_content_length=self.max_content_length)
 
-    input_stream = stream
+    @property
+    def input_stream(self) -> t.IO[bytes]:
+        """The same as :attr:`stream`."""
+        return self.stream
 
     def _load_form_data(self) -> None:
         if "form" in self.__dict__:
@@ -328,6 +336,7 @@ class Request:
         )
         d = self.__dict__
         d["stream"], d["form"], d["files"] = stream, form, files
+        self._form_loaded = True
 
     @property
     def form(self) -> MultiDict:
