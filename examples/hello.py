@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from html import escape
 
 from flagon import Flagon, abort, g, jsonify, redirect, request, url_for
 
@@ -25,12 +26,12 @@ def index() -> str:
             url_for("info", x="1"),
         )
     )
-    return f"<h1>Hello, {g.visitor}!</h1><ul>{links}</ul>"
+    return f"<h1>Hello, {escape(g.visitor)}!</h1><ul>{links}</ul>"
 
 
 @app.route("/hello/<name>")
 def hello(name: str) -> str:
-    return f"Hello, {name}!"
+    return f"Hello, {escape(name)}!"
 
 
 @app.route("/add/<int:a>/<int:b>")
@@ -60,7 +61,7 @@ def secret():
 
 @app.errorhandler(404)
 def not_found(error):
-    return f"<h1>Nothing at {request.path}</h1>", 404
+    return f"<h1>Nothing at {escape(request.path)}</h1>", 404
 
 
 if __name__ == "__main__":
