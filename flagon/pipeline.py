@@ -52,6 +52,7 @@ STAGES = {
     "AppContext": ("__init__", "push", "pop"),
 }
 
+
 def can_inline(app: Flagon) -> bool:
     """Whether ``app`` (its class and instance) keeps every stage of :data:`STAGES` as is."""
     from .app import Flagon
@@ -74,7 +75,7 @@ _ORIGINALS = {
     for cls in (RequestContext, AppContext)
 }
 
-
+# Contexts are built field by field below, as their __init__ would.
 _new_context = object.__new__
 
 
