@@ -1548,3 +1548,126 @@ def test_A6_app_run_uses_waitress(monkeypatch, capsys):
     ]
     wsgi_app = served[0][0]
     assert FlagonClient(wsgi_app).get("/").get_data(as_text=True) == "served"
+
+
+def test_A7_endpoints_are_named_blueprint_dot_view_and_url_for_uses_that_name():
+    from flagon import Blueprint
+    from flagon.routing import BuildError
+
+    app = make_app()
+    main = Blueprint("a", __name__)  # the seed: Blueprint("a", …) then url_for("a.xxx")
+
+    @main.route("/xxx")
+    def xxx() -> str:
+        return f"{request.endpoint} {url_for('a.xxx')} {url_for('.xxx')}"
+
+    app.register_blueprint(main, url_prefix="/main")
+    assert app.test_client().get("/main/xxx").get_data(as_text=True) == "a.xxx /main/xxx /main/xxx"
+    with app.test_request_context():
+        with pytest.raises(BuildError):
+            url_for("main.xxx")  # the variable's name means nothing; the blueprint's name does
+
+
+# The seed's package: extension objects live in the package ``__init__``, the route modules import
+# them from the package, and ``create_app()`` imports the route modules and registers their
+# blueprints — so importing the package never imports a route module before the extension exists.
+_A7_PACKAGE = {
+    "__init__.py": '''
+        from flagon import Flagon
+
+
+        class Store:
+            """An extension created unbound at import time and bound by init_app, like PyMongo."""
+
+            def __init__(self):
+                self.posts = []
+
+            def init_app(self, app):
+                app.extensions["store"] = self
+
+
+        store = Store()
+
+
+        def create_app(config=None):
+            app = Flagon(__name__)
+            app.config.from_mapping(config or {})
+            store.init_app(app)
+
+            from .routes.auth import auth
+            from .routes.main import main
+
+            app.register_blueprint(main)
+            app.register_blueprint(auth, url_prefix="/auth")
+            return app
+    ''',
+    "routes/__init__.py": "",
+    "routes/main.py": '''
+        from flagon import Blueprint, current_app, url_for
+
+        from .. import store
+
+        main = Blueprint("a", __name__)
+
+
+        @main.route("/")
+        def index():
+            return {
+                "posts": store.posts,
+                "login": url_for("auth.login"),
+                "bound": current_app.extensions["store"] is store,
+            }
+    ''',
+    "routes/auth.py": '''
+        from flagon import Blueprint, redirect, request, url_for
+
+        from seed_forum import store
+
+        auth = Blueprint("auth", __name__)
+
+
+        @auth.route("/login", methods=["GET", "POST"])
+        def login():
+            if request.method == "POST":
+                store.posts.append(request.form["title"])
+                return redirect(url_for("a.index"))
+            return "login form"
+    ''',
+}
+
+
+@pytest.fixture
+def seed_forum_package(tmp_path, monkeypatch):
+    """The A7 package written to disk and importable as ``seed_forum``."""
+    import sys
+    import textwrap
+
+    for relative, source in _A7_PACKAGE.items():
+        path = tmp_path / "seed_forum" / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(source).lstrip())
+    monkeypatch.syspath_prepend(str(tmp_path))
+    yield tmp_path / "seed_forum"
+    for name in [name for name in sys.modules if name.split(".")[0] == "seed_forum"]:
+        del sys.modules[name]
+
+
+def test_A7_app_factory_registers_blueprints_without_a_circular_import(seed_forum_package):
+    import importlib
+
+    package = importlib.import_module("seed_forum")
+    app = package.create_app({"TESTING": True})
+    assert app.root_path == str(seed_forum_package)
+    assert sorted(app.blueprints) == ["a", "auth"]
+
+    client = app.test_client()
+    assert client.get("/auth/login").get_data(as_text=True) == "login form"
+    response = client.post("/auth/login", data={"title": "hello"})
+    assert (response.status_code, response.headers["Location"]) == (302, "/")
+    assert client.get("/").json == {"posts": ["hello"], "login": "/auth/login", "bound": True}
+
+    # Gunicorn's 'seed_forum:create_app()' in each worker: a second app from the same package
+    # gets the same blueprints registered afresh.
+    second = package.create_app()
+    assert second is not app
+    assert second.test_client().get("/auth/login").get_data(as_text=True) == "login form"
