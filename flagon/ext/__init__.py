@@ -1,0 +1,1 @@
+"""Extensions that ship with flagon: ``flagon.ext.login`` (user sessions)."""
