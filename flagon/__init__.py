@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from . import json as json
 from .app import Flagon as Flagon
+from .blueprints import Blueprint as Blueprint
 from .config import Config as Config
 from .ctx import AppContext as AppContext
 from .ctx import RequestContext as RequestContext
@@ -20,8 +21,13 @@ from .globals import request as request
 from .globals import request_ctx as request_ctx
 from .globals import session as session
 from .helpers import abort as abort
+from .helpers import flash as flash
+from .helpers import get_flashed_messages as get_flashed_messages
 from .helpers import make_response as make_response
 from .helpers import redirect as redirect
+from .helpers import send_file as send_file
+from .helpers import send_from_directory as send_from_directory
+from .helpers import stream_with_context as stream_with_context
 from .helpers import url_for as url_for
 from .json import jsonify as jsonify
 from .local import Local as Local
@@ -37,6 +43,12 @@ from .signals import message_flashed as message_flashed
 from .signals import request_finished as request_finished
 from .signals import request_started as request_started
 from .signals import request_tearing_down as request_tearing_down
+from .signals import before_render_template as before_render_template
+from .signals import template_rendered as template_rendered
+from .templating import render_template as render_template
+from .templating import render_template_string as render_template_string
+from .templating import stream_template as stream_template
+from .templating import stream_template_string as stream_template_string
 from .wrappers import Request as Request
 from .wrappers import Response as Response
 

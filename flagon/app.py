@@ -17,6 +17,7 @@ import logging
 import os
 import sys
 import typing as t
+import weakref
 from datetime import timedelta
 from itertools import chain
 from types import FunctionType
@@ -36,10 +37,11 @@ from .exceptions import (
 )
 from .globals import _app_ctx_stack, _request_ctx_stack
 from .json.provider import DefaultJSONProvider, JSONProvider
+from .lazy import cached_property
 from .logging import create_logger
 from .routing import BuildError, Map, MapAdapter, RoutingException, Rule
 from .scaffold import Scaffold, _endpoint_from_view_func, setupmethod
-from .sessions import SessionInterface
+from .sessions import SecureCookieSessionInterface, SessionInterface
 from .signals import (
     appcontext_tearing_down,
     got_request_exception,
@@ -47,10 +49,13 @@ from .signals import (
     request_started,
     request_tearing_down,
 )
+from .templating import DispatchingJinjaLoader, Environment, tojson
 from .wrappers import Request, Response
 
 if t.TYPE_CHECKING:
-    from .testing import FlagonClient
+    from .blueprints import Blueprint
+    from .cli import AppGroup
+    from .testing import FlagonClient, FlagonCliRunner
 
 F = t.TypeVar("F", bound=t.Callable[..., t.Any])
 
@@ -61,6 +66,19 @@ _req_get = _request_ctx_stack._get
 def _get_debug_flag() -> bool:
     value = os.environ.get("FLAGON_DEBUG")
     return bool(value) and value.lower() not in {"0", "false", "no"}
+
+
+def _template_decorator(add: t.Callable[..., None], name: t.Any) -> t.Any:
+    """Decorate with ``add(f, name=name)``; ``name`` may itself be the function (no parentheses)."""
+    if callable(name):
+        add(name)
+        return name
+
+    def decorator(f: F) -> F:
+        add(f, name=name)
+        return f
+
+    return decorator
 
 
 def _split_blueprint_path(name: str) -> list[str]:
@@ -86,8 +104,15 @@ class Flagon(Scaffold):
     url_map_class: type[Map] = Map
     #: The client ``test_client()`` returns; ``None`` means :class:`flagon.testing.FlagonClient`.
     test_client_class: type[FlagonClient] | None = None
+    #: The runner ``test_cli_runner()`` returns; ``None`` means
+    #: :class:`flagon.testing.FlagonCliRunner`.
+    test_cli_runner_class: type[FlagonCliRunner] | None = None
     #: Loads and saves ``session``.
-    session_interface: SessionInterface = SessionInterface()
+    session_interface: SessionInterface = SecureCookieSessionInterface()
+    #: The class of :attr:`jinja_env`.
+    jinja_environment: type[Environment] = Environment
+    #: Options for the Jinja environment; they apply when :attr:`jinja_env` is first used.
+    jinja_options: dict[str, t.Any] = {}
 
     testing = ConfigAttribute("TESTING")
     secret_key = ConfigAttribute("SECRET_KEY")
@@ -138,6 +163,8 @@ class Flagon(Scaffold):
         self.teardown_appcontext_funcs: list[t.Callable[[BaseException | None], None]] = []
         #: Extensions keep their per-app state here.
         self.extensions: dict[str, t.Any] = {}
+        #: Registered blueprints by dotted name, in registration order.
+        self.blueprints: dict[str, Blueprint] = {}
         self.url_map = self.url_map_class(host_matching=host_matching)
         self.subdomain_matching = subdomain_matching
         self.static_host = static_host
@@ -146,9 +173,27 @@ class Flagon(Scaffold):
         #: first request.
         self._inline_pipeline: bool | None = None
         self._sync_cache: dict[t.Callable[..., t.Any], t.Callable[..., t.Any]] = {}
+        #: Functions returning names for ``flagon shell`` (see :meth:`make_shell_context`).
+        self.shell_context_processors: list[t.Callable[[], dict[str, t.Any]]] = []
+        #: Template filters, tests and globals as ``(kind, name, value)``, for the environment.
+        self._jinja_additions: list[tuple[str, str, t.Any]] = []
 
         if static_host is not None and not host_matching:
             raise ValueError("'static_host' must be set only when 'host_matching' is enabled.")
+        if self.has_static_folder:
+            # The view reaches the app through a weak reference: the app holding a view that
+            # holds the app would keep discarded apps alive until the cycle collector runs.
+            app_ref = weakref.ref(self)
+
+            def static(**kwargs: t.Any) -> Response:
+                return app_ref().send_static_file(**kwargs)  # type: ignore[union-attr]
+
+            self.add_url_rule(
+                f"{self.static_url_path}/<path:filename>",
+                endpoint="static",
+                host=static_host,
+                view_func=static,
+            )
 
     # -- identity and settings ---------------------------------------------------------------------
 
@@ -182,6 +227,16 @@ class Flagon(Scaffold):
         """Whether a request that failed keeps its context on the stack for inspection."""
         value = self.config["PRESERVE_CONTEXT_ON_EXCEPTION"]
         return value if value is not None else self.debug
+
+    @property
+    def templates_auto_reload(self) -> bool:
+        """Whether changed templates are reloaded (``TEMPLATES_AUTO_RELOAD``; unset: debug)."""
+        value = self.config["TEMPLATES_AUTO_RELOAD"]
+        return bool(value) if value is not None else self.debug
+
+    @templates_auto_reload.setter
+    def templates_auto_reload(self, value: bool) -> None:
+        self.config["TEMPLATES_AUTO_RELOAD"] = value
 
     @property
     def logger(self) -> logging.Logger:
@@ -293,6 +348,20 @@ class Flagon(Scaffold):
         self.teardown_appcontext_funcs.append(f)
         return f
 
+    @setupmethod
+    def register_blueprint(self, blueprint: Blueprint, **options: t.Any) -> None:
+        """Apply a blueprint's routes, hooks and handlers to this app.
+
+        ``url_prefix``, ``subdomain``, ``url_defaults`` and ``cli_group`` override the
+        blueprint's own; ``name`` registers it under another name (to register it twice); other
+        options reach ``record`` callbacks through ``state.options``.
+        """
+        blueprint.register(self, options)
+
+    def iter_blueprints(self) -> t.ValuesView[Blueprint]:
+        """The registered blueprints, in registration order."""
+        return self.blueprints.values()
+
     def create_url_adapter(self, request: Request | None) -> MapAdapter | None:
         """Bind the URL map to a request, or (needs ``SERVER_NAME``) to the configured server."""
         if request is not None:
@@ -398,6 +467,112 @@ class Flagon(Scaffold):
 
         return _make_redirect(location, code, self.response_class)
 
+    # -- templates ---------------------------------------------------------------------------------
+
+    @cached_property
+    def jinja_env(self) -> Environment:
+        """The Jinja environment, made by :meth:`create_jinja_environment` on first use."""
+        return self.create_jinja_environment()
+
+    def create_jinja_environment(self) -> Environment:
+        """A :attr:`jinja_environment` built from :attr:`jinja_options`, with ``url_for``,
+        ``get_flashed_messages``, ``config``, ``request``, ``session`` and ``g`` as globals, the
+        ``tojson`` filter and the registered template filters, tests and globals."""
+        from .globals import g, request, session
+        from .helpers import get_flashed_messages
+
+        options = dict(self.jinja_options)
+        options.setdefault("autoescape", self.select_jinja_autoescape)
+        env = self.jinja_environment(self, **options)
+        # request, session and g are also in each render's context; as globals they reach
+        # templates imported without context too.
+        env.globals.update(
+            url_for=self.url_for,
+            get_flashed_messages=get_flashed_messages,
+            config=self.config,
+            request=request,
+            session=session,
+            g=g,
+        )
+        env.filters["tojson"] = tojson
+        env.policies["json.dumps_function"] = self.json.dumps
+        for kind, name, value in self._jinja_additions:
+            getattr(env, kind)[name] = value
+        return env
+
+    def create_global_jinja_loader(self) -> DispatchingJinjaLoader:
+        """The loader searching the app's template folder, then each blueprint's."""
+        return DispatchingJinjaLoader(self)
+
+    def select_jinja_autoescape(self, filename: str | None) -> bool:
+        """Whether to autoescape a template: yes for templates from strings and for
+        ``.html``, ``.htm``, ``.xml``, ``.xhtml`` and ``.svg`` files."""
+        if filename is None:
+            return True
+        return filename.endswith((".html", ".htm", ".xml", ".xhtml", ".svg"))
+
+    def update_template_context(self, context: dict[str, t.Any]) -> None:
+        """Add ``g``, ``request`` and what the context processors return (the app's, then the
+        current blueprints' from outermost to innermost) to ``context``, in place; values
+        already in ``context`` win."""
+        app_ctx = _app_ctx_stack.top
+        node = _req_get(None)
+        defaults: dict[str, t.Any] = {}
+        if app_ctx is not None:
+            defaults["g"] = app_ctx.g
+        if node is not None:
+            defaults["request"] = node[0].request
+        processors = self.template_context_processors
+        if processors:
+            names: t.Iterable[str | None] = (None,)
+            if node is not None:
+                names = (None, *reversed(node[0].request.blueprints))
+            for name in names:
+                for func in processors.get(name, ()):
+                    defaults.update(self.ensure_sync(func)())
+        for key, value in defaults.items():
+            if key not in context:
+                context[key] = value
+
+    def _add_to_jinja(self, kind: str, name: str, value: t.Any) -> None:
+        """Record a template filter, test or global; it reaches the environment now if it
+        exists, else when it is made (so :attr:`jinja_options` can still change)."""
+        self._jinja_additions.append((kind, name, value))
+        env = self.__dict__.get("jinja_env")
+        if env is not None:
+            getattr(env, kind)[name] = value
+
+    @setupmethod
+    def add_template_filter(self, f: t.Callable[..., t.Any], name: str | None = None) -> None:
+        """Make ``f`` available as a template filter (named ``name`` or after ``f``)."""
+        self._add_to_jinja("filters", name or f.__name__, f)
+
+    @setupmethod
+    def add_template_test(self, f: t.Callable[..., bool], name: str | None = None) -> None:
+        """Make ``f`` available as a template test (``{% if x is name %}``)."""
+        self._add_to_jinja("tests", name or f.__name__, f)
+
+    @setupmethod
+    def add_template_global(self, f: t.Callable[..., t.Any], name: str | None = None) -> None:
+        """Make ``f`` callable from every template."""
+        self._add_to_jinja("globals", name or f.__name__, f)
+
+    @setupmethod
+    def template_filter(self, name: str | F | None = None) -> t.Any:
+        """Register the decorated function as a template filter: ``@app.template_filter()``,
+        ``@app.template_filter("name")`` or plain ``@app.template_filter``."""
+        return _template_decorator(self.add_template_filter, name)
+
+    @setupmethod
+    def template_test(self, name: str | F | None = None) -> t.Any:
+        """Register the decorated function as a template test (see :meth:`template_filter`)."""
+        return _template_decorator(self.add_template_test, name)
+
+    @setupmethod
+    def template_global(self, name: str | F | None = None) -> t.Any:
+        """Register the decorated function as a template global (see :meth:`template_filter`)."""
+        return _template_decorator(self.add_template_global, name)
+
     # -- contexts ----------------------------------------------------------------------------------
 
     def app_context(self) -> AppContext:
@@ -421,6 +596,13 @@ class Flagon(Scaffold):
         if cls is None:
             from .testing import FlagonClient as cls  # type: ignore[assignment]
         return cls(self, self.response_class, use_cookies=use_cookies, **kwargs)  # type: ignore[misc]
+
+    def test_cli_runner(self, **kwargs: t.Any) -> FlagonCliRunner:
+        """A click runner invoking this app's commands (``runner.invoke(args=["cmd"])``)."""
+        cls = self.test_cli_runner_class
+        if cls is None:
+            from .testing import FlagonCliRunner as cls  # type: ignore[assignment]
+        return cls(self, **kwargs)  # type: ignore[misc]
 
     # -- the request pipeline ----------------------------------------------------------------------
 
@@ -755,27 +937,78 @@ class Flagon(Scaffold):
         """Wrap a coroutine function to run in this thread's event loop."""
         return async_to_sync(func)
 
-    # -- serving -----------------------------------------------------------------------------------
+    # -- command line and serving ------------------------------------------------------------------
+
+    @cached_property
+    def cli(self) -> AppGroup:
+        """The app's click group: ``@app.cli.command()`` adds a ``flagon`` command running in the
+        app context. Made on first use, so apps without commands never import click."""
+        from .cli import AppGroup
+
+        return AppGroup(self.name)
+
+    @setupmethod
+    def shell_context_processor(self, f: F) -> F:
+        """Register a function returning a dict of names to define in ``flagon shell``."""
+        self.shell_context_processors.append(f)
+        return f
+
+    def make_shell_context(self) -> dict[str, t.Any]:
+        """The names ``flagon shell`` starts with: ``app``, ``g``, then the processors' names."""
+        from .globals import g
+
+        names: dict[str, t.Any] = {"app": self, "g": g}
+        for processor in self.shell_context_processors:
+            names.update(processor())
+        return names
 
     def run(
         self,
         host: str | None = None,
         port: int | None = None,
         debug: bool | None = None,
+        load_dotenv: bool = True,
         **options: t.Any,
     ) -> None:
-        """Serve the app with the development server (waitress) on ``host:port``."""
-        from .serving import run_simple
+        """Serve the app with the development server (waitress) on ``host:port``.
 
+        ``host`` defaults to 127.0.0.1 (pass ``"0.0.0.0"`` to be reachable from other machines);
+        ``port`` to the one in ``SERVER_NAME``, else 5000. ``.flagonenv`` / ``.env`` are loaded
+        first when ``load_dotenv``. Options: ``use_reloader`` (default: debug mode), ``threads``,
+        ``threaded``, ``extra_files``, ``exclude_patterns``, and waitress settings. Does nothing
+        while the ``flagon`` command is loading the app (call it under ``if __name__ ==
+        "__main__":``).
+        """
+        from . import cli
+        from .serving import is_running_from_reloader, run_simple
+
+        if os.environ.get("FLAGON_RUN_FROM_CLI") == "true":
+            if not is_running_from_reloader():
+                import click
+
+                click.secho(
+                    " * Ignoring a call to 'app.run()' that would block the current 'flagon'"
+                    " command.\n   Only call 'app.run()' in an"
+                    " 'if __name__ == \"__main__\"' guard.",
+                    fg="red",
+                )
+            return
+        if cli.get_load_dotenv(load_dotenv):
+            cli.load_dotenv()
+            if "FLAGON_DEBUG" in os.environ:
+                self.debug = cli.get_debug_flag()
         if debug is not None:
             self.debug = bool(debug)
+
         server_name = self.config.get("SERVER_NAME")
-        sn_host = sn_port = None
-        if server_name:
-            sn_host, _, sn_port = server_name.partition(":")
-        host = host or sn_host or "127.0.0.1"
-        port = int(port or sn_port or 5000)
-        run_simple(host, port, self, **options)
+        server_port = server_name.partition(":")[2] if server_name else ""
+        if port or port == 0:
+            port = int(port)
+        else:
+            port = int(server_port or 5000)
+        options.setdefault("use_reloader", self.debug)
+        cli.show_server_banner(self.debug, self.name)
+        run_simple(host or "127.0.0.1", port, self, **options)
 
 
 _ctx._default_create_url_adapter = Flagon.create_url_adapter

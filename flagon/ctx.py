@@ -349,8 +349,9 @@ def _pushed(ctx: RequestContext) -> t.Iterator[None]:
 def copy_current_request_context(f: F) -> F:
     """Decorate ``f`` so it runs inside a copy of the current request context.
 
-    For work handed to a thread, greenlet or task: the copy is pushed when ``f`` is called, and the
-    call runs in a fresh ``contextvars`` context so it never clashes with the caller's.
+    For work handed to a thread, greenlet or task: a copy is pushed for each call (so calls may
+    overlap in several threads or tasks), and the call runs in a fresh ``contextvars`` context so
+    it never clashes with the caller's.
     """
     ctx = _request_ctx_stack.top
     if ctx is None:
@@ -363,14 +364,14 @@ def copy_current_request_context(f: F) -> F:
     if inspect.iscoroutinefunction(f):
         # A task already runs in its own copy of the context, so pushing there is isolated.
         async def async_wrapper(*args: t.Any, **kwargs: t.Any) -> t.Any:
-            with _pushed(ctx):
+            with _pushed(ctx.copy()):
                 return await f(*args, **kwargs)
 
         return update_wrapper(async_wrapper, f)  # type: ignore[return-value]
 
     def wrapper(*args: t.Any, **kwargs: t.Any) -> t.Any:
         def run() -> t.Any:
-            with _pushed(ctx):
+            with _pushed(ctx.copy()):
                 return f(*args, **kwargs)
 
         return contextvars.Context().run(run)

@@ -11,7 +11,12 @@ from html import escape
 from urllib.parse import quote
 
 from .exceptions import abort as _default_abort
+from .flashing import flash as flash
+from .flashing import get_flashed_messages as get_flashed_messages
 from .globals import _app_ctx_stack, current_app
+from .sending import send_file as send_file
+from .sending import send_from_directory as send_from_directory
+from .streaming import stream_with_context as stream_with_context
 
 if t.TYPE_CHECKING:
     from .wrappers import Response

@@ -12,9 +12,18 @@ import os
 import sys
 import typing as t
 from collections import defaultdict
+from datetime import timedelta
 from functools import update_wrapper
 
 from .exceptions import HTTPException, default_exceptions
+from .globals import current_app
+from .lazy import cached_property
+from .sending import send_from_directory
+
+if t.TYPE_CHECKING:
+    from jinja2 import BaseLoader
+
+    from .wrappers import Response
 
 F = t.TypeVar("F", bound=t.Callable[..., t.Any])
 
@@ -141,6 +150,38 @@ class Scaffold:
         if value is not None:
             value = value.rstrip("/")
         self._static_url_path = value
+
+    def get_send_file_max_age(self, filename: str | None) -> int | None:
+        """How long clients may cache a file sent by ``send_file`` or :meth:`send_static_file`:
+        the current app's ``SEND_FILE_MAX_AGE_DEFAULT``, in seconds. ``None`` (the default)
+        makes clients revalidate each time, which a 304 answers cheaply. Override to vary it
+        by file."""
+        value = current_app.config["SEND_FILE_MAX_AGE_DEFAULT"]
+        if value is None:
+            return None
+        if isinstance(value, timedelta):
+            return int(value.total_seconds())
+        return value  # type: ignore[no-any-return]
+
+    def send_static_file(self, filename: str) -> Response:
+        """The view of the ``static`` route: send ``filename`` from :attr:`static_folder`."""
+        folder = self.static_folder
+        if folder is None:
+            raise RuntimeError("'static_folder' must be set to serve static_files.")
+        # Asked here rather than in send_file, so a blueprint's override applies too.
+        max_age = self.get_send_file_max_age(filename)
+        return send_from_directory(folder, filename, max_age=max_age)
+
+    # -- templates ---------------------------------------------------------------------------------
+
+    @cached_property
+    def jinja_loader(self) -> BaseLoader | None:
+        """A loader for :attr:`template_folder` (relative to the root path), or ``None``."""
+        if self.template_folder is None:
+            return None
+        from jinja2 import FileSystemLoader
+
+        return FileSystemLoader(os.path.join(self.root_path, self.template_folder))
 
     # -- routes ------------------------------------------------------------------------------------
 

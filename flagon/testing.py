@@ -3,6 +3,7 @@
 `FlagonClient` sends environs built by `flagon.environ_builder.EnvironBuilder` to the app, keeps
 cookies between requests, follows redirects on request and, inside ``with client:``, leaves each
 request's context on the stack so a test can read `flagon.request` after the call.
+`FlagonCliRunner` invokes the app's ``flagon`` commands in-process.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from functools import cache
 from io import BytesIO
 from types import TracebackType
 from urllib.parse import urljoin, urlsplit
+
+from click.testing import CliRunner, Result
 
 from .environ_builder import (
     EnvironBuilder,
@@ -36,6 +39,7 @@ __all__ = [
     "Cookie",
     "EnvironBuilder",
     "FlagonClient",
+    "FlagonCliRunner",
     "TestResponse",
     "create_environ",
     "encode_multipart",
@@ -404,3 +408,24 @@ class FlagonClient:
 
 
 Client = FlagonClient
+
+
+class FlagonCliRunner(CliRunner):
+    """A click runner for the app's commands; ``app.test_cli_runner()`` makes one."""
+
+    def __init__(self, app: t.Any, **kwargs: t.Any) -> None:
+        self.app = app
+        super().__init__(**kwargs)
+
+    def invoke(  # type: ignore[override]
+        self, cli: t.Any = None, args: t.Any = None, **kwargs: t.Any
+    ) -> Result:
+        """Run ``cli`` (default: ``app.cli``) with ``args`` in an isolated environment; unless
+        ``obj`` is given, commands load this app through a :class:`flagon.cli.ScriptInfo`."""
+        from .cli import ScriptInfo
+
+        if cli is None:
+            cli = self.app.cli
+        if "obj" not in kwargs:
+            kwargs["obj"] = ScriptInfo(create_app=lambda: self.app)
+        return super().invoke(cli, args, **kwargs)

@@ -6,8 +6,17 @@ import json as _json
 import typing as t
 
 from .. import json as flagon_json
+from ..conditional import make_conditional
 from ..datastructures import Headers
-from ..http import HTTP_STATUS_CODES, dump_cookie, parse_options_header
+from ..http import (
+    HTTP_STATUS_CODES,
+    dump_cookie,
+    generate_etag,
+    parse_options_header,
+    quote_etag,
+    unquote_etag,
+)
+from .caching import CacheControlHeader, ContentRangeHeader, DateHeader, TextHeader
 from .request import _config_limit
 
 _STATUS_LINES: dict[int, str] = {
@@ -224,6 +233,46 @@ class Response:
             self.headers.remove("Location")
         else:
             self.headers["Location"] = value
+
+    # -- caching and conditional requests ----------------------------------------------------------
+
+    cache_control = CacheControlHeader()
+    last_modified = DateHeader("Last-Modified")
+    expires = DateHeader("Expires")
+    date = DateHeader("Date")
+    accept_ranges = TextHeader("Accept-Ranges")
+    content_range = ContentRangeHeader()
+
+    def get_etag(self) -> tuple[str, bool] | tuple[None, None]:
+        """``(etag, is_weak)`` from the ``ETag`` header, ``(None, None)`` without one."""
+        return unquote_etag(self.headers.get("ETag"))
+
+    def set_etag(self, etag: str, weak: bool = False) -> None:
+        """Set the ``ETag`` header (quoted here; a tag containing ``"`` is refused)."""
+        self.headers["ETag"] = quote_etag(etag, weak)
+
+    def add_etag(self, overwrite: bool = False, weak: bool = False) -> None:
+        """Set an ``ETag`` from the body's SHA-1 digest, unless one is set already."""
+        if overwrite or "ETag" not in self.headers:
+            self.set_etag(generate_etag(self.get_data()), weak)  # type: ignore[arg-type]
+
+    def make_conditional(
+        self,
+        request_or_environ: t.Any,
+        accept_ranges: bool | str = False,
+        complete_length: int | None = None,
+    ) -> Response:
+        """Answer a GET or HEAD request's conditional headers, changing this response in place.
+
+        With the ``ETag`` / ``Last-Modified`` set on it, the response becomes a bodiless 304
+        (the client's copy is current) or 412 (``If-Match`` / ``If-Unmodified-Since`` failed).
+        With ``accept_ranges`` and the body's ``complete_length`` it answers ``Range`` with 206
+        (several ranges as ``multipart/byteranges``) and raises
+        :class:`~flagon.exceptions.RequestedRangeNotSatisfiable` for a range it cannot meet.
+        """
+        environ = getattr(request_or_environ, "environ", request_or_environ)
+        make_conditional(self, environ, accept_ranges, complete_length)
+        return self
 
     # -- body --------------------------------------------------------------------------------------
 

@@ -111,7 +111,7 @@ def test_add_url_rule_with_explicit_endpoint(app, client):
         return "index"
 
     app.add_url_rule("/", "home", index)
-    assert app.view_functions == {"home": index}
+    assert app.view_functions["home"] is index
     assert client.get("/").text == "index"
     with app.test_request_context():
         assert flagon.url_for("home") == "/"
