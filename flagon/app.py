@@ -526,7 +526,7 @@ class Flagon(Scaffold):
         if processors:
             names: t.Iterable[str | None] = (None,)
             if node is not None:
-                names = (None, *reversed(node[0].request.blueprints))
+                names = tuple(reversed(node[0].request._scopes))
             for name in names:
                 for func in processors.get(name, ()):
                     defaults.update(self.ensure_sync(func)())
@@ -660,8 +660,8 @@ class Flagon(Scaffold):
             return None
         req = _request_ctx_stack.top.request
         names: tuple[str | None, ...] = (None,)
-        if req.blueprint is not None:
-            names = (None, *reversed(req.blueprints))
+        if req.url_rule is not None:
+            names = tuple(reversed(req._scopes))
         if preprocessors:
             for name in names:
                 for func in preprocessors.get(name, ()):
@@ -723,8 +723,8 @@ class Flagon(Scaffold):
         if after:
             req = ctx.request
             names: t.Iterable[str | None] = (None,)
-            if req.blueprint is not None:
-                names = (*req.blueprints, None)
+            if req.url_rule is not None:
+                names = req._scopes
             for name in names:
                 for func in reversed(after.get(name, ())):
                     response = self.ensure_sync(func)(response)
@@ -907,8 +907,7 @@ class Flagon(Scaffold):
         """Run ``teardown_request`` functions (blueprints first, then the app; each in reverse)."""
         funcs = self.teardown_request_funcs
         if funcs:
-            req = _request_ctx_stack.top.request
-            names: tuple[str | None, ...] = (*req.blueprints, None)
+            names = _request_ctx_stack.top.request._scopes
             self._run_all(
                 chain.from_iterable(reversed(funcs.get(name, ())) for name in names), exc
             )

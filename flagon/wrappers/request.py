@@ -203,19 +203,20 @@ class Request:
     @property
     def blueprint(self) -> str | None:
         """The dotted name of the blueprint whose route matched, or ``None``."""
-        endpoint = self.endpoint
-        if endpoint is not None and "." in endpoint:
-            return endpoint.rpartition(".")[0]
-        return None
+        rule = self.url_rule
+        return None if rule is None else _scopes_of(rule.endpoint)[0]
 
     @property
     def blueprints(self) -> list[str]:
         """The matched blueprint and its parents, innermost first."""
-        name = self.blueprint
-        if name is None:
-            return []
-        parts = name.split(".")
-        return [".".join(parts[:i]) for i in range(len(parts), 0, -1)]
+        return list(self._scopes[:-1])
+
+    @property
+    def _scopes(self) -> tuple[str | None, ...]:
+        """Where hooks and handlers for this request are registered, innermost first: the
+        blueprints, then ``None`` for the app."""
+        rule = self.url_rule
+        return _APP_ONLY if rule is None else _scopes_of(rule.endpoint)[1]
 
     # -- headers -----------------------------------------------------------------------------------
 
@@ -460,6 +461,26 @@ class Request:
 
     def __exit__(self, *exc: t.Any) -> None:
         self.close()
+
+
+_APP_ONLY: tuple[str | None, ...] = (None,)
+# endpoint -> (its blueprint, the hook scopes innermost first): endpoints are few and fixed, so
+# each is split once rather than on every request that consults its blueprints.
+_endpoint_scopes: dict[str, tuple[str | None, tuple[str | None, ...]]] = {}
+
+
+def _scopes_of(endpoint: str) -> tuple[str | None, tuple[str | None, ...]]:
+    found = _endpoint_scopes.get(endpoint)
+    if found is None:
+        if "." not in endpoint:
+            found = (None, _APP_ONLY)
+        else:
+            name = endpoint.rpartition(".")[0]
+            parts = name.split(".")
+            chain = tuple(".".join(parts[:i]) for i in range(len(parts), 0, -1))
+            found = (name, (*chain, None))
+        _endpoint_scopes[endpoint] = found
+    return found
 
 
 _QUERY_SAFE = "!$&'()*+,/:;=?@%~"
