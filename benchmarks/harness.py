@@ -44,21 +44,26 @@ class BrokenApp(Exception):
     """A framework's app for a scenario could not be built or answered wrongly."""
 
 
-def build_checked(scenario: Scenario, framework: str) -> WSGIApp:
-    """Build the scenario's app for ``framework`` and check two requests, or raise BrokenApp.
+Served = tuple[WSGIApp, Callable[[], dict]]  # an app and the environ factory for its requests
 
-    Two, because the first request may take a different path (setup, caches).
+
+def build_checked(scenario: Scenario, framework: str) -> Served:
+    """Build the scenario's app for ``framework``, run its setup and check two requests.
+
+    Returns the app with the environ factory its timed requests use, or raises
+    BrokenApp. Two requests, because the first may take a different path (caches).
     """
     try:
         app = scenario.builders[framework]()
+        make_environ = scenario.environ_for(app)
         for _ in range(2):
-            scenario.check(call(app, scenario.make_environ()))
+            scenario.check(call(app, make_environ()))
     except CheckFailed as error:
         raise BrokenApp(f"wrong answer: {error}") from error
     except Exception as error:
         origin = traceback.extract_tb(error.__traceback__)[-1]
         raise BrokenApp(f"{type(error).__name__}: {error} (at {origin.filename}:{origin.lineno})") from error
-    return app
+    return app, make_environ
 
 
 def time_batch(app: WSGIApp, make_environ: Callable[[], dict], count: int) -> int:
@@ -108,26 +113,24 @@ class Timing:
         return self.best_us if name == "best" else self.median_us
 
 
-def measure(
-    apps: Mapping[str, WSGIApp],
-    make_environ: Callable[[], dict],
-    repeats: int,
-    target_ns: int,
-) -> dict[str, Timing]:
-    """Time every app ``repeats`` times, interleaved so noise hits all of them alike.
+def measure(apps: Mapping[str, Served], repeats: int, target_ns: int) -> dict[str, Timing]:
+    """Time every app (with its environ factory) ``repeats`` times, interleaved so noise
+    hits all of them alike.
 
     The starting app rotates each repeat, and a full collection runs before every
     batch (outside the clock) so no app pays for another's garbage. The collector
     stays enabled while timing, as in production.
     """
-    timings = {name: Timing(batch_size(app, make_environ, target_ns)) for name, app in apps.items()}
+    timings = {name: Timing(batch_size(app, make_environ, target_ns))
+               for name, (app, make_environ) in apps.items()}
     names = list(apps)
     for round_number in range(repeats if names else 0):
         shift = round_number % len(names)
         for name in names[shift:] + names[:shift]:
             timing = timings[name]
             gc.collect()
-            elapsed = time_batch(apps[name], make_environ, timing.batch)
+            app, make_environ = apps[name]
+            elapsed = time_batch(app, make_environ, timing.batch)
             timing.samples_us.append(elapsed / timing.batch / 1000)
     return timings
 

@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"memory check: {name}, hello scenario, {args.requests} requests "
           f"(sampled after request {args.warm} and after the last)")
     try:
-        app = build_checked(scenario, args.framework)
+        app, _ = build_checked(scenario, args.framework)
     except BrokenApp as error:
         print(f"  FAILED: the {name} app is broken: {error}")
         return 1

@@ -18,9 +18,9 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.harness import BrokenApp, bare_app, build_checked, measure  # noqa: E402
+from benchmarks.harness import BrokenApp, Served, bare_app, build_checked, measure  # noqa: E402
 from benchmarks.report import Results, as_json, format_table  # noqa: E402
-from benchmarks.scenario import DISPLAY_NAMES, FRAMEWORKS, Scenario, WSGIApp  # noqa: E402
+from benchmarks.scenario import DISPLAY_NAMES, FRAMEWORKS, Scenario  # noqa: E402
 from benchmarks.scenarios import SCENARIOS  # noqa: E402
 
 DISTRIBUTIONS = {"flagon": "flagon", "flask": "Flask", "bottle": "bottle", "falcon": "falcon"}
@@ -36,9 +36,9 @@ FULL = Settings(repeats=10, batch_ms=100)
 QUICK = Settings(repeats=3, batch_ms=30)
 
 
-def prepare(scenario: Scenario, frameworks: list[str]) -> tuple[dict[str, WSGIApp], dict[str, str]]:
+def prepare(scenario: Scenario, frameworks: list[str]) -> tuple[dict[str, Served], dict[str, str]]:
     """Build and check each framework's app; return the working apps and why the others failed."""
-    apps: dict[str, WSGIApp] = {}
+    apps: dict[str, Served] = {}
     failures: dict[str, str] = {}
     for framework in frameworks:
         try:
@@ -98,8 +98,8 @@ def main(argv: list[str] | None = None) -> int:
         if failed:
             failures[scenario.name] = failed
         target_ns = settings.batch_ms * 1_000_000
-        results[scenario.name] = measure(apps, scenario.make_environ, repeats, target_ns)
-        bare = measure({"bare": bare_app}, scenario.make_environ, repeats, target_ns)["bare"]
+        results[scenario.name] = measure(apps, repeats, target_ns)
+        bare = measure({"bare": (bare_app, scenario.make_environ)}, repeats, target_ns)["bare"]
         harness_us[scenario.name] = bare.statistic(args.stat)
 
     print()

@@ -40,13 +40,17 @@ def environ_factory(
     query: str = "",
     body: bytes = b"",
     content_type: str | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> Callable[[], dict]:
     """Return a function that builds a fresh WSGI environ (and input stream) per call.
 
     A server hands every request a new dict and a new stream, and frameworks cache
-    parsed values inside the environ, so reusing one would flatter them.
+    parsed values inside the environ, so reusing one would flatter them. ``headers``
+    adds request headers (``{"Cookie": "a=b"}`` becomes ``HTTP_COOKIE``).
     """
     base = dict(_BASE_ENVIRON, REQUEST_METHOD=method, PATH_INFO=path, QUERY_STRING=query)
+    for name, value in (headers or {}).items():
+        base["HTTP_" + name.upper().replace("-", "_")] = value
     if body or method in ("POST", "PUT", "PATCH"):
         base["CONTENT_LENGTH"] = str(len(body))
     if content_type is not None:
@@ -88,8 +92,10 @@ def expect(
     body: bytes | None = None,
     content_type: str | None = None,
     json_body: Any = None,
+    headers: Mapping[str, str] | None = None,
 ) -> None:
-    """Raise CheckFailed unless the reply has this status, body, content type or JSON value."""
+    """Raise CheckFailed unless the reply has this status, body, content type, JSON value
+    and these header values."""
     if reply.status_code != status:
         raise CheckFailed(f"status {reply.status!r}, expected {status}; body {reply.body[:200]!r}")
     if body is not None and reply.body != body:
@@ -104,6 +110,9 @@ def expect(
             raise CheckFailed(f"body is not JSON ({error}): {reply.body[:200]!r}") from None
         if value != json_body:
             raise CheckFailed(f"JSON body {str(value)[:200]}, expected {str(json_body)[:200]}")
+    for name, value in (headers or {}).items():
+        if reply.header(name) != value:
+            raise CheckFailed(f"header {name}: {reply.header(name)!r}, expected {value!r}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +122,11 @@ class Scenario:
     ``builders`` maps a framework key (see FRAMEWORKS) to a function returning its
     WSGI app; frameworks are imported inside the builders, so a missing or broken
     one only costs its own column.
+
+    ``setup``, when given, runs once per built app before it is checked or timed
+    (a login whose cookie later requests carry, a first download whose ETag they
+    send back) and returns the environ factory for the checked and timed requests;
+    without it every app gets ``make_environ``.
     """
 
     name: str
@@ -120,3 +134,8 @@ class Scenario:
     make_environ: Callable[[], dict]
     check: Callable[[Reply], None]
     builders: Mapping[str, Callable[[], WSGIApp]]
+    setup: Callable[[WSGIApp], Callable[[], dict]] | None = None
+
+    def environ_for(self, app: WSGIApp) -> Callable[[], dict]:
+        """The environ factory for ``app``'s checked and timed requests."""
+        return self.setup(app) if self.setup is not None else self.make_environ

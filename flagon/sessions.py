@@ -293,12 +293,7 @@ def _secret_keys(app: Flagon) -> tuple[str | bytes, ...] | None:
 
 
 def _vary_on_cookie(response: Response) -> None:
-    """Add ``Cookie`` to the response's ``Vary`` header, once."""
-    headers = response.headers
-    current = headers.get("Vary")
-    if not current:
-        headers["Vary"] = "Cookie"
-        return
-    names = [name.strip().lower() for name in current.split(",")]
-    if "cookie" not in names and "*" not in names:
-        headers["Vary"] = f"{current}, Cookie"
+    """Add ``Cookie`` to the response's ``Vary`` header, once (``*`` already covers it)."""
+    vary = response.vary
+    if "*" not in vary:
+        vary.add("Cookie")

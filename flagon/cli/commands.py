@@ -126,6 +126,7 @@ def run_command(
         app,
         threads=threads if with_threads else 1,
         use_reloader=debug if reload is None else reload,
+        use_debugger=debugger,
         extra_files=extra_files,
         exclude_patterns=exclude_patterns,
     )

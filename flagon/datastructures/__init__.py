@@ -6,6 +6,7 @@ from __future__ import annotations
 from .accept import Accept, CharsetAccept, LanguageAccept, MIMEAccept
 from .auth import Authorization
 from .file_storage import FileStorage
+from .header_set import HeaderSet
 from .headers import EnvironHeaders, Headers
 from .multidict import (
     CallbackDict,
@@ -27,6 +28,7 @@ __all__ = [
     "ETags",
     "EnvironHeaders",
     "FileStorage",
+    "HeaderSet",
     "Headers",
     "IfRange",
     "ImmutableDict",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import typing as t
 from datetime import date, datetime
 
-from ..datastructures import CallbackDict, ContentRange
+from ..datastructures import CallbackDict, ContentRange, HeaderSet
 from ..http import dump_header, http_date, parse_content_range_header, parse_date, parse_dict_header
 
 
@@ -152,6 +152,36 @@ class TextHeader:
             response.headers.remove(self.name)
         else:
             response.headers[self.name] = value
+
+
+class SetHeader:
+    """A comma-separated header as a :class:`~flagon.datastructures.HeaderSet`:
+    ``response.vary.add("Cookie")`` rewrites the header (an emptied set removes it)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.__doc__ = f"The ``{name}`` header as a set of names."
+
+    def __get__(self, response: t.Any, owner: type | None = None) -> t.Any:
+        if response is None:
+            return self
+        headers, name = response.headers, self.name
+
+        def write_back(values: HeaderSet) -> None:
+            if values:
+                headers[name] = values.to_header()
+            else:
+                headers.remove(name)
+
+        return HeaderSet.from_header(headers.get(name), write_back)
+
+    def __set__(self, response: t.Any, value: t.Iterable[str] | str | None) -> None:
+        if isinstance(value, str):
+            value = HeaderSet.from_header(value)
+        if not value:
+            response.headers.remove(self.name)
+        else:
+            response.headers[self.name] = HeaderSet(value).to_header()
 
 
 class ContentRangeHeader:

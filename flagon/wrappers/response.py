@@ -16,7 +16,7 @@ from ..http import (
     quote_etag,
     unquote_etag,
 )
-from .caching import CacheControlHeader, ContentRangeHeader, DateHeader, TextHeader
+from .caching import CacheControlHeader, ContentRangeHeader, DateHeader, SetHeader, TextHeader
 from .request import _config_limit
 
 _STATUS_LINES: dict[int, str] = {
@@ -183,16 +183,7 @@ class Response:
 
     # -- headers -----------------------------------------------------------------------------------
 
-    @property
-    def content_type(self) -> str | None:
-        return self.headers.get("Content-Type")
-
-    @content_type.setter
-    def content_type(self, value: str | None) -> None:
-        if value is None:
-            self.headers.remove("Content-Type")
-        else:
-            self.headers["Content-Type"] = value
+    content_type = TextHeader("Content-Type")
 
     @property
     def mimetype(self) -> str | None:
@@ -223,16 +214,10 @@ class Response:
         else:
             self.headers["Content-Length"] = str(value)
 
-    @property
-    def location(self) -> str | None:
-        return self.headers.get("Location")
-
-    @location.setter
-    def location(self, value: str | None) -> None:
-        if value is None:
-            self.headers.remove("Location")
-        else:
-            self.headers["Location"] = value
+    location = TextHeader("Location")
+    vary = SetHeader("Vary")
+    allow = SetHeader("Allow")
+    content_language = SetHeader("Content-Language")
 
     # -- caching and conditional requests ----------------------------------------------------------
 

@@ -685,6 +685,14 @@ def test_run_options(tmp_path, served):
     assert fourth["use_reloader"] is False and fourth["app"].debug is True
 
 
+def test_run_debugger_option_reaches_the_server(tmp_path, served):
+    write(tmp_path / "hello_app.py", APP_MODULE)
+    invoke("--app", "hello_app", "--debug", "run", "--no-debugger", "--no-reload")
+    invoke("--app", "hello_app", "--debug", "run", "--no-reload")
+    assert served[0]["use_debugger"] is False
+    assert served[1]["use_debugger"] is None  # follows the app's debug mode
+
+
 def test_run_port_from_the_environment(tmp_path, served):
     write(tmp_path / "hello_app.py", APP_MODULE)
     invoke("--app", "hello_app", "run", env={"FLAGON_RUN_PORT": "5123"})

@@ -679,3 +679,24 @@ def test_max_cookie_size_comes_from_the_app_config(app):
         with warnings.catch_warnings():
             warnings.simplefilter("error")
             Response().set_cookie("big", "x" * 5000)
+
+
+def test_vary_and_allow_are_header_sets():
+    from flagon import Response
+
+    response = Response()
+    response.vary.add("Accept-Encoding")
+    response.vary.add("cookie")
+    response.vary.add("Cookie")  # already there, in another case
+    assert response.headers["Vary"] == "Accept-Encoding, cookie"
+    assert "COOKIE" in response.vary
+    response.vary.discard("accept-encoding")
+    assert response.headers["Vary"] == "cookie"
+    response.vary.clear()
+    assert "Vary" not in response.headers
+    response.allow = ["GET", "HEAD"]
+    assert response.headers["Allow"] == "GET, HEAD"
+    response.allow = None
+    assert "Allow" not in response.headers
+    response.location = "/next"
+    assert response.headers["Location"] == "/next"
