@@ -45,6 +45,7 @@ from .signals import request_started as request_started
 from .signals import request_tearing_down as request_tearing_down
 from .signals import before_render_template as before_render_template
 from .signals import template_rendered as template_rendered
+from .templating import get_template_attribute as get_template_attribute
 from .templating import render_template as render_template
 from .templating import render_template_string as render_template_string
 from .templating import stream_template as stream_template

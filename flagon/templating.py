@@ -272,6 +272,12 @@ def render_template_string(source: str, **context: t.Any) -> str:
     return _render(app, app.jinja_env.from_string(source), context)
 
 
+def get_template_attribute(template_name: str, attribute: str) -> t.Any:
+    """A macro (or variable) of a template, to call from Python:
+    ``get_template_attribute("_macros.html", "pagination")(page)``."""
+    return getattr(_current_app().jinja_env.get_template(template_name).module, attribute)
+
+
 def _stream(app: Flagon, template: jinja2.Template, context: dict[str, t.Any]) -> t.Iterator[str]:
     app.update_template_context(context)
     if before_render_template.receivers:

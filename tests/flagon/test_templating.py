@@ -720,3 +720,16 @@ def test_flashed_messages_in_templates(app, client):
     client.get("/act")
     assert client.get("/show").text == "info: Saved &lt;all&gt;"
     assert client.get("/show").text == ""
+
+
+def test_get_template_attribute_calls_a_macro_from_python(app, tmp_path):
+    from flagon import get_template_attribute
+
+    (tmp_path / "templates").mkdir(exist_ok=True)
+    (tmp_path / "templates" / "_macros.html").write_text(
+        "{% macro hello(name) %}Hello, {{ name }}!{% endmacro %}"
+    )
+    app.root_path = str(tmp_path)
+    with app.app_context():
+        hello = get_template_attribute("_macros.html", "hello")
+        assert str(hello("<ada>")) == "Hello, &lt;ada&gt;!"
