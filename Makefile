@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-DEV_STAMP := $(VENV)/.installed-dev
+STAMP := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.installed-bench
 HOST ?= 127.0.0.1
 PORT ?= 5000
@@ -13,20 +13,22 @@ $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(DEV_STAMP): pyproject.toml | $(VENV)/bin/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+$(STAMP): pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -e '.[dev,forum]'
 	touch $@
 
 $(BENCH_STAMP): pyproject.toml | $(VENV)/bin/python
-	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,forum,bench]'
 	touch $@
 
-install: $(DEV_STAMP)
+install: $(STAMP)
 
-run: $(DEV_STAMP)
-	$(BIN)/python examples/hello.py --host $(HOST) --port $(PORT)
+run: $(STAMP)
+	$(BIN)/flagon --app bbs db upgrade
+	@echo " * To create the first admin: $(BIN)/flagon --app bbs create-admin"
+	$(BIN)/flagon --app bbs run --host $(HOST) --port $(PORT)
 
-test: $(DEV_STAMP)
+test: $(STAMP)
 	$(BIN)/python -m pytest
 
 bench: $(BENCH_STAMP)

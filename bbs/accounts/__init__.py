@@ -1,0 +1,9 @@
+"""Accounts: registering, logging in and out, changing the password."""
+
+from __future__ import annotations
+
+from flagon import Blueprint
+
+bp = Blueprint("accounts", __name__)
+
+from . import views  # noqa: E402,F401  (the views register themselves on bp)

@@ -1,0 +1,83 @@
+"""The account forms: registering, logging in, changing the password."""
+
+from __future__ import annotations
+
+import re
+import typing as t
+import unicodedata
+
+from wtforms import BooleanField, PasswordField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
+
+from ..forms import BbsForm, Email
+from ..passwords import MAX_LENGTH, password_problem
+
+# Letters and digits of any script, "_", "." and "-": no spaces, no markup, no look-alike tricks
+# beyond what NFKC folds.
+USERNAME = re.compile(r"[\w.-]{3,32}\Z")
+
+
+def normalize_username(value: str | None) -> str | None:
+    """The username as stored: NFKC-normalised and trimmed."""
+    return unicodedata.normalize("NFKC", value).strip() if value else value
+
+
+def username_problem(username: str) -> str | None:
+    """Why ``username`` can't be used, or ``None``."""
+    if not USERNAME.match(username):
+        return "Use 3 to 32 letters, digits, dots, dashes or underscores."
+    return None
+
+
+class _Username:
+    def __call__(self, form: t.Any, field: t.Any) -> None:
+        problem = username_problem(field.data or "")
+        if problem:
+            raise ValidationError(problem)
+
+
+class _StrongPassword:
+    """Refuses weak passwords, including ones built on the form's ``account_name()``."""
+
+    def __call__(self, form: t.Any, field: t.Any) -> None:
+        problem = password_problem(field.data or "", form.account_name())
+        if problem:
+            raise ValidationError(problem)
+
+
+class RegisterForm(BbsForm):
+    username = StringField("Username", [DataRequired(), _Username()], filters=[normalize_username])
+    email = StringField("Email", [DataRequired(), Length(max=254), Email()],
+                        filters=[lambda value: value.strip() if value else value])
+    password = PasswordField("Password", [DataRequired(), _StrongPassword()])
+    confirm = PasswordField("Repeat the password",
+                            [DataRequired(), EqualTo("password", "The passwords don't match.")])
+    captcha = StringField("Answer", [DataRequired()])
+
+    def account_name(self) -> str:
+        return self.username.data or ""
+
+
+class LoginForm(BbsForm):
+    username = StringField("Username", [DataRequired(), Length(max=64)],
+                           filters=[normalize_username], render_kw={"autocomplete": "username"})
+    password = PasswordField("Password", [DataRequired(), Length(max=MAX_LENGTH)],
+                             render_kw={"autocomplete": "current-password"})
+    remember = BooleanField("Remember me")
+
+
+class ChangePasswordForm(BbsForm):
+    old_password = PasswordField("Current password", [DataRequired(), Length(max=MAX_LENGTH)],
+                                 render_kw={"autocomplete": "current-password"})
+    password = PasswordField("New password", [DataRequired(), _StrongPassword()],
+                             render_kw={"autocomplete": "new-password"})
+    confirm = PasswordField("Repeat the new password",
+                            [DataRequired(), EqualTo("password", "The passwords don't match.")],
+                            render_kw={"autocomplete": "new-password"})
+
+    def __init__(self, owner: str, **kwargs: t.Any) -> None:
+        self.owner = owner  # the account's username, which the new password must not contain
+        super().__init__(**kwargs)
+
+    def account_name(self) -> str:
+        return self.owner

@@ -1,0 +1,136 @@
+"""The account pages."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from flagon import flash, redirect, render_template, request, url_for
+from flagon.exceptions import TooManyRequests
+from flagon.ext.login import current_user, login_remembered, login_required, login_user
+from flagon.ext.login import logout_user, safe_next_url
+
+from ..db import db
+from ..models import User, username_key
+from ..passwords import hash_password, needs_rehash, verify_password, waste_a_verification
+from . import bp, ratelimit
+from .captcha import check_captcha, new_captcha
+from .forms import ChangePasswordForm, LoginForm, RegisterForm
+
+
+def _home() -> str:
+    return url_for("main.index")
+
+
+def find_user(username: str) -> User | None:
+    """The user called ``username``, whatever its case."""
+    return db.session.scalar(select(User).where(User.username_key == username_key(username)))
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(_home())
+    form = RegisterForm()
+    if form.validate_on_submit():
+        if not check_captcha(form.captcha.data):
+            form.captcha.errors.append("That is not the answer. Try the new question.")
+        else:
+            user = _create_member(form)
+            if user is not None:
+                login_user(user)
+                flash(f"Welcome, {user.username}!", "success")
+                return redirect(_home())
+            form.username.errors.append("This username is taken.")
+    form.captcha.data = ""
+    return render_template("accounts/register.html", form=form, question=new_captcha())
+
+
+def _create_member(form: RegisterForm) -> User | None:
+    """The new member, or ``None`` when the username is taken."""
+    # Hashing is slow: done before the first query, so no transaction waits for it.
+    password_hash = hash_password(form.password.data)
+    if find_user(form.username.data) is not None:
+        return None
+    user = User(username=form.username.data, email=form.email.data, password_hash=password_hash)
+    db.session.add(user)
+    try:
+        db.session.commit()
+    except IntegrityError:  # registered by someone else a moment ago
+        db.session.rollback()
+        return None
+    return user
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        account = username_key(form.username.data)
+        address = request.remote_addr or "unknown"
+        wait = ratelimit.seconds_until_allowed(account, address)
+        if wait:
+            minutes = max(1, round(wait / 60))
+            raise TooManyRequests(
+                f"Too many failed logins. Try again in {minutes} minute{'s' * (minutes != 1)}.",
+                retry_after=wait,
+            )
+        user = find_user(form.username.data)
+        db.session.commit()  # end the transaction (and SQLite's write lock) before hashing
+        if user is None:
+            waste_a_verification(form.password.data)
+        if user is None or not verify_password(user.password_hash, form.password.data):
+            ratelimit.record_failure(account, address)
+            flash("Wrong username or password.", "error")
+        elif user.banned:
+            flash("This account has been banned.", "error")
+        else:
+            _log_in(user, form.password.data, remember=form.remember.data)
+            return redirect(safe_next_url(default=_home()))
+    return render_template("accounts/login.html", form=form)
+
+
+def _log_in(user: User, password: str, remember: bool) -> None:
+    ratelimit.clear_failures(user.username_key)
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+        db.session.commit()
+    login_user(user, remember=remember)
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    flash("You have been logged out.", "info")
+    return redirect(_home())
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    user = current_user._get_current_object()
+    form = ChangePasswordForm(owner=user.username)
+    if form.validate_on_submit():
+        db.session.commit()  # end the transaction (and SQLite's write lock) before hashing
+        if not verify_password(user.password_hash, form.old_password.data):
+            form.old_password.errors.append("This is not your current password.")
+        else:
+            remembered = login_remembered()
+            user.password_hash = hash_password(form.password.data)
+            user.rotate_remember_token()  # every other device must log in again
+            db.session.commit()
+            login_user(user, remember=remembered)
+            flash("Your password has been changed. Other devices have been logged out.", "success")
+            return redirect(_home())
+    return render_template("accounts/change_password.html", form=form)
+
+
+@bp.post("/account/logout-everywhere")
+@login_required
+def logout_everywhere():
+    user = current_user._get_current_object()
+    user.rotate_remember_token()
+    db.session.commit()
+    logout_user()
+    flash("You have been logged out on every device.", "info")
+    return redirect(url_for("accounts.login"))

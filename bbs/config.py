@@ -1,0 +1,100 @@
+"""The forum's settings: defaults, then ``<instance>/bbs.cfg``, then ``BBS_*`` variables.
+
+Every setting can come from the environment with a ``BBS_`` prefix (``BBS_DATABASE_URL``,
+``BBS_POSTS_PER_PAGE=50``, ``BBS_HTTPS=1``); values that parse as JSON are read as JSON. The
+secret key comes from ``BBS_SECRET_KEY`` or is generated once and kept in the instance folder.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tempfile
+import typing as t
+from datetime import timedelta
+
+if t.TYPE_CHECKING:
+    from flagon import Flagon
+
+SECRET_KEY_FILE = "secret_key"
+CONFIG_FILE = "bbs.cfg"
+
+DEFAULTS: dict[str, t.Any] = {
+    # The database; ``None`` means SQLite at ``<instance>/bbs.sqlite3``.
+    "DATABASE_URL": None,
+    "DATABASE_ECHO": False,
+    "SITE_NAME": "bbs",
+    "POSTS_PER_PAGE": 20,
+    # Served over HTTPS (directly or behind a TLS-terminating proxy): cookies become Secure.
+    "HTTPS": False,
+    # Behind exactly one reverse proxy whose X-Forwarded-* headers are to be believed.
+    "PROXY_FIX": False,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_DURATION": timedelta(days=30),
+    # Uploads (avatars) and forms larger than this are refused with 413.
+    "MAX_CONTENT_LENGTH": 4 * 1024 * 1024,
+    # How long a form's CSRF token stays valid.
+    "CSRF_TIME_LIMIT": timedelta(hours=4),
+    "CAPTCHA_TIME_LIMIT": timedelta(minutes=15),
+    # Failed logins tolerated within LOGIN_FAILURE_WINDOW before 429.
+    "LOGIN_FAILURES_PER_ACCOUNT": 5,
+    "LOGIN_FAILURES_PER_ADDRESS": 20,
+    "LOGIN_FAILURE_WINDOW": timedelta(minutes=15),
+    # argon2-cffi PasswordHasher arguments; empty means the library's (RFC 9106) defaults.
+    "PASSWORD_HASHER": {},
+}
+
+
+def configure(app: Flagon, overrides: t.Mapping[str, t.Any] | None = None) -> None:
+    """Load the settings into ``app.config`` and fill in the derived ones."""
+    config = app.config
+    config.from_mapping(DEFAULTS)
+    config.from_pyfile(os.path.join(app.instance_path, CONFIG_FILE), silent=True)
+    config.from_prefixed_env("BBS")
+    if overrides:
+        config.from_mapping(overrides)
+
+    if not config["DATABASE_URL"]:
+        config["DATABASE_URL"] = "sqlite:///" + os.path.join(app.instance_path, "bbs.sqlite3")
+    if config["SECRET_KEY"]:
+        # BBS_SECRET_KEY=1234 parses as a number; a key is text.
+        config["SECRET_KEY"] = str(config["SECRET_KEY"])
+    else:
+        config["SECRET_KEY"] = instance_secret_key(app.instance_path)
+    for name in ("CSRF_TIME_LIMIT", "CAPTCHA_TIME_LIMIT", "LOGIN_FAILURE_WINDOW"):
+        if not isinstance(config[name], timedelta):
+            config[name] = timedelta(seconds=config[name])
+    https = bool(config["HTTPS"])
+    config["SESSION_COOKIE_SECURE"] = https
+    config["REMEMBER_COOKIE_SECURE"] = https
+    config["PREFERRED_URL_SCHEME"] = "https" if https else "http"
+
+
+def instance_secret_key(instance_path: str) -> str:
+    """The key kept in ``<instance>/secret_key``, created (readable by the owner only) if missing.
+
+    Several workers may start at once: the key is written to a temporary file and linked into
+    place, so every worker ends up reading the same complete key.
+    """
+    path = os.path.join(instance_path, SECRET_KEY_FILE)
+    try:
+        with open(path, encoding="ascii") as existing:
+            return existing.read().strip()
+    except FileNotFoundError:
+        pass
+    os.makedirs(instance_path, exist_ok=True)
+    descriptor, temporary = tempfile.mkstemp(dir=instance_path, prefix=".secret_key.")
+    try:
+        with os.fdopen(descriptor, "w", encoding="ascii") as new:
+            new.write(secrets.token_hex(32) + "\n")
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass  # another worker won the race: use its key
+    finally:
+        os.unlink(temporary)
+    with open(path, encoding="ascii") as key_file:
+        return key_file.read().strip()

@@ -1,0 +1,47 @@
+"""Error pages in the site's layout: 400, 403, 404, 413, 429, 500 and the rest."""
+
+from __future__ import annotations
+
+import typing as t
+
+from jinja2 import TemplateNotFound
+
+from flagon import render_template
+from flagon.exceptions import HTTPException, InternalServerError
+
+from .db import db
+
+if t.TYPE_CHECKING:
+    from flagon import Flagon
+
+# Shown when even the error page fails (the database is down, say): no template, no session.
+BARE_500 = (
+    "<!doctype html><title>Server error</title><h1>Something went wrong</h1>"
+    "<p>The error has been logged. Please try again later.</p>"
+)
+
+
+def http_error(error: HTTPException) -> t.Any:
+    """Render ``errors/<code>.html`` (or ``errors/error.html``) with the error's status."""
+    names = [f"errors/{error.code}.html", "errors/error.html"]
+    try:
+        body = render_template(names, error=error)
+    except TemplateNotFound:
+        return error
+    headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
+    return body, error.code, headers
+
+
+def server_error(error: InternalServerError) -> t.Any:
+    """The 500 page; the failed transaction is rolled back first, so the page can still
+    read the logged-in user."""
+    try:
+        db.session.rollback()
+        return render_template("errors/500.html", error=error), 500
+    except Exception:
+        return BARE_500, 500
+
+
+def init_app(app: Flagon) -> None:
+    app.register_error_handler(HTTPException, http_error)
+    app.register_error_handler(InternalServerError, server_error)

@@ -1,0 +1,9 @@
+"""The front page: the newest posts, a page at a time."""
+
+from __future__ import annotations
+
+from flagon import Blueprint
+
+bp = Blueprint("main", __name__)
+
+from . import views  # noqa: E402,F401  (the views register themselves on bp)

@@ -1,0 +1,127 @@
+"""Accounts and what hangs off them: users, their avatars, and who follows whom."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import unicodedata
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+
+from flagon.ext.login import UserMixin
+
+from .base import Base, utcnow
+
+MEMBER = "member"
+ADMIN = "admin"
+ROLES = (MEMBER, ADMIN)
+
+
+def new_remember_token() -> str:
+    """A fresh random token; replacing a user's token revokes their remember cookies."""
+    return secrets.token_hex(32)
+
+
+def username_key(username: str) -> str:
+    """The form of a username that must be unique: ``Ada``, ``ADA`` and ``ａｄａ`` are one."""
+    return unicodedata.normalize("NFKC", username).casefold()
+
+
+class User(UserMixin, Base):
+    """A member (or admin) of the forum."""
+
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint(f"role IN {ROLES!r}", name="role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(32))
+    # Unique case-insensitively; kept as a column so SQLite and PostgreSQL agree on "the same".
+    username_key: Mapped[str] = mapped_column(String(128), unique=True)
+    email: Mapped[str] = mapped_column(String(254))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16), default=MEMBER)
+    banned: Mapped[bool] = mapped_column(default=False)
+    remember_token: Mapped[str] = mapped_column(String(64), default=new_remember_token)
+    blog: Mapped[str] = mapped_column(String(200), default="")
+    github: Mapped[str] = mapped_column(String(39), default="")
+    phone: Mapped[str] = mapped_column(String(32), default="")
+    qq: Mapped[str] = mapped_column(String(12), default="")
+    bio: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    avatar: Mapped[Avatar | None] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    @validates("username")
+    def _keep_key_in_step(self, _name: str, username: str) -> str:
+        self.username_key = username_key(username)
+        return username
+
+    @property
+    def is_active(self) -> bool:
+        """Banned users can't log in, and a banned user's open sessions stop working."""
+        return not self.banned
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == ADMIN
+
+    def has_role(self, role: str) -> bool:
+        """Whether the user has ``role`` or a higher one (admins are members too)."""
+        return ROLES.index(self.role) >= ROLES.index(role)
+
+    def may_edit(self, owner_id: int | None) -> bool:
+        """Whether the user may edit or delete what ``owner_id`` owns: their own things, or
+        anything when they are an admin (B2)."""
+        return self.is_admin or (owner_id is not None and owner_id == self.id)
+
+    def session_stamp(self) -> str:
+        """A digest of the remember token that sessions carry; a new token ends old sessions."""
+        return hashlib.sha256(f"session:{self.remember_token}".encode()).hexdigest()[:24]
+
+    def rotate_remember_token(self) -> None:
+        """Log the user out everywhere: old remember cookies and sessions stop working."""
+        self.remember_token = new_remember_token()
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.username!r}>"
+
+
+class Avatar(Base):
+    """A user's uploaded picture, kept in the database next to the account."""
+
+    __tablename__ = "avatars"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    mimetype: Mapped[str] = mapped_column(String(32))
+    etag: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="avatar")
+
+
+class Follow(Base):
+    """``follower`` follows ``followed``; nobody follows themselves."""
+
+    __tablename__ = "follows"
+    __table_args__ = (
+        CheckConstraint("follower_id <> followed_id", name="not_self"),
+        Index("ix_follows_followed_id", "followed_id"),
+    )
+
+    follower_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    followed_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    follower: Mapped[User] = relationship(foreign_keys=[follower_id])
+    followed: Mapped[User] = relationship(foreign_keys=[followed_id])

@@ -1,0 +1,80 @@
+"""Alembic migrations: the schema is created by them (never by the app) and matches the models."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect
+
+from bbs import create_app, migrate
+from bbs.db import db
+from bbs.models import Base
+
+TABLES = {"users", "avatars", "posts", "comments", "likes", "follows", "login_failures"}
+
+
+def _empty_app(tmp_path):
+    return create_app({"TESTING": True, "SECRET_KEY": "k",
+                       "DATABASE_URL": f"sqlite:///{tmp_path}/fresh.sqlite3"},
+                      instance_path=str(tmp_path))
+
+
+def _tables(app):
+    with app.app_context():
+        return set(inspect(db.engine).get_table_names())
+
+
+def test_the_app_never_creates_tables_itself(tmp_path):
+    app = _empty_app(tmp_path)
+    app.test_client().get("/static/bbs.css")
+    assert _tables(app) == set()
+
+
+def test_upgrade_creates_the_schema_and_downgrade_removes_it(tmp_path):
+    app = _empty_app(tmp_path)
+    assert migrate.current_revision(app) is None
+    migrate.upgrade(app)
+    assert migrate.current_revision(app) == migrate.head_revision()
+    assert TABLES <= _tables(app)
+    assert "posts_fts" in _tables(app)
+    migrate.downgrade(app, "base")
+    assert _tables(app) == {"alembic_version"}
+
+
+def test_the_models_match_the_migrations(app):
+    options = {"include_name": migrate.include_name, "compare_type": True}
+    with app.app_context(), db.engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection, opts=options),
+                                       Base.metadata)
+    assert differences == []
+
+
+def test_db_commands(tmp_path):
+    app = _empty_app(tmp_path)
+    runner = app.test_cli_runner()
+    assert "database is empty" in runner.invoke(args=["db", "current"]).output
+    result = runner.invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    assert f"revision {migrate.head_revision()}" in result.output
+    current = runner.invoke(args=["db", "current"]).output
+    assert current == f"{migrate.head_revision()} (head)\n"
+    result = runner.invoke(args=["db", "downgrade", "base"])
+    assert result.exit_code == 0 and "base (empty)" in result.output
+
+
+def test_the_flagon_command_runs_the_migrations(tmp_path):
+    environment = dict(os.environ, BBS_INSTANCE_PATH=str(tmp_path),
+                       BBS_DATABASE_URL=f"sqlite:///{tmp_path}/cli.sqlite3",
+                       FLAGON_SKIP_DOTENV="1")
+    flagon = os.path.join(os.path.dirname(sys.executable), "flagon")
+    result = subprocess.run([flagon, "--app", "bbs", "db", "upgrade"], env=environment,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "cli.sqlite3").exists()
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path}/cli.sqlite3"},
+                     instance_path=str(tmp_path))
+    assert TABLES <= _tables(app)

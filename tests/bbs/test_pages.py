@@ -1,0 +1,160 @@
+"""The layout: error pages, flashed messages, escaping, pagination of the front page."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from bbs_helpers import make_user, token_for
+from sqlalchemy import event, update
+
+from bbs.db import db
+from bbs.models import Post, User, utcnow
+
+XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+def test_404_is_the_sites_own_page(client):
+    response = client.get("/nowhere")
+    assert response.status_code == 404
+    assert "Page not found" in response.text
+    assert 'class="site-header"' in response.text and "/static/bbs.css" in response.text
+
+
+def test_405_is_a_site_page_too(client):
+    response = client.get("/logout")
+    assert response.status_code == 405
+    assert 'class="site-header"' in response.text
+    assert "POST" in response.headers["Allow"]
+
+
+def test_500_is_the_sites_own_page(make_app):
+    app = make_app(TESTING=False, PROPAGATE_EXCEPTIONS=False)
+
+    @app.get("/broken")
+    def broken():
+        raise RuntimeError("boom")
+
+    response = app.test_client().get("/broken")
+    assert response.status_code == 500
+    assert "Something went wrong" in response.text
+    assert 'class="site-header"' in response.text
+    assert "boom" not in response.text
+
+
+def test_500_page_survives_a_broken_database(make_app):
+    app = make_app(TESTING=False, PROPAGATE_EXCEPTIONS=False,
+                   DATABASE_URL="sqlite:////nonexistent/folder/db.sqlite3")
+    response = app.test_client(user=None).get("/")
+    assert response.status_code == 500
+    assert "Something went wrong" in response.text
+
+
+def test_413_for_oversized_requests(make_app):
+    app = make_app(MAX_CONTENT_LENGTH=1024)
+    response = app.test_client().post("/login", data={"username": "x" * 5000})
+    assert response.status_code == 413
+    assert "larger than this site accepts" in response.text
+
+
+def test_flashed_messages_are_shown_once(app, member_client):
+    member_client.post("/logout", data={"csrf_token": token_for(member_client, "/")})
+    assert "You have been logged out." in member_client.get("/").text
+    assert "You have been logged out." not in member_client.get("/").text
+
+
+def test_no_inline_scripts_or_styles(client, member_client, admin_client):
+    pages = [client.get(p).text for p in ("/", "/login", "/register", "/nowhere")]
+    pages += [member_client.get("/account/password").text, admin_client.get("/").text]
+    for page in pages:
+        assert "<script" not in page
+        assert "<style" not in page and " style=" not in page
+        assert not re.search(r"\son\w+=", page)
+
+
+def test_usernames_and_titles_are_escaped(app):
+    author = make_user(app, "mallory")
+    with app.app_context():
+        db.session.add(Post(author_id=author.id, title=XSS, body_markdown=XSS))
+        # Names with markup can't be registered; one that got in some other way is escaped.
+        db.session.execute(update(User).where(User.id == author.id).values(username=XSS[:32]))
+        db.session.commit()
+    page = app.test_client(user=author).get("/").text
+    assert "<script>" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page
+    assert 'class="nav-username">&lt;script&gt;' in page
+
+
+# Pagination ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def many_posts(app, member):
+    start = utcnow() - timedelta(days=1)
+    with app.app_context():
+        db.session.add_all(
+            Post(author_id=member.id, title=f"Post number {n}", body_markdown="text",
+                 created_at=start + timedelta(minutes=n))
+            for n in range(1, 46)
+        )
+        db.session.commit()
+
+
+def _titles(page):
+    return re.findall(r'class="post-title">([^<]+)<', page)
+
+
+def test_the_front_page_lists_the_newest_first(client, many_posts):
+    page = client.get("/").text
+    titles = _titles(page)
+    assert len(titles) == 20
+    assert titles[0] == "Post number 45" and titles[-1] == "Post number 26"
+    assert "Page 1 of 3" in page
+    assert 'href="/?page=2"' in page
+
+
+def test_the_last_page(client, many_posts):
+    page = client.get("/?page=3").text
+    assert _titles(page) == [f"Post number {n}" for n in range(5, 0, -1)]
+    assert "Page 3 of 3" in page
+
+
+def test_page_size_is_configurable(make_app, member):
+    app = make_app(POSTS_PER_PAGE=5)
+    writer = make_user(app, "writer")
+    with app.app_context():
+        db.session.add_all(Post(author_id=writer.id, title=f"p{n}", body_markdown="b")
+                           for n in range(12))
+        db.session.commit()
+    assert "Page 1 of 3" in app.test_client().get("/").text
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "abc", "1.5", "", " 1", "4", str(10**40), "１"])
+def test_pages_that_dont_exist_are_404(client, many_posts, page):
+    response = client.get("/", query_string={"page": page})
+    assert response.status_code == 404
+    assert "Page not found" in response.text
+
+
+def test_an_empty_forum_has_a_first_page(client):
+    response = client.get("/?page=1")
+    assert response.status_code == 200 and "No posts yet." in response.text
+    assert client.get("/?page=2").status_code == 404
+
+
+def test_a_page_costs_a_bounded_number_of_queries(app, many_posts):
+    statements = []
+
+    def count(connection, cursor, statement, *args):
+        if statement != "BEGIN":
+            statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert app.test_client().get("/?page=2").status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert len(statements) == 2  # the count and the page (authors joined in)
