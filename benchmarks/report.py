@@ -30,7 +30,11 @@ def table_rows(results: Results, frameworks: list[str], statistic: str) -> list[
 
 
 def format_table(results: Results, frameworks: list[str], statistic: str, markdown: bool = False) -> str:
-    rows = table_rows(results, frameworks, statistic)
+    return render_rows(table_rows(results, frameworks, statistic), markdown)
+
+
+def render_rows(rows: list[list[str]], markdown: bool = False) -> str:
+    """A header row and data rows as aligned plain text, or as a Markdown table."""
     if markdown:
         lines = ["| " + " | ".join(row) + " |" for row in rows]
         lines.insert(1, "|" + "|".join(":--" if i == 0 else "--:" for i in range(len(rows[0]))) + "|")
