@@ -7,7 +7,7 @@ BENCH_STAMP := $(VENV)/.installed-bench
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run test bench clean
+.PHONY: install run test bench bench-wire clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ test: $(STAMP)
 
 bench: $(BENCH_STAMP)
 	$(BIN)/python benchmarks/run.py
+
+# Over the wire: Gunicorn (one sync worker) under wrk; needs wrk (Debian: apt-get install wrk).
+bench-wire: $(BENCH_STAMP)
+	@command -v wrk >/dev/null || { echo "wrk is not installed: apt-get install wrk"; exit 1; }
+	$(BIN)/python benchmarks/wire.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache
