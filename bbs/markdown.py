@@ -1,0 +1,82 @@
+"""Markdown for what members write: posts, comments, bios.
+
+:func:`render` turns Markdown into HTML that is safe to put in a page as it is. Two layers keep
+it safe: mistune escapes any raw HTML in the text (it is shown, never interpreted), and nh3
+then keeps only an allowlist of tags and attributes, links to ``http``, ``https``, ``mailto``
+or this site, and images from ``http(s)`` or this site. Single line breaks are kept (hard
+wraps), and fenced code blocks keep their language as a ``language-…`` class.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+import mistune
+import nh3
+from markupsafe import Markup
+
+TAGS = frozenset({
+    "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4", "h5",
+    "h6", "hr", "i", "img", "li", "ol", "p", "pre", "s", "strong", "sub", "sup", "table",
+    "tbody", "td", "th", "thead", "tr", "ul",
+})
+ATTRIBUTES = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "code": {"class"},
+    "img": {"src", "alt", "title"},
+    "ol": {"start"},
+}
+URL_SCHEMES = frozenset({"http", "https", "mailto"})
+LINK_REL = "nofollow noopener"
+# Where an image may come from: the web, or a path on this site (no mailto:, no data:).
+_IMAGE_SOURCE = re.compile(r"^(?:https?://|/(?!/)|[^:/?#]+(?:[/?#]|$))", re.IGNORECASE)
+_CODE_CLASS = re.compile(r"^language-[A-Za-z0-9_+.#-]{1,32}$")
+_DIGITS = re.compile(r"^\d{1,9}$")
+
+
+def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
+    """Drop attribute values the allowlist alone can't judge."""
+    if tag == "img" and attribute == "src":
+        return value if _IMAGE_SOURCE.match(value) else None
+    if tag == "code" and attribute == "class":
+        return value if _CODE_CLASS.match(value) else None
+    if tag == "ol" and attribute == "start":
+        return value if _DIGITS.match(value) else None
+    if tag == "a" and attribute == "href" and value.startswith("#harmful"):
+        return None  # mistune's stand-in for a javascript:/data: link: no link at all
+    return value
+
+
+_cleaner = nh3.Cleaner(
+    tags=set(TAGS),
+    clean_content_tags={"script", "style"},
+    attributes={tag: set(names) for tag, names in ATTRIBUTES.items()},
+    attribute_filter=_filter_attribute,
+    link_rel=LINK_REL,
+    url_schemes=set(URL_SCHEMES),
+    strip_comments=True,
+)
+
+_markdown = mistune.create_markdown(
+    escape=True,  # raw HTML in the text is shown as text
+    hard_wrap=True,
+    plugins=["strikethrough", "table", "url"],
+)
+
+
+def sanitize(html: str) -> Markup:
+    """``html`` reduced to the allowlist: safe to insert into a page."""
+    return Markup(_cleaner.clean(html))
+
+
+def render(text: str) -> Markup:
+    """The sanitised HTML for the Markdown ``text``."""
+    return sanitize(_markdown(text))
+
+
+@functools.lru_cache(maxsize=1024)
+def render_cached(text: str) -> Markup:
+    """:func:`render`, remembering recent results: for short texts shown often (comments)."""
+    return render(text)
