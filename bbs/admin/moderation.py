@@ -1,0 +1,69 @@
+"""What admins do to content and accounts, with the rules that keep the site administrable:
+nobody bans or demotes themselves, and the last active admin stays an admin."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from ..db import db
+from ..models import ADMIN, ROLES, Comment, Post, User
+from ..posts import content
+
+
+class ModerationError(Exception):
+    """An action the rules refuse; the message says why, for the admin."""
+
+
+def delete_post(post_id: int) -> bool:
+    """Delete a post with its comments and likes; False if it is already gone."""
+    post = db.session.get(Post, post_id)
+    if post is None:
+        return False
+    content.delete_post(post)
+    return True
+
+
+def delete_comment(comment_id: int) -> bool:
+    """Delete a comment, counted out of its post; False if it is already gone."""
+    comment = db.session.get(Comment, comment_id)
+    if comment is None:
+        return False
+    content.delete_comment(comment)
+    return True
+
+
+def _other_active_admins(user_id: int) -> int:
+    # Locks the admin rows on PostgreSQL, so two admins demoting each other at once can't both
+    # succeed; SQLite's write transaction (BEGIN IMMEDIATE) already serialises writers.
+    others = (
+        select(User.id)
+        .where(User.role == ADMIN, User.banned.is_(False), User.id != user_id)
+        .with_for_update()
+    )
+    return len(db.session.scalars(others).all())
+
+
+def set_banned(actor: User, target: User, banned: bool) -> None:
+    """Ban or unban ``target``. A ban also ends their sessions and remember cookies."""
+    if banned and target.id == actor.id:
+        raise ModerationError("You can't ban yourself.")
+    if banned and target.is_admin and not _other_active_admins(target.id):
+        raise ModerationError("The last admin can't be banned.")
+    if target.banned != banned:
+        target.banned = banned
+        if banned:
+            target.rotate_remember_token()
+
+
+def set_role(actor: User, target: User, role: str) -> None:
+    """Make ``target`` a member or an admin."""
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}")
+    if role == target.role:
+        return
+    if target.is_admin:
+        if target.id == actor.id:
+            raise ModerationError("You can't remove your own admin role.")
+        if not _other_active_admins(target.id):
+            raise ModerationError("The last admin can't be demoted.")
+    target.role = role
