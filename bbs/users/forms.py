@@ -1,0 +1,101 @@
+"""The profile forms: the fields a member fills in about themselves, and the avatar upload."""
+
+from __future__ import annotations
+
+import re
+import typing as t
+from urllib.parse import urlsplit
+
+from wtforms import FileField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from ..avatars import MAX_BYTES
+from ..forms import BbsForm, Email
+
+BIO_MAX_LENGTH = 1000
+# GitHub's rule: letters, digits and single hyphens, not at either end; 39 characters at most.
+GITHUB = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}\Z")
+# Digits, an optional leading "+", spaces and dashes between them.
+PHONE = re.compile(r"\+?[0-9](?:[0-9 -]*[0-9])?\Z")
+PHONE_DIGITS = (5, 20)
+QQ = re.compile(r"[1-9][0-9]{4,11}\Z")
+# Control characters (other than line breaks and tabs) have no place in a profile, and
+# PostgreSQL refuses NUL in text outright.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def at_most(characters: int) -> Length:
+    return Length(max=characters, message=f"Use at most {characters} characters.")
+
+
+def strip(value: t.Any) -> t.Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+class _Pattern:
+    def __init__(self, pattern: re.Pattern[str], message: str) -> None:
+        self.pattern, self.message = pattern, message
+
+    def __call__(self, form: t.Any, field: t.Any) -> None:
+        if field.data and not self.pattern.match(field.data):
+            raise ValidationError(self.message)
+
+
+class _WebAddress:
+    """An ``http`` or ``https`` address with a host: never ``javascript:``, ``data:`` or the
+    like, and nothing (spaces, quotes, angle brackets) that could break out of an attribute."""
+
+    message = "Enter a web address starting with http:// or https://."
+
+    def __call__(self, form: t.Any, field: t.Any) -> None:
+        if not field.data:
+            return
+        try:
+            parts = urlsplit(field.data)
+            host = parts.hostname
+        except ValueError:  # e.g. a malformed IPv6 host or port
+            raise ValidationError(self.message) from None
+        if (parts.scheme.lower() not in ("http", "https") or not host
+                or re.search(r"[\s\"'<>\\`]", field.data)):
+            raise ValidationError(self.message)
+
+
+class _Phone:
+    message = "Use digits, spaces and dashes, with an optional + in front."
+
+    def __call__(self, form: t.Any, field: t.Any) -> None:
+        if not field.data:
+            return
+        if not PHONE.match(field.data):
+            raise ValidationError(self.message)
+        digits = sum(c.isdigit() for c in field.data)
+        low, high = PHONE_DIGITS
+        if not low <= digits <= high:
+            raise ValidationError(f"A phone number has {low} to {high} digits.")
+
+
+def _no_control_characters(form: t.Any, field: t.Any) -> None:
+    if field.data and CONTROL.search(field.data):
+        raise ValidationError("Remove the control characters.")
+
+
+class ProfileForm(BbsForm):
+    email = StringField("Email", [DataRequired(), at_most(254), _no_control_characters,
+                                  Email()], filters=[strip])
+    blog = StringField("Blog", [Optional(), at_most(200), _no_control_characters,
+                                _WebAddress()], filters=[strip],
+                       description="http:// or https:// address")
+    github = StringField("GitHub", [Optional(), _Pattern(GITHUB, "Enter a GitHub username.")],
+                         filters=[strip], description="your username on GitHub")
+    phone = StringField("Phone", [Optional(), at_most(32), _Phone()], filters=[strip])
+    qq = StringField("QQ", [Optional(), _Pattern(QQ, "A QQ number has 5 to 12 digits.")],
+                     filters=[strip])
+    bio = TextAreaField("About you", [at_most(BIO_MAX_LENGTH), _no_control_characters],
+                        filters=[strip], description=f"plain text, {BIO_MAX_LENGTH} characters"
+                        " at most", render_kw={"rows": 5})
+
+
+class AvatarForm(BbsForm):
+    picture = FileField("Picture", description=f"PNG, JPEG, GIF or WebP,"
+                        f" {MAX_BYTES // (1024 * 1024)} MB at most",
+                        render_kw={"accept": "image/png,image/jpeg,image/gif,image/webp"})
