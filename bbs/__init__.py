@@ -44,6 +44,17 @@ def create_app(config: t.Mapping[str, t.Any] | None = None, *,
 
     app.register_blueprint(main)
     app.register_blueprint(accounts)
+    from .users import bp as users
+
+    app.register_blueprint(users)
+    from .posts import bp as posts
+
+    app.register_blueprint(posts)
+    from .social import bp as social
+    from .admin import bp as admin
+
+    app.register_blueprint(social)
+    app.register_blueprint(admin)
 
     if app.config["PROXY_FIX"]:
         # Exactly one proxy (Nginx) in front: believe only the values it appended.
