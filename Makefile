@@ -14,11 +14,11 @@ $(VENV)/bin/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(STAMP): pyproject.toml | $(VENV)/bin/python
-	$(BIN)/python -m pip install --quiet -e '.[dev,forum]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,forum,browser]'
 	touch $@
 
 $(BENCH_STAMP): pyproject.toml | $(VENV)/bin/python
-	$(BIN)/python -m pip install --quiet -e '.[dev,forum,bench]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,forum,browser,bench]'
 	touch $@
 
 install: $(STAMP)

@@ -1,0 +1,83 @@
+"""The forum served for real: an app on its own SQLite database, served by waitress in a thread."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import typing as t
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+
+from bbs import create_app
+from bbs.db import db
+from bbs.models import MEMBER, User
+from bbs.passwords import hash_password
+
+PASSWORD = "correct horse battery"  # of every account made here
+# Cheap Argon2 parameters: the tests check behaviour, not hashing cost.
+FAST_HASHER = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
+
+
+def forum_app(database: Path, instance: Path) -> t.Any:
+    """A forum app on the SQLite file ``database`` (which must be migrated)."""
+    return create_app({
+        "SECRET_KEY": "a secret for the browser tests",
+        "DATABASE_URL": f"sqlite:///{database}",
+        "PASSWORD_HASHER": FAST_HASHER,
+    }, instance_path=str(instance))
+
+
+@dataclass
+class LiveForum:
+    """A forum app and the address it is served on."""
+
+    app: t.Any
+    url: str
+
+    def make_user(self, username: str, password: str = PASSWORD) -> int:
+        """Create a member account directly in the database; returns its id."""
+        with self.app.app_context():
+            user = User(username=username, email=f"{username}@example.com",
+                        password_hash=hash_password(password), role=MEMBER)
+            db.session.add(user)
+            db.session.commit()
+            return user.id
+
+    def make_post(self, username: str, title: str, body: str) -> int:
+        """Publish a post by ``username`` directly in the database; returns its id."""
+        from bbs.posts.content import create_post
+
+        with self.app.app_context():
+            author = db.session.scalar(select(User).where(User.username == username))
+            post = create_post(author, title, body)
+            db.session.commit()
+            return post.id
+
+
+@contextlib.contextmanager
+def serve(app: t.Any) -> t.Iterator[LiveForum]:
+    """Serve ``app`` with waitress on a free port of 127.0.0.1 until the block ends."""
+    import waitress
+    from waitress import wasyncore
+
+    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
+    stopping = threading.Event()
+
+    def run() -> None:
+        while not stopping.is_set():
+            wasyncore.loop(timeout=0.05, map=server._map, count=1)
+        # Closed by the thread that polls them, never under a select() in progress.
+        wasyncore.close_all(server._map)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    try:
+        yield LiveForum(app, f"http://127.0.0.1:{server.effective_port}")
+    finally:
+        stopping.set()
+        thread.join(timeout=10)
+        server.task_dispatcher.shutdown()
+        with app.app_context():
+            db.engine.dispose()
