@@ -87,6 +87,12 @@ def _split_blueprint_path(name: str) -> list[str]:
     return [".".join(parts[:i]) for i in range(len(parts), 0, -1)]
 
 
+#: ``(url value preprocessors, before-request functions, after-request functions)``.
+_RequestHooks = tuple[
+    tuple[t.Callable[..., t.Any], ...], tuple[t.Callable[..., t.Any], ...], tuple[t.Callable[..., t.Any], ...]
+]
+
+
 class Flagon(Scaffold):
     """The application: a WSGI callable holding routes, hooks, handlers and configuration.
 
@@ -173,6 +179,8 @@ class Flagon(Scaffold):
         #: first request.
         self._inline_pipeline: bool | None = None
         self._sync_cache: dict[t.Callable[..., t.Any], t.Callable[..., t.Any]] = {}
+        # Scope chain -> the request hooks that apply under it (see _request_hooks).
+        self._hooks_by_scopes: dict[tuple[str | None, ...], _RequestHooks] = {}
         #: Functions returning names for ``flagon shell`` (see :meth:`make_shell_context`).
         self.shell_context_processors: list[t.Callable[[], dict[str, t.Any]]] = []
         #: Template filters, tests and globals as ``(kind, name, value)``, for the environment.
@@ -515,21 +523,27 @@ class Flagon(Scaffold):
         """Add ``g``, ``request`` and what the context processors return (the app's, then the
         current blueprints' from outermost to innermost) to ``context``, in place; values
         already in ``context`` win."""
-        app_ctx = _app_ctx_stack.top
+        app_node = _app_ctx_stack._get(None)
         node = _req_get(None)
+        processors = self.template_context_processors
+        if not processors:
+            # Nothing to merge: fill in the two defaults directly.
+            if app_node is not None and "g" not in context:
+                context["g"] = app_node[0].g
+            if node is not None and "request" not in context:
+                context["request"] = node[0].request
+            return
         defaults: dict[str, t.Any] = {}
-        if app_ctx is not None:
-            defaults["g"] = app_ctx.g
+        if app_node is not None:
+            defaults["g"] = app_node[0].g
         if node is not None:
             defaults["request"] = node[0].request
-        processors = self.template_context_processors
-        if processors:
-            names: t.Iterable[str | None] = (None,)
-            if node is not None:
-                names = tuple(reversed(node[0].request._scopes))
-            for name in names:
-                for func in processors.get(name, ()):
-                    defaults.update(self.ensure_sync(func)())
+        names: t.Iterable[str | None] = (None,)
+        if node is not None:
+            names = tuple(reversed(node[0].request._scopes))
+        for name in names:
+            for func in processors.get(name, ()):
+                defaults.update(self.ensure_sync(func)())
         for key, value in defaults.items():
             if key not in context:
                 context[key] = value
@@ -654,25 +668,47 @@ class Flagon(Scaffold):
     def preprocess_request(self) -> t.Any:
         """Run ``url_value_preprocessor`` then ``before_request`` functions (app, then
         blueprints outer to inner); the first non-``None`` result is the response."""
-        preprocessors = self.url_value_preprocessors
-        before = self.before_request_funcs
-        if not (preprocessors or before):
+        if not (self.url_value_preprocessors or self.before_request_funcs):
             return None
-        req = _request_ctx_stack.top.request
-        names: tuple[str | None, ...] = (None,)
-        if req.url_rule is not None:
-            names = tuple(reversed(req._scopes))
-        if preprocessors:
-            for name in names:
-                for func in preprocessors.get(name, ()):
-                    func(req.endpoint, req.view_args)
-        if before:
-            for name in names:
-                for func in before.get(name, ()):
-                    rv = self.ensure_sync(func)()
-                    if rv is not None:
-                        return rv
+        req = _req_get(None)[0].request
+        preprocessors, before, _after = self._request_hooks(req._scopes)
+        for func in preprocessors:
+            func(req.endpoint, req.view_args)
+        for func in before:
+            rv = func()
+            if rv is not None:
+                return rv
         return None
+
+    def _request_hooks(self, scopes: tuple[str | None, ...]) -> _RequestHooks:
+        """The URL value preprocessors, before- and after-request functions for a request
+        under ``scopes`` (its blueprints innermost first, then ``None``), each in the order
+        they run, the hooks already made callable through :meth:`ensure_sync`.
+
+        Kept per scope chain from the first request on, when setup methods start refusing
+        new hooks; before it (``test_request_context``) they are gathered at each call.
+        """
+        hooks = self._hooks_by_scopes.get(scopes)
+        if hooks is not None:
+            return hooks
+        default_sync = type(self).ensure_sync is Flagon.ensure_sync and "ensure_sync" not in self.__dict__
+        # A custom ensure_sync is asked at each call, as it would be without the chains.
+        sync = self.ensure_sync if default_sync else self._ensure_sync_on_call
+        outer_first = scopes[::-1]
+        preprocessors, before, after = (
+            self.url_value_preprocessors, self.before_request_funcs, self.after_request_funcs
+        )
+        hooks = (
+            tuple(func for name in outer_first for func in preprocessors.get(name, ())),
+            tuple(sync(func) for name in outer_first for func in before.get(name, ())),
+            tuple(sync(func) for name in scopes for func in reversed(after.get(name, ()))),
+        )
+        if self._got_first_request and default_sync:
+            self._hooks_by_scopes[scopes] = hooks
+        return hooks
+
+    def _ensure_sync_on_call(self, func: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
+        return lambda *args: self.ensure_sync(func)(*args)
 
     def dispatch_request(self) -> t.Any:
         """Call the matched view with the URL's values (or raise the routing error)."""
@@ -719,15 +755,9 @@ class Flagon(Scaffold):
             if inspect.iscoroutinefunction(func):
                 func = self.async_to_sync(func)
             response = func(response)
-        after = self.after_request_funcs
-        if after:
-            req = ctx.request
-            names: t.Iterable[str | None] = (None,)
-            if req.url_rule is not None:
-                names = req._scopes
-            for name in names:
-                for func in reversed(after.get(name, ())):
-                    response = self.ensure_sync(func)(response)
+        if self.after_request_funcs:
+            for func in self._request_hooks(ctx.request._scopes)[2]:
+                response = func(response)
         session = ctx._session
         if session is not None and not self.session_interface.is_null_session(session):
             self.session_interface.save_session(self, session, response)

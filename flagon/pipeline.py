@@ -4,9 +4,11 @@
 ``full_dispatch_request``, ``finalize_request``, ``auto_pop``…), each a method to override.
 Most applications override none of them, and for those this module runs the same stages as
 one function: the same order, the same checks, the same calls to hooks, handlers and signals,
-without a method call per stage. Anything unusual on a request — hooks, signals with
-receivers, an error, a preserved context, a nested push — is handed to the stage methods
-themselves, so behaviour never differs; only the cost does.
+without a method call per stage. Request hooks run from the chains ``Flagon._request_hooks``
+gathers, as ``preprocess_request`` and ``process_response`` run them. Anything more unusual on
+a request — ``after_this_request`` functions, signals with receivers, an error, a preserved
+context, a nested push — is handed to the stage methods themselves, so behaviour never
+differs; only the cost does.
 
 An application takes this path only when it overrides none of :data:`STAGES` (decided at its
 first request), so an application customising a stage always runs through the methods.
@@ -126,7 +128,14 @@ def wsgi_app(app: Flagon, environ: dict, start_response: t.Callable) -> t.Iterab
                 if request_started.receivers or app.before_request_funcs or app.url_value_preprocessors:
                     if request_started.receivers:
                         request_started.send(app, _async_wrapper=app.ensure_sync)
-                    rv = app.preprocess_request()
+                    # preprocess_request
+                    preprocessors, before, _after = app._request_hooks(request._scopes)
+                    for func in preprocessors:
+                        func(request.endpoint, request.view_args)
+                    for func in before:
+                        rv = func()
+                        if rv is not None:
+                            break
                 if rv is None:
                     if request.routing_exception is not None:
                         app.raise_routing_exception(request)
@@ -155,8 +164,18 @@ def wsgi_app(app: Flagon, environ: dict, start_response: t.Callable) -> t.Iterab
             else:
                 text = None
                 response = app.response_class(rv) if type(rv) is str else app.make_response(rv)
-                if ctx._after_request_functions or app.after_request_funcs or ctx._session is not None:
+                if ctx._after_request_functions:
                     response = app.process_response(response)
+                else:
+                    # process_response, without after_this_request functions.
+                    if app.after_request_funcs:
+                        for func in app._request_hooks(request._scopes)[2]:
+                            response = func(response)
+                    session = ctx._session
+                    if session is not None:
+                        interface = app.session_interface
+                        if not interface.is_null_session(session):
+                            interface.save_session(app, session, response)
                 if request_finished.receivers:
                     request_finished.send(app, _async_wrapper=app.ensure_sync, response=response)
         except Exception as e:

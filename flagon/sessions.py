@@ -294,6 +294,11 @@ def _secret_keys(app: Flagon) -> tuple[str | bytes, ...] | None:
 
 def _vary_on_cookie(response: Response) -> None:
     """Add ``Cookie`` to the response's ``Vary`` header, once (``*`` already covers it)."""
+    headers = response.headers
+    if "Vary" not in headers:
+        # The usual case, without parsing a header set.
+        headers.add("Vary", "Cookie")
+        return
     vary = response.vary
     if "*" not in vary:
         vary.add("Cookie")

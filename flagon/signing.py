@@ -57,9 +57,10 @@ class TimedSigner:
     ) -> None:
         salt = _as_bytes(salt)
         # itsdangerous's "hmac" key derivation: the signing key is HMAC(secret key, salt).
-        self._macs = [
-            hmac.new(hmac.digest(_as_bytes(key), salt, digest), digestmod=digest) for key in secret_keys
-        ]
+        macs = [hmac.new(hmac.digest(_as_bytes(key), salt, digest), digestmod=digest) for key in secret_keys]
+        # Copy OpenSSL's keyed HMAC itself when the wrapper has one: the same digests, without
+        # the wrapper's copy() building a Python object per signature.
+        self._macs = [getattr(mac, "_hmac", None) or mac for mac in macs]
         if not self._macs:
             raise ValueError("At least one secret key is needed to sign.")
         self._serializer = serializer

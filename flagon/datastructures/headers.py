@@ -169,7 +169,11 @@ class Headers:
         """Replace every ``key`` header by one: in place of the first, or appended."""
         if params:
             value = _with_params(value, params)
-        pair = _checked_pair(key, value)
+        self._replace(key, _checked_pair(key, value))
+
+    def _replace(self, key: str, pair: tuple[str, str]) -> None:
+        """Put the checked ``pair`` in place of the first ``key`` header (dropping the others),
+        or append it."""
         lst = self._list
         ikey = key.lower()
         for index, (name, _value) in enumerate(lst):
@@ -201,7 +205,13 @@ class Headers:
         return self.getlist(key)
 
     def __setitem__(self, key: t.Any, value: t.Any) -> None:
-        if isinstance(key, str):
+        if key.__class__ is str and value.__class__ is str:
+            # ``headers[name] = text``, the usual way to set a header: check it here and skip
+            # set()'s parameters and conversions.
+            if "\n" in value or "\r" in value or "\0" in value or _has_forbidden(key):
+                _refuse(key, value)
+            self._replace(key, (key, value))
+        elif isinstance(key, str):
             self.set(key, value)
         elif isinstance(key, int):
             self._list[key] = _checked_pair(*value)
@@ -318,6 +328,20 @@ def _read_only(self: t.Any, *args: t.Any, **kwargs: t.Any) -> t.NoReturn:
 
 
 _CONTENT_KEYS = frozenset(("CONTENT_TYPE", "CONTENT_LENGTH"))
+# Header name -> environ key. An app reads the same few headers on every request; the bound
+# keeps names that come from clients from growing it without limit.
+_wsgi_keys: dict[str, str] = {}
+_WSGI_KEYS_KEPT = 512
+
+
+def _wsgi_key(key: str) -> str:
+    """The environ key holding the header ``key`` (``X-Customer`` -> ``HTTP_X_CUSTOMER``)."""
+    wsgi_key = key.upper().replace("-", "_")
+    if wsgi_key not in _CONTENT_KEYS:
+        wsgi_key = "HTTP_" + wsgi_key
+    if len(_wsgi_keys) < _WSGI_KEYS_KEPT:
+        _wsgi_keys[key] = wsgi_key
+    return wsgi_key
 
 
 class EnvironHeaders(Headers):
@@ -334,10 +358,13 @@ class EnvironHeaders(Headers):
         return list(self)
 
     def _lookup(self, key: str) -> str | None:
-        wsgi_key = key.upper().replace("-", "_")
-        if wsgi_key in _CONTENT_KEYS:
-            return self.environ.get(wsgi_key) or None
-        return self.environ.get("HTTP_" + wsgi_key)
+        wsgi_key = _wsgi_keys.get(key)
+        if wsgi_key is None:
+            wsgi_key = _wsgi_key(key)
+        value = self.environ.get(wsgi_key)
+        if not value and wsgi_key in _CONTENT_KEYS:
+            return None
+        return value
 
     def __getitem__(self, key: t.Any) -> t.Any:
         if isinstance(key, str):

@@ -404,3 +404,33 @@ def test_after_this_request_callbacks_are_freed_after_the_request(app, client):
     client.get("/")
     gc.collect()
     assert refs[0]() is None
+
+
+def test_a_custom_ensure_sync_is_asked_for_every_hook_call():
+    from flagon import Flagon
+
+    asked = []
+
+    class Tracking(Flagon):
+        def ensure_sync(self, func):
+            asked.append(func.__name__)
+            return super().ensure_sync(func)
+
+    app = Tracking("tracking")
+
+    @app.before_request
+    def before():
+        return None
+
+    @app.after_request
+    def after(response):
+        return response
+
+    @app.route("/")
+    def index():
+        return "ok"
+
+    client = app.test_client()
+    client.get("/")
+    client.get("/")
+    assert asked.count("before") == 2 and asked.count("after") == 2

@@ -178,3 +178,17 @@ def test_untag_leaves_ordinary_dicts_alone(serializer):
     assert serializer.untag({" unknown": 1}) == {" unknown": 1}
     assert serializer.untag({" t": [1], "b": 2}) == {" t": [1], "b": 2}
     assert serializer.untag({" t": [1]}) == (1,)
+
+
+@pytest.mark.parametrize("text", ['{"a": 1} ', ' {"a": 1}', '{"a": 1}{"b": 2}', "\ufeff{}", "", "{"])
+def test_loads_reports_malformed_json_like_the_standard_library(text):
+    import json as std_json
+
+    serializer = TaggedJSONSerializer()
+    try:
+        expected = std_json.loads(text)
+    except ValueError as error:
+        with pytest.raises(type(error)):
+            serializer.loads(text)
+    else:
+        assert serializer.loads(text) == expected
