@@ -1,7 +1,13 @@
-"""Fixtures for the forum: an app on a migrated temporary SQLite database, clients, users."""
+"""Fixtures for the forum: an app on a migrated temporary SQLite database, clients, users.
+
+With ``BBS_TEST_DATABASE_URL`` set (tests/integration/bbs does it), the apps use that already
+migrated database instead, emptied before each test through ``BBS_TEST_OWNER_DATABASE_URL``
+(a role allowed to truncate; the same URL when unset). Tests marked ``sqlite_only`` are skipped.
+"""
 
 from __future__ import annotations
 
+import os
 import shutil
 import typing as t
 
@@ -13,9 +19,47 @@ from bbs.db import db
 from bbs.models import ADMIN
 
 
+SHARED_DATABASE_URL = os.environ.get("BBS_TEST_DATABASE_URL")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "sqlite_only: needs the forum on SQLite")
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if SHARED_DATABASE_URL and item.get_closest_marker("sqlite_only"):
+        pytest.skip("SQLite only; this run uses BBS_TEST_DATABASE_URL")
+
+
+@pytest.fixture(scope="session")
+def shared_database() -> t.Iterator[t.Callable[[], None] | None]:
+    """With BBS_TEST_DATABASE_URL: a function emptying every table of that database."""
+    if not SHARED_DATABASE_URL:
+        yield None
+        return
+    from sqlalchemy import text
+
+    from bbs.db import make_engine
+    from bbs.models import Base
+
+    engine = make_engine(os.environ.get("BBS_TEST_OWNER_DATABASE_URL", SHARED_DATABASE_URL))
+    tables = ", ".join(f'"{name}"' for name in Base.metadata.tables)
+
+    def empty() -> None:
+        with engine.begin() as connection:
+            # A connection some test left open must fail the run, not hang it.
+            connection.exec_driver_sql("SET LOCAL lock_timeout = '10s'")
+            connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+    yield empty
+    engine.dispose()
+
+
 @pytest.fixture(scope="session")
 def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> t.Any:
     """A database file migrated once with Alembic; each test gets a copy."""
+    if SHARED_DATABASE_URL:
+        return None  # migrated by its owner beforehand
     folder = tmp_path_factory.mktemp("bbs-migrated")
     app = create_app(forum_config(folder / "bbs.sqlite3"), instance_path=str(folder))
     migrate.upgrade(app)
@@ -25,13 +69,19 @@ def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> t.Any:
 
 
 @pytest.fixture
-def make_app(migrated_database: t.Any, tmp_path: t.Any) -> t.Iterator[t.Callable[..., t.Any]]:
+def make_app(migrated_database: t.Any, shared_database: t.Any,
+             tmp_path: t.Any) -> t.Iterator[t.Callable[..., t.Any]]:
     """``make_app(**config)``: a forum app with extra settings, on a fresh migrated database."""
     apps = []
 
     def make(**overrides: t.Any) -> t.Any:
-        database = tmp_path / f"bbs-{len(apps)}.sqlite3"
-        shutil.copy(migrated_database, database)
+        if shared_database is not None:
+            shared_database()
+            overrides = {"DATABASE_URL": SHARED_DATABASE_URL, **overrides}
+            database = None
+        else:
+            database = tmp_path / f"bbs-{len(apps)}.sqlite3"
+            shutil.copy(migrated_database, database)
         app = create_app(forum_config(database, **overrides),
                          instance_path=str(tmp_path / "instance"))
         apps.append(app)

@@ -15,6 +15,7 @@ from bbs.db import database_url, db
 from bbs.models import Avatar, Comment, Follow, Like, LoginFailure, Post, User, username_key
 
 
+@pytest.mark.sqlite_only
 def test_sqlite_connections_enforce_foreign_keys_and_use_wal(app):
     with app.app_context():
         connection = db.session.connection()
@@ -54,6 +55,7 @@ def _another_writer(app):
         connection.close()
 
 
+@pytest.mark.sqlite_only
 def test_requests_that_change_data_take_the_write_lock_up_front(app):
     with app.test_request_context("/", method="POST"):
         db.session.execute(select(1))
