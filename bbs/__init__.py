@@ -33,8 +33,8 @@ def create_app(config: t.Mapping[str, t.Any] | None = None, *,
     settings.configure(app, config)
     db.init_app(app)
     auth.init_app(app)
+    security.init_app(app)  # before CSRF: refuse NUL characters before any form is checked
     csrf.init_app(app)
-    security.init_app(app)
     errors.init_app(app)
     templating.init_app(app)
     cli.init_app(app)

@@ -21,8 +21,11 @@ MAX_ID = 2**31 - 1
 def insert_if_missing(model: type[t.Any], **values: t.Any) -> bool:
     """Insert a ``model`` row unless its primary key exists; True if a row was added."""
     dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(model).values(**values).on_conflict_do_nothing()
-    return db.session.execute(statement).rowcount == 1
+    key = next(iter(model.__table__.primary_key.columns))
+    # RETURNING yields a row only for an insert that happened; rowcount can't tell on every
+    # driver (psycopg reports -1 for ORM-level executions).
+    statement = dialect.insert(model).values(**values).on_conflict_do_nothing().returning(key)
+    return db.session.execute(statement).first() is not None
 
 
 def delete_if_present(model: type[t.Any], *conditions: t.Any) -> bool:

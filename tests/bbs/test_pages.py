@@ -158,3 +158,18 @@ def test_a_page_costs_a_bounded_number_of_queries(app, many_posts):
     finally:
         event.remove(engine, "before_cursor_execute", count)
     assert len(statements) == 2  # the count and the page (authors joined in)
+
+
+@pytest.mark.parametrize(
+    "path, data",
+    [
+        ("/u/a%00b", None),
+        ("/avatar/a%00b", None),
+        ("/search?q=a%00b", None),
+        ("/login", {"username": "a\x00b", "password": "x"}),
+    ],
+)
+def test_nul_characters_are_refused_before_any_view(client, path, data):
+    response = client.post(path, data=data) if data else client.get(path)
+    assert response.status_code == 400
+    assert "NUL" in response.text

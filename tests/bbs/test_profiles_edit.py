@@ -59,7 +59,7 @@ BAD_VALUES = [
     ("email", "", "This field is required."),
     ("email", "not-an-address", "Enter a valid email address."),
     ("email", "<script>@x.com", "Enter a valid email address."),
-    ("email", "a\x00b@example.com", "Remove the control characters."),
+    ("email", "a\x01b@example.com", "Remove the control characters."),
     ("blog", "javascript:alert(1)", "http:// or https://"),
     ("blog", "JaVaScRiPt:alert(1)//https://x", "http:// or https://"),
     ("blog", "data:text/html,<script>alert(1)</script>", "http:// or https://"),
@@ -80,7 +80,7 @@ BAD_VALUES = [
     ("qq", "1234567890123", "5 to 12 digits"),
     ("qq", "12a45", "5 to 12 digits"),
     ("bio", "x" * 1001, "at most 1000"),
-    ("bio", "nul\x00byte", "Remove the control characters."),
+    ("bio", "bell\x07byte", "Remove the control characters."),
 ]
 
 

