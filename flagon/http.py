@@ -584,6 +584,25 @@ def parse_cookie(header: str | dict[str, t.Any] | None) -> ImmutableMultiDict:
     return _ds.ImmutableMultiDict(pairs)
 
 
+def cookie_value(header: str | None, name: str) -> str | None:
+    """The value of cookie ``name`` in a ``Cookie`` header, exactly as
+    ``parse_cookie(header).get(name)`` gives it, without building the whole mapping.
+
+    For reading one cookie (the session's) on a request that may never look at the others.
+    """
+    if not header or not name:
+        return None
+    text = _header_text(header)
+    if '"' in text:
+        # Quoted values need the full parser's unescaping.
+        return parse_cookie(header).get(name)
+    for segment in text.split(";"):
+        key, eq, value = segment.partition("=")
+        if eq and key.strip() == name:
+            return value.strip()
+    return None
+
+
 _cookie_no_quote_re = re.compile(r"[\w!#$%&'()*+\-./:<=>?@\[\]^`{|}~]*", re.ASCII)
 _cookie_slash_re = re.compile(rb'[\x00-\x19",;\\\x7f-\xff]')
 _cookie_slash_map = {b'"': b'\\"', b"\\": b"\\\\"}

@@ -28,6 +28,7 @@ from .signals import (
     request_started,
     request_tearing_down,
 )
+from .sessions import headers_for_unchanged_session
 from .wrappers import Request, Response, send_text
 
 if t.TYPE_CHECKING:
@@ -148,21 +149,27 @@ def wsgi_app(app: Flagon, environ: dict, start_response: t.Callable) -> t.Iterab
                         rv = view(**request.view_args)  # type: ignore[arg-type]
             except Exception as e:
                 rv = app.handle_user_exception(e)
+            text = extra_headers = None
             if (
                 type(rv) is str
                 and app.response_class is Response
                 and not (
                     ctx._after_request_functions
                     or app.after_request_funcs
-                    or ctx._session is not None
                     or request_finished.receivers
                 )
             ):
-                # No hook, session or signal will see a response object: send the text as
-                # Response(rv) would, without making one.
-                text = rv
-            else:
-                text = None
+                # No hook or signal will see a response object: send the text as Response(rv)
+                # would, without making one, unless saving the session needs it (a session
+                # that was only read just adds its Vary header).
+                session = ctx._session
+                if session is None:
+                    text = rv
+                else:
+                    extra_headers = headers_for_unchanged_session(app, session)
+                    if extra_headers is not None:
+                        text = rv
+            if text is None:
                 response = app.response_class(rv) if type(rv) is str else app.make_response(rv)
                 if ctx._after_request_functions:
                     response = app.process_response(response)
@@ -186,7 +193,7 @@ def wsgi_app(app: Flagon, environ: dict, start_response: t.Callable) -> t.Iterab
             error = sys.exc_info()[1]
             raise
         if text is not None:
-            return send_text(text, environ, start_response)
+            return send_text(text, environ, start_response, extra_headers)
         return response(environ, start_response)
     finally:
         if error is not None and app.should_ignore_error(error):

@@ -17,7 +17,9 @@ from itsdangerous import BadData, URLSafeTimedSerializer
 
 from .datastructures import CallbackDict
 from .json.tag import TaggedJSONSerializer
+from .http import cookie_value
 from .signing import TimedSigner
+from .wrappers.request import Request as _Request
 
 if t.TYPE_CHECKING:
     from .app import Flagon
@@ -64,7 +66,9 @@ class SecureCookieSession(CallbackDict, SessionMixin):  # type: ignore[misc]
     accessed = False
 
     def __init__(self, initial: t.Mapping[str, t.Any] | None = None) -> None:
-        super().__init__(initial, _mark_changed)
+        # CallbackDict.__init__'s work without its super() chain: one is made per request.
+        dict.__init__(self, initial or ())
+        self.on_update = _mark_changed
 
 
 class NullSession(SecureCookieSession):
@@ -187,9 +191,10 @@ class SecureCookieSessionInterface(SessionInterface):
     serializer = session_json_serializer
     session_class = SecureCookieSession
 
-    # The signer for the last keys seen, as (what it depends on, signer): making one derives the
-    # keys, which costs more than using it.
-    _cached_signer: tuple[tuple[t.Any, ...], TimedSigner] | None = None
+    # What reading a cookie needs, for the settings last seen: (secret keys, lifetime setting,
+    # salt, serializer, signer, max age in seconds). Deriving the keys and converting the
+    # lifetime cost more than checking, per request, that none of the settings changed.
+    _reading_state: tuple[t.Any, ...] | None = None
 
     def get_signing_serializer(self, app: Flagon) -> URLSafeTimedSerializer | None:
         """An itsdangerous serializer for ``app``'s keys, or ``None`` when no ``SECRET_KEY`` is
@@ -208,45 +213,57 @@ class SecureCookieSessionInterface(SessionInterface):
     def _signer(self, app: Flagon) -> TimedSigner | URLSafeTimedSerializer | None:
         """What reads and writes the cookie: ``get_signing_serializer``'s serializer, or the
         faster equivalent when it and the signing settings are the defaults."""
+        state = self._signer_and_max_age(app)
+        return None if state is None else state[0]
+
+    def _signer_and_max_age(self, app: Flagon) -> tuple[t.Any, int] | None:
+        """The signer (see :meth:`_signer`) and the cookie's lifetime in seconds; ``None``
+        without a ``SECRET_KEY``."""
+        keys = _secret_keys(app)
+        if keys is None:
+            return None
+        lifetime = app.permanent_session_lifetime
         if (
             type(self).get_signing_serializer is not SecureCookieSessionInterface.get_signing_serializer
             or self.key_derivation != "hmac"
             or self.digest_method is not _lazy_sha1
         ):
-            return self.get_signing_serializer(app)
-        keys = _secret_keys(app)
-        if keys is None:
-            return None
-        depends_on = (keys, self.salt, self.serializer)
-        cached = self._cached_signer
-        if cached is not None and cached[0] == depends_on:
-            return cached[1]
+            return self.get_signing_serializer(app), int(lifetime.total_seconds())
+        cached = self._reading_state
+        if (
+            cached is not None
+            and cached[0] == keys
+            and cached[1] is lifetime
+            and cached[2] is self.salt
+            and cached[3] is self.serializer
+        ):
+            return cached[4], cached[5]
         signer = TimedSigner(keys, self.salt, self.serializer)
-        self._cached_signer = (depends_on, signer)
-        return signer
+        max_age = int(lifetime.total_seconds())
+        # The lifetime is compared by identity: a config holding seconds makes a new
+        # timedelta each time, which only means recomputing (cheaply) on every request.
+        self._reading_state = (keys, lifetime, self.salt, self.serializer, signer, max_age)
+        return signer, max_age
 
     def open_session(self, app: Flagon, request: Request) -> SecureCookieSession | None:
         """The session in the request's cookie; empty when there is none, or when it is
         tampered with, expired or unreadable (a bad cookie is the client's problem, not a 500)."""
-        signer = self._signer(app)
-        if signer is None:
+        state = self._signer_and_max_age(app)
+        if state is None:
             return None
-        session = self._load(app, signer, request.cookies.get(self.get_cookie_name(app)))
+        session_class = self.session_class
+        value = _cookie(request, self.get_cookie_name(app))
+        if not value:
+            session = session_class()
+        else:
+            try:
+                data = state[0].loads(value, max_age=state[1])
+            except (BadData, UnicodeError):
+                data = None
+            session = session_class(data) if isinstance(data, dict) else session_class()
         # The session is opened on its first use through the request context.
         session.accessed = True
         return session
-
-    def _load(self, app: Flagon, signer: t.Any, value: str | None) -> SecureCookieSession:
-        if not value:
-            return self.session_class()
-        max_age = int(app.permanent_session_lifetime.total_seconds())
-        try:
-            data = signer.loads(value, max_age=max_age)
-        except (BadData, UnicodeError):
-            return self.session_class()
-        if not isinstance(data, dict):
-            return self.session_class()
-        return self.session_class(data)
 
     def save_session(self, app: Flagon, session: SessionMixin, response: Response) -> None:
         """Write the cookie when :meth:`should_set_cookie` says so; delete it when the session
@@ -283,6 +300,17 @@ class SecureCookieSessionInterface(SessionInterface):
         }
 
 
+_STOCK_COOKIES = _Request.cookies
+
+
+def _cookie(request: Request, name: str) -> str | None:
+    """``request.cookies.get(name)``; when ``request.cookies`` is the stock one and not yet
+    parsed, read from the header directly (the same value) instead of parsing every cookie."""
+    if type(request).cookies is _STOCK_COOKIES and "cookies" not in request.__dict__:
+        return cookie_value(request.environ.get("HTTP_COOKIE"), name)
+    return request.cookies.get(name)
+
+
 def _secret_keys(app: Flagon) -> tuple[str | bytes, ...] | None:
     """The keys cookies are checked with, the signing key (``SECRET_KEY``) last."""
     secret_key = app.secret_key
@@ -290,6 +318,29 @@ def _secret_keys(app: Flagon) -> tuple[str | bytes, ...] | None:
         return None
     fallbacks = app.config["SECRET_KEY_FALLBACKS"]
     return (*fallbacks, secret_key) if fallbacks else (secret_key,)
+
+
+#: What saving an unchanged, used session adds to a plain response.
+_VARY_COOKIE = [("Vary", "Cookie")]
+
+
+def headers_for_unchanged_session(app: Flagon, session: SessionMixin) -> list[tuple[str, str]] | None:
+    """The headers saving ``session`` would add to a fresh text response, when that is all it
+    would do; ``None`` when ``save_session`` needs a response object (the cookie is written or
+    deleted, or the interface saves its own way).
+
+    Most requests only read the session: the pipeline then sends the view's text without
+    building a response just to add ``Vary: Cookie``.
+    """
+    interface = app.session_interface
+    if interface.is_null_session(session):
+        return []
+    if type(interface).save_session is not SecureCookieSessionInterface.save_session:
+        return None
+    # What save_session checks, in its order: a changed session is written or deleted.
+    if session.modified or (session and interface.should_set_cookie(app, session)):
+        return None
+    return _VARY_COOKIE if session.accessed else []
 
 
 def _vary_on_cookie(response: Response) -> None:

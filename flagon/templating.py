@@ -7,6 +7,7 @@ pays nothing for templates.
 
 from __future__ import annotations
 
+import re
 import typing as t
 from collections import ChainMap
 
@@ -14,7 +15,8 @@ import jinja2
 from jinja2 import BaseLoader, TemplateNotFound, pass_environment
 from jinja2 import Environment as BaseEnvironment
 from jinja2.runtime import Context
-from markupsafe import Markup
+from jinja2.filters import do_title as _jinja_do_title
+from markupsafe import Markup, soft_str
 
 from .globals import _app_ctx_stack, _no_app_msg, _request_ctx_stack
 from .signals import before_render_template, template_rendered
@@ -83,6 +85,7 @@ class Environment(BaseEnvironment):
         options.setdefault("auto_reload", None)
         self.app = app
         super().__init__(**options)
+        self.filters["title"] = do_title
 
     @property  # type: ignore[override]
     def auto_reload(self) -> bool:
@@ -109,6 +112,26 @@ class Environment(BaseEnvironment):
             except KeyError:
                 return self.undefined(obj=obj, name=attribute)
         return super().getattr(obj, attribute)
+
+
+# A letter after a character that is neither a letter nor one of the characters ``title``
+# starts words after: the one case where ``str.title`` differs from Jinja's filter on ASCII.
+_TITLE_INNER_WORD_BREAK = re.compile(r"[^A-Za-z\-\s({\[<][A-Za-z]")
+
+
+def do_title(value: t.Any) -> str:
+    """The ``title`` filter, as Jinja's: each word (split at whitespace, ``-``, ``(``, ``{``,
+    ``[`` and ``<``) starts upper case, the rest is lower case.
+
+    Jinja splits and rebuilds the text word by word, over a microsecond per value; for ASCII
+    text where only those characters start words (no ``o'clock``, ``2nd``), ``str.title``
+    gives the same text in C. Anything else goes to Jinja's own filter.
+    """
+    text = soft_str(value)
+    if text.isascii() and _TITLE_INNER_WORD_BREAK.search(text) is None:
+        # str.title, not text.title(): a Markup's would return Markup, Jinja's returns str.
+        return str.title(text)
+    return _jinja_do_title(text)
 
 
 class DispatchingJinjaLoader(BaseLoader):

@@ -486,8 +486,14 @@ class Response:
         return cls(*run_wsgi_app(app, environ, buffered))
 
 
-def send_text(text: str, environ: dict, start_response: t.Callable) -> list[bytes]:
-    """Send ``text`` exactly as ``Response(text)(environ, start_response)`` would.
+def send_text(
+    text: str,
+    environ: dict,
+    start_response: t.Callable,
+    extra_headers: list[tuple[str, str]] | None = None,
+) -> list[bytes]:
+    """Send ``text`` exactly as ``Response(text)(environ, start_response)`` would, with
+    ``extra_headers`` added after its own as ``response.headers.add`` would add them.
 
     For the request pipeline, when nothing else would ever see the response object.
     """
@@ -505,6 +511,8 @@ def send_text(text: str, environ: dict, start_response: t.Callable) -> list[byte
         headers.append(("Content-Type", content_type))
     if cls.automatically_set_content_length:
         headers.append(("Content-Length", str(len(data))))
+    if extra_headers:
+        headers.extend(extra_headers)
     start_response(status_line, headers)
     if environ.get("REQUEST_METHOD") == "HEAD" or status < 200 or status in (204, 304):
         return []

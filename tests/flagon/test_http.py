@@ -409,3 +409,27 @@ def test_if_range_only_counts_with_a_range_header():
 def test_if_match_uses_strong_comparison():
     assert not is_resource_modified({"HTTP_IF_MATCH": '"other"'}, etag="abc")
     assert is_resource_modified({"HTTP_IF_MATCH": '"abc"'}, etag="abc")
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        None,
+        "",
+        "session=abc",
+        " session = abc ; theme=dark",
+        "theme=dark; session=first; session=second",
+        "sessionx=1; xsession=2",
+        "session",
+        "=orphan; session=",
+        'session="quoted \\"value\\" \\073"; other=1',
+        'a="x"; session=plain',
+        "session=caf\xc3\xa9",  # UTF-8 bytes read as Latin-1, as WSGI hands them over
+        "session=caf\xe9",
+    ],
+)
+@pytest.mark.parametrize("name", ["session", "theme", "", "missing"])
+def test_cookie_value_is_what_parse_cookie_gives(header, name):
+    from flagon.http import cookie_value
+
+    assert cookie_value(header, name) == parse_cookie(header).get(name)

@@ -591,3 +591,110 @@ def test_a_custom_tag_on_the_interfaces_serializer_is_used(app, client):
 
     client.get("/ordered")
     assert client.get("/ordered").text == "OrderedDict"
+
+
+# -- a session that was only read -------------------------------------------------------------
+
+
+def test_a_read_session_answers_exactly_as_a_response_object_would(app, client):
+    client.get("/set/user/ada")
+    response = client.get("/get/user")
+    assert response.get_data(as_text=True) == "'ada'"
+    assert response.headers.to_wsgi_list() == [
+        ("Content-Type", "text/html; charset=utf-8"),
+        ("Content-Length", "5"),
+        ("Vary", "Cookie"),
+    ]
+
+
+def test_a_read_session_on_a_head_request_sends_headers_only(app, client):
+    client.get("/set/user/ada")
+    response = client.head("/get/user")
+    assert response.data == b""
+    assert response.headers["Vary"] == "Cookie"
+    assert response.headers["Content-Length"] == "5"
+
+
+def test_a_read_session_still_reaches_after_request_functions(app, client):
+    seen = []
+
+    @app.after_request
+    def record(response):
+        seen.append(response.headers.get("Vary"))
+        return response
+
+    client.get("/set/user/ada")
+    assert client.get("/get/user").headers["Vary"] == "Cookie"
+    assert seen == [None, None]  # the session is saved after the hooks ran
+
+
+def test_a_custom_save_session_is_called_for_a_session_that_was_only_read(app, client):
+    class Recording(SecureCookieSessionInterface):
+        saved = 0
+
+        def save_session(self, app, session, response):
+            Recording.saved += 1
+            response.headers["X-Saved"] = "yes"
+
+    client.get("/set/user/ada")
+    app.session_interface = Recording()
+    assert client.get("/get/user").headers["X-Saved"] == "yes"
+    assert Recording.saved == 1
+
+
+def test_an_overridden_should_set_cookie_is_asked_for_a_session_that_was_only_read(app, client):
+    class AlwaysRefresh(SecureCookieSessionInterface):
+        def should_set_cookie(self, app, session):
+            return True
+
+    client.get("/set/user/ada")
+    app.session_interface = AlwaysRefresh()
+    assert "session=" in client.get("/get/user").headers["Set-Cookie"]
+
+
+def test_a_read_null_session_adds_no_vary(app, client):
+    app.secret_key = None
+    response = client.get("/get/user")
+    assert response.get_data(as_text=True) == "None"
+    assert "Vary" not in response.headers
+
+
+# -- signing settings changing between requests ----------------------------------------------
+
+
+def test_a_fallback_key_appended_in_place_verifies_old_cookies(app, client):
+    app.config["SECRET_KEY_FALLBACKS"] = fallbacks = []
+    client.get("/set/user/ada")
+    assert client.get("/get/user").get_data(as_text=True) == "'ada'"
+    app.secret_key = "new key"
+    assert client.get("/get/user").get_data(as_text=True) == "None"
+    fallbacks.append("test key")
+    assert client.get("/get/user").get_data(as_text=True) == "'ada'"
+
+
+def test_a_shorter_lifetime_set_between_requests_expires_the_cookie(app, client, monkeypatch):
+    client.get("/set/user/ada")
+    assert client.get("/get/user").get_data(as_text=True) == "'ada'"
+    app.permanent_session_lifetime = timedelta(seconds=10)
+    now = time.time()
+    monkeypatch.setattr(time, "time", lambda: now + 60)
+    assert client.get("/get/user").get_data(as_text=True) == "None"
+
+
+def test_a_changed_salt_on_the_interface_is_honoured(app, client):
+    client.get("/set/user/ada")
+    app.session_interface = interface = SecureCookieSessionInterface()
+    assert client.get("/get/user").get_data(as_text=True) == "'ada'"
+    interface.salt = "another salt"
+    assert client.get("/get/user").get_data(as_text=True) == "None"
+
+
+def test_the_session_cookie_is_read_from_an_assigned_cookies_mapping(app):
+    from flagon.datastructures import ImmutableMultiDict
+
+    with app.test_request_context("/", headers={"Cookie": "session=garbage"}):
+        signed = app.session_interface._signer(app).dumps({"user": "ada"})
+        from flagon import request
+
+        request.cookies = ImmutableMultiDict([("session", signed)])
+        assert session["user"] == "ada"

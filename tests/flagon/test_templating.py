@@ -733,3 +733,42 @@ def test_get_template_attribute_calls_a_macro_from_python(app, tmp_path):
     with app.app_context():
         hello = get_template_attribute("_macros.html", "hello")
         assert str(hello("<ada>")) == "Hello, &lt;ada&gt;!"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "",
+        "item number 15",
+        "hELLO wORLD",
+        "tom's <b>dinner</b>",
+        "o'clock 2nd 3RD x1y",
+        "foo-bar (baz) {qux} [quux] <corge>",
+        "tabs\tand\nlines\x1cand\x1fseparators",
+        "  leading and trailing  ",
+        "ǆemal ŉ straße İstanbul ΣΑΣ",
+        Markup("<em>safe</em> text"),
+        42,
+        None,
+    ],
+)
+def test_the_title_filter_gives_what_jinjas_gives(value):
+    from jinja2.filters import do_title as jinja_title
+
+    from flagon.templating import do_title
+
+    result = do_title(value)
+    assert result == jinja_title(value)
+    assert type(result) is str
+
+
+def test_the_title_filter_in_templates_and_a_user_filter_replaces_it():
+    app = Flagon(__name__)
+    with app.app_context():
+        assert render_template_string("{{ 'item number 5'|title }}") == "Item Number 5"
+        assert render_template_string("{{ x|title }}", x="a <b>") == "A &lt;B&gt;"
+
+    other = Flagon(__name__)
+    other.add_template_filter(str.upper, "title")
+    with other.app_context():
+        assert render_template_string("{{ 'shout'|title }}") == "SHOUT"
