@@ -7,7 +7,7 @@ BENCH_STAMP := $(VENV)/.installed-bench
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run test bench bench-wire clean
+.PHONY: install run test bench bench-wire bench-forum clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,13 @@ bench: $(BENCH_STAMP)
 bench-wire: $(BENCH_STAMP)
 	@command -v wrk >/dev/null || { echo "wrk is not installed: apt-get install wrk"; exit 1; }
 	$(BIN)/python benchmarks/wire.py
+
+# The forum on 100 000 posts / 1 000 000 comments under wrk, SQLite then PostgreSQL
+# (needs wrk and postgresql from Debian's packages).
+bench-forum: $(BENCH_STAMP)
+	@command -v wrk >/dev/null || { echo "wrk is not installed: apt-get install wrk"; exit 1; }
+	$(BIN)/python benchmarks/forum.py --markdown
+	$(BIN)/python benchmarks/forum.py --postgres --markdown
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache

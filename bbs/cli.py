@@ -1,4 +1,5 @@
-"""The forum's commands: ``flagon --app bbs db upgrade``, ``flagon --app bbs create-admin``."""
+"""The forum's commands: ``flagon --app bbs db upgrade``, ``flagon --app bbs create-admin``,
+``flagon --app bbs seed-demo`` (in bbs/demo.py)."""
 
 from __future__ import annotations
 
@@ -103,3 +104,6 @@ def create_admin_command(username: str, email: str, password: str) -> None:
 def init_app(app: Flagon) -> None:
     app.cli.add_command(db_group)
     app.cli.add_command(create_admin_command)
+    from .demo import seed_demo_command  # only the command line needs it
+
+    app.cli.add_command(seed_demo_command)

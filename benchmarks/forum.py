@@ -1,0 +1,229 @@
+"""The forum under load: a seeded demo forum behind Gunicorn, loaded with ``wrk``.
+
+``python benchmarks/forum.py`` migrates a fresh SQLite database, fills it with
+``flagon --app bbs seed-demo`` (100 000 posts and 1 000 000 comments by default), serves
+``bbs:create_app()`` with Gunicorn (2 sync workers on 127.0.0.1), checks each page answers,
+then runs ``wrk`` against the first page, page 1000, a post with 200 comments (all on one page)
+and a search, and prints requests per second and latency. ``--postgres`` does the same on a
+throwaway PostgreSQL cluster (initdb + pg_ctl, as tests/integration/bbs sets one up), seeded by
+the owner role and served as the least-privilege one. Everything it starts is stopped at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shlex
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import typing as t
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if __package__ in (None, ""):
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks.report import render_rows  # noqa: E402
+from benchmarks.wire import (  # noqa: E402
+    HOST, Load, WrkResult, free_port, parse_wrk, run_wrk, wait_until_serving, wrk_command,
+)
+
+FLAGON = Path(sys.executable).with_name("flagon")
+SECRET_KEY = "a secret shared by the benchmark's workers"
+SEARCH = "lantern quartz"  # two words, all of both required: a few thousand matches of 100 000
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    name: str
+    path: str
+
+
+def forum_env(instance: Path, database_url: str) -> dict[str, str]:
+    return {**os.environ, "FLAGON_SKIP_DOTENV": "1", "BBS_INSTANCE_PATH": str(instance),
+            "BBS_DATABASE_URL": database_url, "BBS_SECRET_KEY": SECRET_KEY,
+            "BBS_COMMENTS_PER_PAGE": "200"}
+
+
+def flagon(env: dict[str, str], *args: str) -> str:
+    """Run ``flagon --app bbs ARGS``, echoing its output; fail loudly if it fails."""
+    command = [str(FLAGON), "--app", "bbs", *args]
+    print(f"$ {shlex.join(command)}", file=sys.stderr, flush=True)
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True,
+                          stdin=subprocess.DEVNULL, check=False)
+    sys.stderr.write(done.stdout + done.stderr)
+    if done.returncode != 0:
+        raise RuntimeError(f"{shlex.join(command)} exited with {done.returncode}")
+    return done.stdout
+
+
+def seed(env: dict[str, str], args: argparse.Namespace) -> float:
+    """Fill the database; the seconds seeding took."""
+    started = time.perf_counter()
+    flagon(env, "seed-demo", "--posts", str(args.posts), "--comments", str(args.comments),
+           "--users", str(args.users), "--seed", str(args.seed))
+    return time.perf_counter() - started
+
+
+def targets(database_url: str) -> list[Target]:
+    """The pages to load; the post is one with 200 or more comments, the fewest such."""
+    from sqlalchemy import select
+
+    from bbs.db import make_engine
+    from bbs.models import Post
+
+    engine = make_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            post = connection.execute(
+                select(Post.id, Post.comment_count).where(Post.comment_count >= 200)
+                .order_by(Post.comment_count, Post.id).limit(1)
+            ).first()
+    finally:
+        engine.dispose()
+    if post is None:
+        raise RuntimeError("no post has 200 comments: seed more comments")
+    return [
+        Target("first page", "/"),
+        Target("page 1000", "/?page=1000"),
+        Target(f"post, {post.comment_count} comments", f"/posts/{post.id}"),
+        Target(f"search '{SEARCH}'", "/search?q=" + SEARCH.replace(" ", "+")),
+    ]
+
+
+@contextmanager
+def gunicorn(env: dict[str, str], workers: int, logs: Path) -> Iterator[int]:
+    """Gunicorn serving the forum on a free loopback port, for the duration of the block."""
+    port = free_port()
+    command = [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--worker-class",
+               "sync", "--bind", f"{HOST}:{port}", "--log-level", "warning", "bbs:create_app()"]
+    print(f"$ {shlex.join(command)}", file=sys.stderr, flush=True)
+    with open(logs / "gunicorn.log", "wb") as log:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log,
+                                   stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    try:
+        wait_until_serving(port, process)
+        yield port
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def check(url: str) -> None:
+    """The page answers 200 with a page of the forum (and the search finds something)."""
+    with urllib.request.urlopen(url, timeout=30) as response:
+        body = response.read().decode()
+    if response.status != 200 or "</html>" not in body:
+        raise RuntimeError(f"{url} answered {response.status}")
+    if "/search" in url and not re.search(r'href="/posts/\d+"', body):
+        raise RuntimeError(f"{url} found nothing")
+
+
+def load(port: int, pages: list[Target], load_: Load) -> dict[str, WrkResult]:
+    results = {}
+    for target in pages:
+        url = f"http://{HOST}:{port}{target.path}"
+        check(url)
+        if load_.warmup_seconds:
+            run_wrk(wrk_command(url, [], load_.warmup_seconds, load_))
+        command = wrk_command(url, [], load_.seconds, load_)
+        print(f"$ {shlex.join(command)}", file=sys.stderr, flush=True)
+        results[target.name] = result = parse_wrk(run_wrk(command))
+        print(f"  {target.name}: {result.requests_per_second:.0f} req/s, "
+              f"p99 {result.latency_p99_ms:.1f} ms", file=sys.stderr, flush=True)
+    return results
+
+
+def table(results: dict[str, WrkResult], pages: list[Target], markdown: bool) -> str:
+    rows = [["page", "path", "req/s", "avg ms", "p50 ms", "p99 ms", "errors"]]
+    for target in pages:
+        r = results[target.name]
+        rows.append([target.name, f"`{target.path}`" if markdown else target.path,
+                     f"{r.requests_per_second:.0f}", f"{r.latency_avg_ms:.1f}",
+                     f"{r.latency_p50_ms:.1f}", f"{r.latency_p99_ms:.1f}", str(r.errors)])
+    return render_rows(rows, markdown)
+
+
+@contextmanager
+def sqlite_database(folder: Path) -> Iterator[tuple[str, str]]:
+    """A fresh SQLite file: (URL to seed with, URL to serve with) — the same one."""
+    url = f"sqlite:///{folder / 'bbs.sqlite3'}"
+    yield url, url
+
+
+@contextmanager
+def postgres_database() -> Iterator[tuple[str, str]]:
+    """A throwaway cluster set up by deploy/postgresql.sql: (owner URL, app URL)."""
+    sys.path.insert(0, str(ROOT / "tests" / "integration" / "bbs"))
+    from forum_servers import PostgresCluster, new_cluster_folder, postgres_bin_dir
+
+    cluster = PostgresCluster(postgres_bin_dir(), new_cluster_folder(), free_port())
+    try:
+        cluster.start()
+        cluster.psql("--set", "owner_password=owner", "--set", "app_password=app",
+                     "--file", str(ROOT / "deploy" / "postgresql.sql"))
+        yield cluster.url("bbs_owner", "owner", "bbs"), cluster.url("bbs_app", "app", "bbs")
+    finally:
+        cluster.stop()
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--postgres", action="store_true",
+                        help="serve from a throwaway PostgreSQL cluster instead of SQLite")
+    parser.add_argument("--posts", type=int, default=100_000)
+    parser.add_argument("--comments", type=int, default=1_000_000)
+    parser.add_argument("--users", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--workers", type=int, default=2, help="Gunicorn workers (default 2)")
+    parser.add_argument("--threads", type=int, default=1, help="wrk threads (default 1)")
+    parser.add_argument("--connections", type=int, default=10, help="wrk connections (default 10)")
+    parser.add_argument("--duration", type=int, default=10, help="seconds per page (default 10)")
+    parser.add_argument("--warmup", type=int, default=2, help="untimed seconds first (default 2)")
+    parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if shutil.which("wrk") is None:
+        print("wrk is not installed (Debian/Ubuntu: apt-get install wrk)", file=sys.stderr)
+        return 2
+    load_ = Load(args.threads, args.connections, args.duration, args.warmup)
+    with tempfile.TemporaryDirectory(prefix="bbs-bench-") as folder:
+        work = Path(folder)
+        database = postgres_database() if args.postgres else sqlite_database(work)
+        with database as (owner_url, app_url):
+            flagon(forum_env(work, owner_url), "db", "upgrade")
+            seconds = seed(forum_env(work, owner_url), args)
+            pages = targets(owner_url)
+            with gunicorn(forum_env(work, app_url), args.workers, work) as port:
+                results = load(port, pages, load_)
+            log = (work / "gunicorn.log").read_text(errors="replace").strip()
+    engine = "PostgreSQL" if args.postgres else "SQLite"
+    print(f"\n{engine}: {args.posts:,} posts, {args.comments:,} comments, {args.users:,} users "
+          f"(seeded in {seconds:.0f} s); Gunicorn, {args.workers} sync workers; "
+          f"wrk -t{load_.threads} -c{load_.connections} -d{load_.seconds}s --latency after "
+          f"{load_.warmup_seconds} s of warm-up; {os.cpu_count()} CPUs shared by all\n")
+    print(table(results, pages, args.markdown))
+    if log:
+        print(f"\nGunicorn's log:\n{log[-3000:]}", file=sys.stderr)
+    return 1 if any(r.errors for r in results.values()) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
