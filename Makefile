@@ -31,8 +31,12 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+# In process against Flask, Bottle and Falcon; then, when wrk is installed, over the wire and
+# the forum under load (see docs/performance.md).
 bench: $(BENCH_STAMP)
 	$(BIN)/python benchmarks/run.py
+	@if command -v wrk >/dev/null; then $(MAKE) --no-print-directory bench-wire bench-forum; \
+	else echo "wrk is not installed (apt-get install wrk): skipping bench-wire and bench-forum"; fi
 
 # Over the wire: Gunicorn (one sync worker) under wrk; needs wrk (Debian: apt-get install wrk).
 bench-wire: $(BENCH_STAMP)
