@@ -102,7 +102,7 @@ def many_posts(app, member):
 
 
 def _titles(page):
-    return re.findall(r'class="post-title">([^<]+)<', page)
+    return re.findall(r'class="post-title"><a href="/posts/\d+">([^<]+)<', page)
 
 
 def test_the_front_page_lists_the_newest_first(client, many_posts):

@@ -139,8 +139,8 @@ def test_the_front_page_links_to_posts_newest_first(app, client, member):
     second = make_post(app, member, "Newer")
     page = client.get("/").text
     assert page.index("Newer") < page.index("Older")
-    assert f'href="/posts/{second.id}" class="post-title">Newer</a>' in page
-    assert f'href="/posts/{first.id}" class="post-title">Older</a>' in page
+    assert f'class="post-title"><a href="/posts/{second.id}">Newer</a>' in page
+    assert f'class="post-title"><a href="/posts/{first.id}">Older</a>' in page
 
 
 @pytest.mark.parametrize("path", ["/posts/999", "/posts/0", f"/posts/{10**40}", "/posts/abc",
