@@ -16,12 +16,10 @@ import os
 import re
 import shlex
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
 import time
-import typing as t
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -34,7 +32,7 @@ if __package__ in (None, ""):
 
 from benchmarks.report import render_rows  # noqa: E402
 from benchmarks.wire import (  # noqa: E402
-    HOST, Load, WrkResult, free_port, parse_wrk, run_wrk, wait_until_serving, wrk_command,
+    HOST, Load, WrkResult, free_port, parse_wrk, run_wrk, served, wrk_command,
 )
 
 FLAGON = Path(sys.executable).with_name("flagon")
@@ -107,20 +105,8 @@ def gunicorn(env: dict[str, str], workers: int, logs: Path) -> Iterator[int]:
     command = [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--worker-class",
                "sync", "--bind", f"{HOST}:{port}", "--log-level", "warning", "bbs:create_app()"]
     print(f"$ {shlex.join(command)}", file=sys.stderr, flush=True)
-    with open(logs / "gunicorn.log", "wb") as log:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log,
-                                   stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-    try:
-        wait_until_serving(port, process)
+    with served(command, port, logs / "gunicorn.log", env):
         yield port
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
 
 
 def check(url: str) -> None:

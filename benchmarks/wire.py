@@ -131,10 +131,11 @@ def wait_until_serving(port: int, process: subprocess.Popen, timeout: float = 20
 
 
 @contextmanager
-def served(command: list[str], port: int, log_path: Path):
+def served(command: list[str], port: int, log_path: Path, env: dict[str, str] | None = None):
     """Run the server for the duration of the block, then stop it (TERM, then KILL)."""
     with open(log_path, "wb") as log:
-        process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log,
+                                   stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     try:
         wait_until_serving(port, process)
         yield process
