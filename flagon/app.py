@@ -51,6 +51,7 @@ from .signals import (
 )
 from .templating import DispatchingJinjaLoader, Environment, tojson
 from .wrappers import Request, Response
+from .wrappers.request import _scopes_of
 
 if t.TYPE_CHECKING:
     from .blueprints import Blueprint
@@ -79,12 +80,6 @@ def _template_decorator(add: t.Callable[..., None], name: t.Any) -> t.Any:
         return f
 
     return decorator
-
-
-def _split_blueprint_path(name: str) -> list[str]:
-    """``"a.b.c"`` → ``["a.b.c", "a.b", "a"]``."""
-    parts = name.split(".")
-    return [".".join(parts[:i]) for i in range(len(parts), 0, -1)]
 
 
 #: ``(url value preprocessors, before-request functions, after-request functions)``.
@@ -448,10 +443,8 @@ class Flagon(Scaffold):
 
     def inject_url_defaults(self, endpoint: str, values: dict[str, t.Any]) -> None:
         """Let ``url_defaults`` functions of the app and the endpoint's blueprints fill values."""
-        names: t.Iterable[str | None] = (None,)
-        if "." in endpoint:
-            names = chain(names, reversed(_split_blueprint_path(endpoint.rpartition(".")[0])))
-        for name in names:
+        # The app first, then the endpoint's blueprints from the outermost in.
+        for name in reversed(_scopes_of(endpoint)[1]):
             for func in self.url_default_functions.get(name, ()):
                 func(endpoint, values)
 
