@@ -32,7 +32,7 @@ if __package__ in (None, ""):
 
 from benchmarks.report import render_rows  # noqa: E402
 from benchmarks.wire import (  # noqa: E402
-    HOST, Load, WrkResult, free_port, parse_wrk, run_wrk, served, wrk_command,
+    HOST, Load, WrkResult, add_load_arguments, free_port, parse_wrk, run_wrk, served, wrk_command,
 )
 
 FLAGON = Path(sys.executable).with_name("flagon")
@@ -176,10 +176,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--users", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--workers", type=int, default=2, help="Gunicorn workers (default 2)")
-    parser.add_argument("--threads", type=int, default=1, help="wrk threads (default 1)")
-    parser.add_argument("--connections", type=int, default=10, help="wrk connections (default 10)")
-    parser.add_argument("--duration", type=int, default=10, help="seconds per page (default 10)")
-    parser.add_argument("--warmup", type=int, default=2, help="untimed seconds first (default 2)")
+    add_load_arguments(parser)
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
     return parser.parse_args(argv)
 

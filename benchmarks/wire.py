@@ -282,16 +282,22 @@ def best_runs(
     return best, failed
 
 
+def add_load_arguments(parser: argparse.ArgumentParser) -> None:
+    """wrk's settings (``--threads``, ``--connections``, ``--duration``, ``--warmup``), shared by
+    the benchmarks that load a real server."""
+    parser.add_argument("--threads", type=int, default=1, help="wrk threads (default 1)")
+    parser.add_argument("--connections", type=int, default=10, help="wrk connections (default 10)")
+    parser.add_argument("--duration", type=int, default=10, help="seconds of each timed run (default 10)")
+    parser.add_argument("--warmup", type=int, default=2, help="seconds of untimed load first (default 2)")
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scenario", action="append", choices=list(SCENARIOS), metavar="NAME",
                         help=f"scenario to serve (repeatable; default: {', '.join(DEFAULT_SCENARIOS)})")
     parser.add_argument("--framework", action="append", choices=FRAMEWORKS, metavar="NAME",
                         help=f"framework to serve (repeatable; default: {', '.join(DEFAULT_FRAMEWORKS)})")
-    parser.add_argument("--threads", type=int, default=1, help="wrk threads (default 1)")
-    parser.add_argument("--connections", type=int, default=10, help="wrk connections (default 10)")
-    parser.add_argument("--duration", type=int, default=10, help="seconds of each timed run (default 10)")
-    parser.add_argument("--warmup", type=int, default=2, help="seconds of untimed load first (default 2)")
+    add_load_arguments(parser)
     parser.add_argument("--rounds", type=int, default=1,
                         help="timed runs per app, interleaved; the best is reported (default 1)")
     parser.add_argument("--baseline", action="store_true",
