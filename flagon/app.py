@@ -51,6 +51,7 @@ from .signals import (
 )
 from .templating import DispatchingJinjaLoader, Environment, tojson
 from .wrappers import Request, Response
+from .wrappers.errors import http_exception_response
 from .wrappers.request import _scopes_of
 
 if t.TYPE_CHECKING:
@@ -796,7 +797,7 @@ class Flagon(Scaffold):
             elif isinstance(rv, (dict, list)):
                 rv = self.json.response(rv)
             elif isinstance(rv, HTTPException):
-                rv = response_class.force_type(rv.get_response(_request_ctx_stack.top.request.environ))
+                rv = http_exception_response(response_class, rv, _request_ctx_stack.top.request.environ)
             elif isinstance(rv, Response) or callable(rv):
                 try:
                     rv = response_class.force_type(rv, _request_ctx_stack.top.request.environ)

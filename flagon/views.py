@@ -112,7 +112,7 @@ class MethodView(View):
             allowed = {name.upper() for name in http_method_funcs if hasattr(self, name)}
             if "GET" in allowed:
                 allowed.add("HEAD")
-            raise MethodNotAllowed(valid_methods=allowed)
+            raise MethodNotAllowed(valid_methods=sorted(allowed))
         if inspect.iscoroutinefunction(handler):
             handler = current_app.ensure_sync(handler)
         return handler(**kwargs)

@@ -6,12 +6,14 @@ import codecs
 import typing as t
 from collections.abc import Iterable, Iterator
 
+from werkzeug import datastructures as _werkzeug
+
 
 def _read_only(self: t.Any, *args: t.Any, **kwargs: t.Any) -> t.NoReturn:
     raise TypeError(f"{type(self).__name__!r} objects are immutable")
 
 
-class Accept(list):
+class Accept(_werkzeug.Accept):
     """A read-only list of ``(value, quality)`` pairs, best first: ordered by quality, then
     by specificity (``text/html`` before ``text/*`` before ``*/*``), then header order.
 
@@ -21,15 +23,17 @@ class Accept(list):
     """
 
     def __init__(self, values: Iterable[tuple[str, float]] | None = ()) -> None:
+        # list's own __init__: Werkzeug's would sort the entries again, by its own order.
         if values is None:
-            super().__init__()
+            list.__init__(self)
             self.provided = False
         elif isinstance(values, Accept):
-            super().__init__(values)
+            list.__init__(self, values)
             self.provided = values.provided
         else:
             # sorted() with reverse=True keeps equal entries in header order.
-            super().__init__(
+            list.__init__(
+                self,
                 sorted(values, key=lambda item: (item[1], self._specificity(item[0])), reverse=True)
             )
             self.provided = True
@@ -130,7 +134,7 @@ def _split_mime(value: str) -> tuple[str, str, list[str]]:
     return kind.strip(), subtype.strip(), sorted(p.strip().replace(" ", "") for p in params if p.strip())
 
 
-class MIMEAccept(Accept):
+class MIMEAccept(Accept, _werkzeug.MIMEAccept):
     """``Accept`` for media types: ``*/*`` and ``text/*`` are wildcards."""
 
     def _specificity(self, value: str) -> tuple[bool, ...]:
@@ -176,7 +180,7 @@ def _language_parts(value: str) -> list[str]:
     return value.lower().replace("_", "-").split("-")
 
 
-class LanguageAccept(Accept):
+class LanguageAccept(Accept, _werkzeug.LanguageAccept):
     """``Accept-Language``: ``en_US`` matches ``en-us``; ``best_match`` falls back to the
     primary language (a client asking for ``en-US`` gets ``en``, and the reverse)."""
 
@@ -209,7 +213,7 @@ def _charset_name(name: str) -> str:
         return name.lower()
 
 
-class CharsetAccept(Accept):
+class CharsetAccept(Accept, _werkzeug.CharsetAccept):
     """``Accept-Charset``: aliases match (``UTF8`` is ``utf-8``)."""
 
     def _value_matches(self, value: str, item: str) -> bool:

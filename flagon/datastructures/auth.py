@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import base64
 
+from werkzeug import datastructures as _werkzeug
+
 from .. import http as _http  # a module reference: http imports this package in turn
 
 
-class Authorization:
+class Authorization(_werkzeug.Authorization):
     """Credentials from an ``Authorization`` header.
 
     ``Basic`` credentials appear as :attr:`username` / :attr:`password`; token schemes

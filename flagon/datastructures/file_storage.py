@@ -7,11 +7,13 @@ import shutil
 import typing as t
 from io import BytesIO
 
+from werkzeug import datastructures as _werkzeug
+
 from .. import http as _http  # a module reference: http imports this package in turn
 from .headers import Headers
 
 
-class FileStorage:
+class FileStorage(_werkzeug.FileStorage):
     """A file from a multipart upload (``request.files["photo"]``).
 
     File methods (``read``, ``seek``, ``fileno``…) are forwarded to :attr:`stream`. ``bool()``

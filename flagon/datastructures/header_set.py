@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import typing as t
-from collections.abc import Iterable, Iterator, MutableSet
+from collections.abc import Iterable, Iterator
+
+from werkzeug import datastructures as _werkzeug
 
 
-class HeaderSet(MutableSet):
+class HeaderSet(_werkzeug.HeaderSet):
     """Case-insensitive, order-keeping set of header tokens; ``on_update(self)`` runs after
     each change, so a response attribute can write the header back."""
 
@@ -73,6 +75,49 @@ class HeaderSet(MutableSet):
             self._items.clear()
             self._keys.clear()
             self._changed()
+
+    def remove(self, item: str) -> None:
+        """Remove a token; ``KeyError`` when it is not there."""
+        if item not in self:
+            raise KeyError(item)
+        self.discard(item)
+
+    def find(self, item: str) -> int:
+        """The token's position (in any case), or -1."""
+        key = item.lower()
+        for index, existing in enumerate(self._items):
+            if existing.lower() == key:
+                return index
+        return -1
+
+    def index(self, item: str) -> int:
+        """The token's position (in any case); ``IndexError`` when it is not there."""
+        position = self.find(item)
+        if position < 0:
+            raise IndexError(item)
+        return position
+
+    def as_set(self, preserve_casing: bool = False) -> set[str]:
+        """The tokens as a plain set, lowercased unless ``preserve_casing``."""
+        return set(self._items) if preserve_casing else set(self._keys)
+
+    def __getitem__(self, index: int) -> str:
+        return self._items[index]
+
+    def __setitem__(self, index: int, item: str) -> None:
+        old = self._items[index]
+        if old.lower() != item.lower() and item.lower() in self._keys:
+            raise ValueError(f"{item!r} is in the set already")
+        self._keys.discard(old.lower())
+        self._keys.add(item.lower())
+        self._items[index] = item
+        self._changed()
+
+    def __delitem__(self, index: int) -> None:
+        self.discard(self._items[index])
+
+    def __bool__(self) -> bool:
+        return bool(self._items)
 
     def to_header(self) -> str:
         """The header value: ``"Accept-Encoding, Cookie"``."""

@@ -11,6 +11,8 @@ import typing as t
 from collections.abc import Iterable, Iterator, Mapping
 
 # Module references, not names: exceptions and http import this package in turn.
+from werkzeug import datastructures as _werkzeug
+
 from .. import exceptions as _exceptions
 from .. import http as _http
 from .multidict import MultiDict, iter_multi_items
@@ -61,7 +63,7 @@ def _with_params(value: t.Any, params: dict[str, t.Any]) -> str:
     return _http.dump_options_header(value, {k.replace("_", "-"): v for k, v in params.items()})
 
 
-class Headers:
+class Headers(_werkzeug.Headers):
     """Ordered, case-insensitive, duplicate-keeping HTTP headers.
 
     ``h[name]`` is the first value (``BadRequestKeyError`` when missing); iteration yields
@@ -75,7 +77,7 @@ class Headers:
             self._list: list[tuple[str, str]] = []
         elif type(defaults) is list or type(defaults) is tuple:
             self._list = _checked_list(defaults)
-        elif isinstance(defaults, Headers) and not isinstance(defaults, EnvironHeaders):
+        elif isinstance(defaults, _werkzeug.Headers) and not isinstance(defaults, _werkzeug.EnvironHeaders):
             self._list = defaults._list[:]
         else:
             self._list = _checked_list(iter_multi_items(defaults))
@@ -231,7 +233,7 @@ class Headers:
         for source in (arg, kwargs):
             if not source:
                 continue
-            if isinstance(source, (Headers, MultiDict)):
+            if isinstance(source, (_werkzeug.Headers, _werkzeug.MultiDict)):
                 for key in dict.fromkeys(source.keys()):
                     self.setlist(key, source.getlist(key))
             elif isinstance(source, Mapping):
@@ -291,7 +293,7 @@ class Headers:
     __copy__ = copy
 
     def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Headers):
+        if not isinstance(other, _werkzeug.Headers):
             return NotImplemented
         # Names compare case-insensitively; order matters only among same-named headers.
         return sorted(other.items(lower=True), key=_name) == sorted(self.items(lower=True), key=_name)
@@ -344,7 +346,7 @@ def _wsgi_key(key: str) -> str:
     return wsgi_key
 
 
-class EnvironHeaders(Headers):
+class EnvironHeaders(Headers, _werkzeug.EnvironHeaders):
     """The request headers as a read-only view over a WSGI environ, computed on demand
     from ``HTTP_*`` keys plus ``CONTENT_TYPE`` and ``CONTENT_LENGTH``."""
 

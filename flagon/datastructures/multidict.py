@@ -10,6 +10,8 @@ import typing as t
 from collections.abc import Iterable, Iterator, Mapping
 from copy import deepcopy as _deepcopy
 
+from werkzeug import datastructures as _werkzeug
+
 from .. import exceptions as _exceptions  # module reference: exceptions -> http -> here
 
 _missing: t.Any = object()
@@ -22,7 +24,7 @@ _dict_setdefault = dict.setdefault
 def iter_multi_items(mapping: t.Any) -> Iterator[tuple[t.Any, t.Any]]:
     """Yield ``(key, value)`` pairs from a MultiDict, a mapping (list/tuple values expand to
     several pairs) or an iterable of pairs."""
-    if isinstance(mapping, MultiDict):
+    if isinstance(mapping, _werkzeug.MultiDict):
         yield from mapping.items(multi=True)
     elif isinstance(mapping, Mapping):
         for key, value in mapping.items():
@@ -39,7 +41,7 @@ def _immutable(self: t.Any, *args: t.Any, **kwargs: t.Any) -> t.NoReturn:
     raise TypeError(f"{type(self).__name__!r} objects are immutable")
 
 
-class MultiDict(dict):
+class MultiDict(_werkzeug.MultiDict):
     """A dict of lists: ``d[key]`` is the first value, ``getlist(key)`` all of them.
 
     A missing key raises :class:`~flagon.exceptions.BadRequestKeyError`, a ``KeyError`` that
@@ -54,7 +56,7 @@ class MultiDict(dict):
         if type(mapping) is list:  # pairs, the common case: skip the slower ABC checks
             for key, value in mapping:
                 _dict_setdefault(self, key, []).append(value)
-        elif isinstance(mapping, MultiDict):
+        elif isinstance(mapping, _werkzeug.MultiDict):
             for key, values in dict.items(mapping):
                 _dict_setitem(self, key, list(values))
         elif isinstance(mapping, Mapping):
@@ -240,7 +242,7 @@ class MultiDict(dict):
         return f"{type(self).__name__}({list(self.items(multi=True))!r})"
 
 
-class ImmutableMultiDict(MultiDict):
+class ImmutableMultiDict(MultiDict, _werkzeug.ImmutableMultiDict):
     """A read-only :class:`MultiDict` (``request.args``, ``request.form``): every mutation
     raises ``TypeError``; it is hashable, and ``copy()`` gives a mutable MultiDict."""
 
@@ -259,7 +261,7 @@ class ImmutableMultiDict(MultiDict):
         return self
 
 
-class CombinedMultiDict(ImmutableMultiDict):
+class CombinedMultiDict(ImmutableMultiDict, _werkzeug.CombinedMultiDict):
     """A read-only view over several MultiDicts searched in order (``request.values`` is
     ``args`` then ``form``); ``getlist`` joins the values of all of them."""
 
@@ -345,7 +347,7 @@ class CombinedMultiDict(ImmutableMultiDict):
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Mapping):
             return self.to_dict(flat=False) == (
-                other.to_dict(flat=False) if isinstance(other, MultiDict) else dict(other)
+                other.to_dict(flat=False) if isinstance(other, _werkzeug.MultiDict) else dict(other)
             )
         return NotImplemented
 
@@ -356,7 +358,7 @@ class CombinedMultiDict(ImmutableMultiDict):
         return f"{type(self).__name__}({self.dicts!r})"
 
 
-class ImmutableDict(dict):
+class ImmutableDict(_werkzeug.ImmutableDict):
     """A read-only dict: mutations raise ``TypeError``; hashable; ``copy()`` is a plain dict."""
 
     __slots__ = ()
@@ -380,56 +382,6 @@ class ImmutableDict(dict):
         return f"{type(self).__name__}({dict.__repr__(self)})"
 
 
-class CallbackDict(dict):
-    """A dict that calls ``on_update(self)`` after every change (sessions use it to know
-    when they must be saved)."""
-
-    def __init__(self, initial: t.Any = None, on_update: t.Callable[[t.Any], None] | None = None) -> None:
-        super().__init__(initial or ())
-        self.on_update = on_update
-
-    def _changed(self) -> None:
-        if self.on_update is not None:
-            self.on_update(self)
-
-    def __setitem__(self, key: t.Any, value: t.Any) -> None:
-        super().__setitem__(key, value)
-        self._changed()
-
-    def __delitem__(self, key: t.Any) -> None:
-        super().__delitem__(key)
-        self._changed()
-
-    def __ior__(self, other: t.Any) -> CallbackDict:  # type: ignore[override]
-        self.update(other)
-        return self
-
-    def clear(self) -> None:
-        super().clear()
-        self._changed()
-
-    def update(self, *args: t.Any, **kwargs: t.Any) -> None:
-        super().update(*args, **kwargs)
-        self._changed()
-
-    def setdefault(self, key: t.Any, default: t.Any = None) -> t.Any:
-        changed = key not in self
-        value = super().setdefault(key, default)
-        if changed:
-            self._changed()
-        return value
-
-    def pop(self, key: t.Any, default: t.Any = _missing) -> t.Any:
-        changed = key in self
-        value = super().pop(key) if default is _missing else super().pop(key, default)
-        if changed:
-            self._changed()
-        return value
-
-    def popitem(self) -> tuple[t.Any, t.Any]:
-        item = super().popitem()
-        self._changed()
-        return item
-
-    def __repr__(self) -> str:
-        return f"<{type(self).__name__} {dict.__repr__(self)}>"
+#: A dict calling ``on_update(self)`` after every change (sessions use it to know when they
+#: must be saved): Werkzeug's own, which nothing here would improve on.
+CallbackDict = _werkzeug.CallbackDict

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import typing as t
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
+
+from werkzeug import datastructures as _werkzeug
 
 from .. import http as _http  # a module reference: http imports this package in turn
 
 
-class ETags(Collection[str]):
+class ETags(_werkzeug.ETags):
     """The entity tags of an ``If-Match`` / ``If-None-Match`` header (unquoted); ``*``
     matches everything."""
 
@@ -78,7 +80,7 @@ class ETags(Collection[str]):
         return f"<{type(self).__name__} {self.to_header()!r}>"
 
 
-class IfRange:
+class IfRange(_werkzeug.IfRange):
     """An ``If-Range`` header: either an entity tag or a date (or neither)."""
 
     def __init__(self, etag: str | None = None, date: datetime | None = None) -> None:
@@ -99,7 +101,7 @@ class IfRange:
         return f"<{type(self).__name__} {self.to_header()!r}>"
 
 
-class Range:
+class Range(_werkzeug.Range):
     """A ``Range`` request header: ``units`` and ``(start, stop)`` pairs, ``stop`` exclusive.
 
     A suffix range (``bytes=-500``, the last 500 bytes) is ``(-500, None)``; an open range
@@ -156,7 +158,7 @@ class Range:
         return f"<{type(self).__name__} {self.to_header()!r}>"
 
 
-class ContentRange:
+class ContentRange(_werkzeug.ContentRange):
     """A ``Content-Range`` header: ``units start-(stop-1)/length``; ``stop`` is exclusive,
     ``length`` ``None`` means unknown (``*``)."""
 
@@ -174,7 +176,8 @@ class ContentRange:
     def set(self, start: int | None, stop: int | None, length: int | None = None, units: str | None = "bytes") -> None:
         if not _http.is_byte_range_valid(start, stop, length):
             raise ValueError(f"invalid content range {(start, stop, length)!r}")
-        self.units, self.start, self.stop, self.length = units, start, stop, length
+        # Werkzeug's properties read these and call on_update when one is assigned alone.
+        self._units, self._start, self._stop, self._length = units, start, stop, length
         if self.on_update is not None:
             self.on_update(self)
 

@@ -3,6 +3,10 @@
 A converter contributes a regular expression to match, turns the matched text into a
 Python value (``to_python``) and a value back into URL text (``to_url``). Raising
 ``ValidationError`` from ``to_python`` makes the rule not match, so the next one is tried.
+
+Each class subclasses Werkzeug's converter of the same name, and a map takes Werkzeug
+converters too, so converters written for Flask (``werkzeug.routing.BaseConverter``
+subclasses) register and match unchanged.
 """
 
 from __future__ import annotations
@@ -10,6 +14,8 @@ from __future__ import annotations
 import re
 import typing as t
 import uuid
+
+from werkzeug.routing import converters as _werkzeug
 
 from .exceptions import ValidationError
 from .quoting import quote_path, quote_segment
@@ -31,22 +37,17 @@ __all__ = [
 ]
 
 
-class BaseConverter:
+class BaseConverter(_werkzeug.BaseConverter):
     """Matches one path segment and passes it through unchanged.
 
     Subclasses set ``regex`` (what to match), ``weight`` (lower is tried first among
     rules that differ only by converter) and ``part_isolating`` (False when the regex
-    can match "/"; guessed from a class-level ``regex`` when not given).
+    can match "/"; Werkzeug's base class guesses it from a class-level ``regex``).
     """
 
     regex = "[^/]+"
     weight = 100
     part_isolating = True
-
-    def __init_subclass__(cls, **kwargs: t.Any) -> None:
-        super().__init_subclass__(**kwargs)
-        if "regex" in cls.__dict__ and "part_isolating" not in cls.__dict__:
-            cls.part_isolating = "/" not in cls.regex
 
     def __init__(self, map: Map, *args: t.Any, **kwargs: t.Any) -> None:
         self.map = map
@@ -65,7 +66,7 @@ class BaseConverter:
         return f"<{type(self).__name__} {self.regex!r}>"
 
 
-class UnicodeConverter(BaseConverter):
+class UnicodeConverter(BaseConverter, _werkzeug.UnicodeConverter):
     """The default converter: any text without a slash, optionally of bounded length.
 
     ``Rule('/pages/<page>')``, ``Rule('/<string(length=2):lang>')``.
@@ -86,7 +87,7 @@ class UnicodeConverter(BaseConverter):
             self.regex = f"[^/]{{{int(minlength)},{upper}}}"
 
 
-class PathConverter(BaseConverter):
+class PathConverter(BaseConverter, _werkzeug.PathConverter):
     """Like the default converter but spans slashes: ``Rule('/wiki/<path:page>')``.
 
     It weighs more than every other converter, so it is tried last.
@@ -97,7 +98,7 @@ class PathConverter(BaseConverter):
     part_isolating = False
 
 
-class AnyConverter(BaseConverter):
+class AnyConverter(BaseConverter, _werkzeug.AnyConverter):
     """One of the given words: ``Rule('/<any(about, help, "a,b"):page>')``."""
 
     def __init__(self, map: Map, *items: str) -> None:
@@ -114,7 +115,7 @@ class AnyConverter(BaseConverter):
         raise ValueError(f"'{value}' is not one of {valid}")
 
 
-class NumberConverter(BaseConverter):
+class NumberConverter(BaseConverter, _werkzeug.NumberConverter):
     """Shared behaviour of ``int`` and ``float``: bounds, sign and fixed width."""
 
     weight = 50
@@ -156,7 +157,7 @@ class NumberConverter(BaseConverter):
         return text
 
 
-class IntegerConverter(NumberConverter):
+class IntegerConverter(NumberConverter, _werkzeug.IntegerConverter):
     """Whole numbers: ``Rule('/page/<int:page>')``, ``<int(min=1, signed=True):n>``,
     ``<int(fixed_digits=4):year>``."""
 
@@ -165,7 +166,7 @@ class IntegerConverter(NumberConverter):
     regex = "[0-9]+"
 
 
-class FloatConverter(NumberConverter):
+class FloatConverter(NumberConverter, _werkzeug.FloatConverter):
     """Decimal numbers written with a point: ``Rule('/p/<float:probability>')``."""
 
     regex = r"[0-9]+\.[0-9]+"
@@ -181,7 +182,7 @@ class FloatConverter(NumberConverter):
         super().__init__(map, min=min, max=max, signed=signed)
 
 
-class UUIDConverter(BaseConverter):
+class UUIDConverter(BaseConverter, _werkzeug.UUIDConverter):
     """UUIDs in either case, given to the view as ``uuid.UUID``."""
 
     regex = (

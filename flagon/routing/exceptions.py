@@ -1,8 +1,10 @@
 """What routing raises: redirects the client should follow, URLs that cannot be built.
 
-``RequestRedirect`` is an HTTP exception, so an application can return it as the response;
-``BuildError`` is a ``LookupError`` that explains which values were missing and, when the
-endpoint is unknown, which endpoint was probably meant.
+The classes are Werkzeug's routing exceptions or subclasses of them, so code catching
+``werkzeug.routing.BuildError`` or raising ``werkzeug.routing.ValidationError`` from a
+converter works unchanged. ``RequestRedirect`` is an HTTP exception, so an application can
+return it as the response; ``BuildError`` is a ``LookupError`` that explains which values
+were missing and, when the endpoint is unknown, which endpoint was probably meant.
 """
 
 from __future__ import annotations
@@ -11,24 +13,25 @@ import difflib
 import typing as t
 from html import escape
 
-from ..exceptions import BadRequest, HTTPException
+from werkzeug.routing import exceptions as _werkzeug
+from werkzeug.routing.converters import ValidationError
+from werkzeug.routing.exceptions import RoutingException, WebsocketMismatch
 
 if t.TYPE_CHECKING:
     from ..wrappers import Response
     from .adapter import MapAdapter
     from .rules import Rule
 
+__all__ = [
+    "BuildError",
+    "RequestRedirect",
+    "RoutingException",
+    "ValidationError",
+    "WebsocketMismatch",
+]
 
-class RoutingException(Exception):
-    """Base for the exceptions that routing raises to steer a request."""
 
-
-class ValidationError(ValueError):
-    """Raised by a converter's ``to_python`` (the rule does not match, the next is tried)
-    or ``to_url`` (the rule cannot build this value, the next rule is tried)."""
-
-
-class RequestRedirect(HTTPException, RoutingException):
+class RequestRedirect(_werkzeug.RequestRedirect):
     """The URL should be spelled differently: ``new_url`` is the absolute canonical URL.
 
     Raised for a missing trailing slash, merged slashes, a URL that spells a default
@@ -37,11 +40,7 @@ class RequestRedirect(HTTPException, RoutingException):
 
     code = 308
 
-    def __init__(self, new_url: str) -> None:
-        super().__init__(new_url)
-        self.new_url = new_url
-
-    def get_response(self, environ: dict | None = None, scope: dict | None = None) -> Response:
+    def get_response(self, environ: t.Any = None, scope: dict | None = None) -> Response:
         """A redirect response pointing at ``new_url``."""
         from ..wrappers import Response
 
@@ -54,11 +53,7 @@ class RequestRedirect(HTTPException, RoutingException):
         return Response(body, self.code, [("Location", self.new_url)], mimetype="text/html")
 
 
-class WebsocketMismatch(BadRequest):
-    """The URL only exists for WebSocket requests and this is plain HTTP, or the reverse."""
-
-
-class BuildError(RoutingException, LookupError):
+class BuildError(_werkzeug.BuildError):
     """No rule of ``endpoint`` can build a URL from ``values`` (and ``method``).
 
     The message names what is missing and suggests the endpoint that was probably meant.

@@ -271,7 +271,7 @@ def _no_match(refused: list[tuple[Rule, int]], method: str) -> HTTPException:
         else:
             websocket_mismatch = True
     if allowed:
-        return MethodNotAllowed(valid_methods=allowed)
+        return MethodNotAllowed(valid_methods=sorted(allowed))
     if websocket_mismatch:
         return WebsocketMismatch()
     return NotFound()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json as _json
 import typing as t
 
+from werkzeug import wrappers as _werkzeug
+
 from .. import json as flagon_json
 from ..conditional import make_conditional
 from ..datastructures import Headers
@@ -71,7 +73,7 @@ def _parse_status(status: int | str | bytes) -> tuple[str, int]:
     return status, code
 
 
-class Response:
+class Response(_werkzeug.Response):
     """An HTTP response: body, status and headers; call it as a WSGI application to send it.
 
     ``response`` may be a str, bytes, or any iterable of str/bytes (a generator streams).
@@ -425,6 +427,9 @@ class Response:
     def get_wsgi_headers(self, environ: dict) -> Headers:
         """The headers to send; a sequence body gets a ``Content-Length`` if it lacks one."""
         headers = self.headers
+        if type(headers) is not Headers and not isinstance(headers, Headers):
+            # Replaced by other code (Flask-CORS assigns a Werkzeug MultiDict): adopt a copy.
+            headers = self.headers = Headers(headers)
         status = self._status_code
         if (
             self.automatically_set_content_length
@@ -472,6 +477,8 @@ class Response:
     def force_type(cls, response: t.Any, environ: dict | None = None) -> Response:
         """Turn any response object or WSGI application into this class."""
         if not isinstance(response, Response):
+            if isinstance(response, _werkzeug.Response):
+                return cls._from_werkzeug(response)
             if environ is None:
                 raise TypeError(
                     "cannot convert WSGI application into response objects without an environ"
@@ -479,6 +486,15 @@ class Response:
             response = Response(*run_wsgi_app(response, environ))
         response.__class__ = cls
         return response
+
+    @classmethod
+    def _from_werkzeug(cls, response: _werkzeug.Response) -> Response:
+        """A copy of a response made by Werkzeug-based code (an extension's, an exception's)."""
+        converted = cls(response.response, response.status, Headers(response.headers))
+        converted.direct_passthrough = response.direct_passthrough
+        for func in response._on_close:
+            converted.call_on_close(func)
+        return converted
 
     @classmethod
     def from_app(cls, app: t.Callable, environ: dict, buffered: bool = False) -> Response:
