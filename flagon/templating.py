@@ -16,7 +16,7 @@ from jinja2 import BaseLoader, TemplateNotFound, pass_environment
 from jinja2 import Environment as BaseEnvironment
 from jinja2.runtime import Context
 from jinja2.filters import do_title as _jinja_do_title
-from markupsafe import Markup, soft_str
+from markupsafe import Markup, escape, soft_str
 
 from .globals import _app_ctx_stack, _no_app_msg, _request_ctx_stack
 from .signals import before_render_template, template_rendered
@@ -44,13 +44,51 @@ _req_get = _request_ctx_stack._get
 _DICT_ATTRIBUTES = frozenset(dir(dict))
 
 
-class Template(jinja2.Template):
-    """A Jinja template that starts each render with a plain copy of the globals.
+try:  # MarkupSafe's C escaping of a str, without wrapping the result in Markup
+    from markupsafe._speedups import _escape_inner
+except ImportError:  # pragma: no cover - MarkupSafe without its compiled speedups
+    def _escape_inner(text: str) -> str:
+        return str(escape(text))
 
-    Jinja keeps a template's globals in a ``ChainMap`` over the environment's and copies it key
-    by key at every render; when the template has no globals of its own, copying the
-    environment's dict directly gives the same context several microseconds sooner.
+
+def escape_output(value: t.Any) -> t.Any:
+    """What an autoescaped ``{{ value }}`` writes: the same text as ``markupsafe.escape``.
+
+    Compiled templates call ``escape`` only on what they output, and only ever join the
+    results (into a str, or a Markup for macros and blocks), so a str or a number needs no
+    Markup object around its escaped text; that object costs more than the escaping itself.
     """
+    cls = type(value)
+    if cls is str:
+        return _escape_inner(value)
+    if cls is int or cls is float:
+        return str(value)  # digits, signs, points, "inf" and "nan": nothing to escape
+    return escape(value)
+
+
+class Template(jinja2.Template):
+    """A Jinja template that renders the same text as Jinja's, sooner.
+
+    Its autoescaped output goes through :func:`escape_output`. And Jinja keeps a template's
+    globals in a ``ChainMap`` over the environment's and copies it key by key at every render;
+    when the template has no globals of its own, copying the environment's dict directly gives
+    the same context several microseconds sooner.
+    """
+
+    @classmethod
+    def from_code(
+        cls,
+        environment: BaseEnvironment,
+        code: t.Any,
+        globals: t.MutableMapping[str, t.Any],
+        uptodate: t.Callable[[], bool] | None = None,
+    ) -> jinja2.Template:
+        template = super().from_code(environment, code, globals, uptodate)
+        # The compiled functions look ``escape`` up in their module's namespace at each call.
+        namespace = template.root_render_func.__globals__
+        if namespace.get("escape") is escape:
+            namespace["escape"] = escape_output
+        return template
 
     def new_context(
         self,

@@ -772,3 +772,60 @@ def test_the_title_filter_in_templates_and_a_user_filter_replaces_it():
     other.add_template_filter(str.upper, "title")
     with other.app_context():
         assert render_template_string("{{ 'shout'|title }}") == "SHOUT"
+
+
+class _HTMLWidget:
+    def __html__(self):
+        return "<b>widget</b>"
+
+    def __str__(self):
+        return "<widget>"
+
+
+_ESCAPING_VALUES = [
+    "plain", "Tom & Jerry's <favourite> \"quote\"", "", Markup("<em>safe</em> & sound"),
+    0, -7, 2**70, 1.5, float("inf"), float("nan"), True, None, _HTMLWidget(), ["<a>", 1],
+    {"k": "<v>"}, b"<bytes>",
+]
+
+_ESCAPING_TEMPLATES = [
+    "{{ value }}",
+    "<p title='{{ value }}'>{{ value }}{{ value|e }}{{ value|safe }}</p>",
+    "{% macro show(v) %}[{{ v }}]{% endmacro %}{{ show(value) }}{{ show(value)|upper }}",
+    "{% set block %}<i>{{ value }}</i>{% endset %}{{ block }}{{ block|length }}",
+    "{% filter upper %}{{ value }}{% endfilter %}",
+    "{% macro wrap() %}<div>{{ caller() }}</div>{% endmacro %}"
+    "{% call wrap() %}{{ value }}{% endcall %}",
+    "{% autoescape false %}{{ value }}{% endautoescape %}{{ value }}",
+    "{{ value ~ '<tail>' }}{{ [value, '<x>']|join(', ') }}{{ value|string }}",
+    "{% for x in [value, value] %}{{ loop.index }}:{{ x }}{{ loop.cycle('<a>', 'b') }}{% endfor %}",
+]
+
+
+@pytest.mark.parametrize("source", _ESCAPING_TEMPLATES)
+def test_autoescaped_output_is_the_text_jinja_renders(source):
+    """The faster output escaping writes what Jinja's own environment writes, in every place
+    output goes (plain output, attributes, macros, blocks, filters, calls, concatenation)."""
+    import jinja2
+
+    from flagon.templating import escape_output
+
+    app = Flagon(__name__)
+    reference = jinja2.Environment(autoescape=True)
+    # The comparison is only worth something if flagon's escaping is the one rendering.
+    assert app.jinja_env.from_string(source).root_render_func.__globals__["escape"] is escape_output
+    with app.app_context():
+        for value in _ESCAPING_VALUES:
+            expected = reference.from_string(source).render(value=value)
+            assert render_template_string(source, value=value) == expected, value
+            streamed = "".join(app.jinja_env.from_string(source).generate(value=value))
+            assert streamed == expected, value
+
+
+@pytest.mark.parametrize("value", _ESCAPING_VALUES)
+def test_escape_output_gives_markupsafes_text(value):
+    from markupsafe import escape
+
+    from flagon.templating import escape_output
+
+    assert str(escape_output(value)) == str(escape(value))
