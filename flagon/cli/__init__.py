@@ -7,6 +7,7 @@ commands the app and its blueprints add to ``app.cli``.
 
 from __future__ import annotations
 
+from .commands import SeparatedPathType as SeparatedPathType
 from .commands import routes_command as routes_command
 from .commands import run_command as run_command
 from .commands import shell_command as shell_command
