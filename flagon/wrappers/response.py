@@ -276,10 +276,13 @@ class Response:
         return isinstance(self.response, (tuple, list))
 
     def iter_encoded(self) -> t.Iterator[bytes]:
-        """The body as bytes chunks; str items are encoded with the charset."""
-        charset = self.charset
-        for item in self.response:
-            yield item.encode(charset) if isinstance(item, str) else bytes(item)
+        """The body as bytes chunks; str items are encoded with the charset.
+
+        The body is taken when this is called, not when iteration starts, so
+        ``response.response = wrap(response.iter_encoded())`` (Flask-Compress) does not
+        iterate itself.
+        """
+        return _iter_encoded(self.response, self.charset)
 
     def make_sequence(self) -> None:
         """Buffer a streamed body into a list so it can be read more than once."""
@@ -517,6 +520,11 @@ def send_text(
     if environ.get("REQUEST_METHOD") == "HEAD" or status < 200 or status in (204, 304):
         return []
     return [data]
+
+
+def _iter_encoded(body: t.Iterable[str | bytes], charset: str) -> t.Iterator[bytes]:
+    for item in body:
+        yield item.encode(charset) if isinstance(item, str) else bytes(item)
 
 
 class _ClosingIterator:
