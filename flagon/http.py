@@ -13,6 +13,7 @@ import email.utils
 import re
 import typing as t
 from datetime import date, datetime, time, timedelta, timezone
+from enum import Enum
 from hashlib import sha1
 from time import mktime, struct_time
 from urllib.parse import quote, unquote
@@ -85,6 +86,21 @@ HTTP_STATUS_CODES: dict[int, str] = {
     510: "Not Extended",
     511: "Network Authentication Failed",
 }
+
+
+class COEP(Enum):
+    """``Cross-Origin-Embedder-Policy`` values."""
+
+    UNSAFE_NONE = "unsafe-none"
+    REQUIRE_CORP = "require-corp"
+
+
+class COOP(Enum):
+    """``Cross-Origin-Opener-Policy`` values."""
+
+    UNSAFE_NONE = "unsafe-none"
+    SAME_ORIGIN_ALLOW_POPUPS = "same-origin-allow-popups"
+    SAME_ORIGIN = "same-origin"
 
 _TOKEN_CHARS = frozenset("!#$%&'*+-.0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ^_`abcdefghijklmnopqrstuvwxyz|~")
 _RFC5987_SAFE = "!#$&+-.^_`|~"  # attr-char punctuation left unescaped in key*=UTF-8''value
