@@ -1025,3 +1025,18 @@ def test_a_streaming_view_gives_a_streamed_test_response(app, client):
     buffered = client.get("/stream", buffered=True)
     assert buffered.is_sequence and not buffered.is_streamed
     assert buffered.response == [b"a", b"b", b"c"]
+
+
+def test_the_client_talks_to_localhost_by_default(app, client):
+    # Flask's default: tests see http://localhost/ unless SERVER_NAME or base_url say otherwise.
+    from flagon import request, url_for
+
+    @app.route("/where")
+    def where():
+        return {"host": request.host, "url": request.url, "external": url_for("where", _external=True)}
+
+    assert client.get("/where").json == {
+        "host": "localhost",
+        "url": "http://localhost/where",
+        "external": "http://localhost/where",
+    }
