@@ -368,6 +368,9 @@ class Flagon(Scaffold):
     def create_url_adapter(self, request: Request | None) -> MapAdapter | None:
         """Bind the URL map to a request, or (needs ``SERVER_NAME``) to the configured server."""
         if request is not None:
+            trusted_hosts = self.config["TRUSTED_HOSTS"]
+            if trusted_hosts is not None:
+                _ctx._check_host(request, trusted_hosts)
             server_name, subdomain = self._url_binding()
             return self.url_map.bind_to_environ(
                 request.environ, server_name=server_name, subdomain=subdomain

@@ -1,5 +1,6 @@
 """The application object: identity, logger, extension points (``*_class`` attributes,
-``session_interface``), the WSGI entry point, and several independent apps in one process."""
+``session_interface``), the WSGI entry point, ``TRUSTED_HOSTS``, and several independent apps
+in one process."""
 
 from __future__ import annotations
 
@@ -324,6 +325,64 @@ def test_test_request_context_arguments(app):
         assert request.url == "https://example.com/root/p?q=1"
     with app.test_request_context(json={"k": [1]}):
         assert request.get_json() == {"k": [1]}
+
+
+# -- trusted hosts -----------------------------------------------------------------------------------
+
+
+def host_echo(app):
+    @app.route("/host")
+    def host():
+        return request.host
+
+    return app
+
+
+def test_trusted_hosts_serve_only_the_listed_hosts(app, client, caplog):
+    host_echo(app).config["TRUSTED_HOSTS"] = ["example.com", ".example.org"]
+    assert client.get("/host", headers={"Host": "example.com"}).text == "example.com"
+    assert client.get("/host", headers={"Host": "example.org"}).text == "example.org"
+    assert client.get("/host", headers={"Host": "api.example.org"}).text == "api.example.org"
+    with caplog.at_level(logging.DEBUG):
+        forged = client.get("/host", headers={"Host": "evil.com"})
+    assert forged.status_code == 400
+    assert b"Host &#x27;evil.com&#x27; is not trusted." in forged.data
+    assert b"Traceback" not in forged.data and not caplog.records  # a client error, not a crash
+    assert client.get("/host", headers={"Host": "notexample.org"}).status_code == 400
+    assert client.get("/missing", headers={"Host": "evil.com"}).status_code == 400  # before routing
+
+
+def test_trusted_hosts_ignore_the_port(app, client):
+    host_echo(app).config["TRUSTED_HOSTS"] = ["example.com:443"]
+    assert client.get("/host", headers={"Host": "example.com:8080"}).text == "example.com:8080"
+    assert client.get("/host", base_url="https://example.com").text == "example.com"
+    assert client.get("/host", headers={"Host": "localhost:8080"}).status_code == 400
+
+
+def test_trusted_hosts_check_the_forwarded_host_behind_proxy_fix(app):
+    from flagon.middleware import ProxyFix
+
+    host_echo(app).config["TRUSTED_HOSTS"] = ["shop.example"]
+    app.wsgi_app = ProxyFix(app.wsgi_app, x_host=1)
+    client = app.test_client()
+    assert client.get("/host", headers={"X-Forwarded-Host": "shop.example"}).text == "shop.example"
+    assert client.get("/host", headers={"X-Forwarded-Host": "evil.com"}).status_code == 400
+
+
+def test_without_trusted_hosts_any_host_is_served(app, client):
+    host_echo(app)
+    assert app.config["TRUSTED_HOSTS"] is None
+    assert client.get("/host", headers={"Host": "anything.test"}).text == "anything.test"
+    with app.test_request_context("/host", headers={"Host": "anything.test"}):
+        assert request.trusted_hosts is None
+
+
+def test_trusted_hosts_reach_the_request_and_a_request_context(app):
+    app.config["TRUSTED_HOSTS"] = ["example.com"]
+    with app.test_request_context("/", base_url="http://example.com"):
+        assert request.trusted_hosts == ["example.com"] and request.host == "example.com"
+    with app.test_request_context("/", base_url="http://evil.com"):
+        assert request.routing_exception.code == 400
 
 
 # -- several apps ------------------------------------------------------------------------------------
