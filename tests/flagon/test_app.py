@@ -69,6 +69,81 @@ def test_open_resource_reads_relative_to_the_root_path(tmp_path):
         app.open_resource("schema.sql", "w")
 
 
+# -- instance path -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def importable(tmp_path, monkeypatch):
+    """Write files under ``tmp_path`` and return a helper that puts folders on ``sys.path``;
+    ``sys.path`` and the modules imported meanwhile are restored afterwards."""
+    before = set(sys.modules)
+
+    def write(*files: str):
+        for name in files:
+            path = tmp_path / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text("")
+
+    def on_path(*folders):
+        for folder in reversed(folders):
+            monkeypatch.syspath_prepend(str(tmp_path / folder))
+
+    yield types.SimpleNamespace(root=tmp_path, write=write, on_path=on_path)
+    for name in set(sys.modules) - before:
+        del sys.modules[name]
+
+
+def test_instance_path_of_a_module_is_beside_it(importable):
+    importable.write("src/lone_mod_ip.py")
+    importable.on_path("src")
+    assert Flagon("lone_mod_ip").instance_path == str(importable.root / "src" / "instance")
+
+
+def test_instance_path_of_a_package_is_beside_the_top_package(importable):
+    importable.write("src/pkg_ip/__init__.py", "src/pkg_ip/views.py", "src/pkg_ip/sub/__init__.py")
+    importable.on_path("src")
+    expected = str(importable.root / "src" / "instance")
+    assert Flagon("pkg_ip").instance_path == expected
+    assert Flagon("pkg_ip.views").instance_path == expected
+    assert Flagon("pkg_ip.sub").instance_path == expected
+
+
+@pytest.mark.parametrize(
+    "site, prefix",
+    [
+        ("env/lib/python3.11/site-packages", "env"),  # a Unix virtualenv
+        ("env/Lib/site-packages", "env"),  # Windows
+        ("env/site-packages", "env"),  # anything else
+    ],
+)
+def test_instance_path_of_an_installed_package_is_under_its_prefix(importable, site, prefix):
+    importable.write(f"{site}/inst_pkg_ip/__init__.py")
+    importable.on_path(site)
+    expected = importable.root / prefix / "var" / "inst_pkg_ip-instance"
+    assert Flagon("inst_pkg_ip").instance_path == str(expected)
+
+
+def test_instance_path_of_a_package_in_sys_prefix(importable, monkeypatch):
+    importable.write("usr/share/apps/sys_pkg_ip/__init__.py")
+    importable.on_path("usr/share/apps")
+    monkeypatch.setattr(sys, "prefix", str(importable.root / "usr"))
+    expected = importable.root / "usr" / "var" / "sys_pkg_ip-instance"
+    assert Flagon("sys_pkg_ip").instance_path == str(expected)
+
+
+def test_instance_path_of_a_namespace_package_follows_the_portion(importable):
+    importable.write("a/ns_ip/one/__init__.py", "b/ns_ip/two/__init__.py", "b/ns_ip/solo.py")
+    importable.on_path("a", "b")
+    assert Flagon("ns_ip.one").instance_path == str(importable.root / "a" / "instance")
+    assert Flagon("ns_ip.two").instance_path == str(importable.root / "b" / "instance")
+    assert Flagon("ns_ip.solo").instance_path == str(importable.root / "b" / "instance")
+
+
+def test_instance_path_of_an_unknown_name_is_in_the_working_directory(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert Flagon("no_such_module_ip").instance_path == str(tmp_path / "instance")
+
+
 # -- logger ---------------------------------------------------------------------------------------
 
 
