@@ -40,7 +40,7 @@ from .json.provider import DefaultJSONProvider, JSONProvider
 from .lazy import cached_property
 from .logging import create_logger
 from .routing import BuildError, Map, MapAdapter, RoutingException, Rule
-from .scaffold import Scaffold, _endpoint_from_view_func, setupmethod
+from .scaffold import Scaffold, _endpoint_from_view_func, find_package, setupmethod
 from .sessions import SecureCookieSessionInterface, SessionInterface
 from .signals import (
     appcontext_tearing_down,
@@ -262,13 +262,12 @@ class Flagon(Scaffold):
         return self.aborter_class()
 
     def auto_find_instance_path(self) -> str:
-        """``instance/`` beside the app's package or module."""
-        return os.path.join(os.path.dirname(self.root_path) if self._is_package() else self.root_path,
-                            "instance")
-
-    def _is_package(self) -> bool:
-        mod = sys.modules.get(self.import_name)
-        return mod is not None and hasattr(mod, "__path__")
+        """``instance/`` in the folder the app's top-level package or module is imported from;
+        for an installed package ``<prefix>/var/<name>-instance`` (as in Flask)."""
+        prefix, path = find_package(self.import_name)
+        if prefix is None:
+            return os.path.join(path, "instance")
+        return os.path.join(prefix, "var", f"{self.name}-instance")
 
     def open_resource(self, resource: str, mode: str = "rb", encoding: str | None = None) -> t.IO:
         """Open a file relative to the root path, for reading."""
@@ -369,6 +368,9 @@ class Flagon(Scaffold):
     def create_url_adapter(self, request: Request | None) -> MapAdapter | None:
         """Bind the URL map to a request, or (needs ``SERVER_NAME``) to the configured server."""
         if request is not None:
+            trusted_hosts = self.config["TRUSTED_HOSTS"]
+            if trusted_hosts is not None:
+                _ctx._check_host(request, trusted_hosts)
             server_name, subdomain = self._url_binding()
             return self.url_map.bind_to_environ(
                 request.environ, server_name=server_name, subdomain=subdomain

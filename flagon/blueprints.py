@@ -91,14 +91,13 @@ class BlueprintSetupState:
         options.setdefault("subdomain", self.subdomain)
         if endpoint is None:
             endpoint = _endpoint_from_view_func(view_func)  # type: ignore[arg-type]
-        defaults = self.url_defaults
-        if "defaults" in options:
-            defaults = {**defaults, **(options.pop("defaults") or {})}
+        # Always a dict, as Flask gives (``{}`` without defaults): extensions read it unchecked.
+        defaults = {**self.url_defaults, **(options.pop("defaults", None) or {})}
         self.app.add_url_rule(
             rule,
             f"{self.dotted_name}.{endpoint}",
             view_func,
-            defaults=defaults or None,
+            defaults=defaults,
             **options,
         )
 

@@ -18,6 +18,7 @@ from functools import update_wrapper
 from .globals import _app_ctx_stack, _request_ctx_stack
 from .lazy import cached_property
 from .signals import appcontext_popped, appcontext_pushed
+from .wsgi import get_host
 
 if t.TYPE_CHECKING:
     from .app import Flagon
@@ -213,6 +214,9 @@ class RequestContext:
         """Match the URL; a routing error is stored on the request and raised at dispatch."""
         app = self.app
         try:
+            trusted_hosts = app.config["TRUSTED_HOSTS"]
+            if trusted_hosts is not None:
+                _check_host(self.request, trusted_hosts)
             if (
                 "url_adapter" in self.__dict__
                 or type(app).create_url_adapter is not _default_create_url_adapter
@@ -301,6 +305,12 @@ class RequestContext:
 #: ``Flagon.create_url_adapter``, set by the app module: an app that keeps it can be matched
 #: without building an adapter first.
 _default_create_url_adapter: t.Any = None
+
+
+def _check_host(request: Request, trusted_hosts: t.Collection[str]) -> None:
+    """Apply ``TRUSTED_HOSTS``: an untrusted ``Host`` raises ``SecurityError`` (a 400)."""
+    request.trusted_hosts = trusted_hosts  # type: ignore[assignment]
+    request.host = get_host(request.environ, trusted_hosts)
 
 
 def has_app_context() -> bool:

@@ -17,6 +17,8 @@ from hashlib import sha1
 from time import mktime, struct_time
 from urllib.parse import quote, unquote
 
+from werkzeug import http as _werkzeug_http
+
 if t.TYPE_CHECKING:
     from .datastructures import Accept, Authorization, ContentRange, ETags, IfRange, ImmutableMultiDict, Range
 
@@ -85,6 +87,11 @@ HTTP_STATUS_CODES: dict[int, str] = {
     510: "Not Extended",
     511: "Network Authentication Failed",
 }
+
+
+# The cross-origin policy values: Werkzeug's, so Response's attributes compare equal to them.
+COEP = _werkzeug_http.COEP
+COOP = _werkzeug_http.COOP
 
 _TOKEN_CHARS = frozenset("!#$%&'*+-.0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ^_`abcdefghijklmnopqrstuvwxyz|~")
 _RFC5987_SAFE = "!#$&+-.^_`|~"  # attr-char punctuation left unescaped in key*=UTF-8''value

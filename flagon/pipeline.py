@@ -90,7 +90,8 @@ def wsgi_app(app: Flagon, environ: dict, start_response: t.Callable) -> t.Iterab
     ctx.request = request = app.request_class(environ)
     ctx._implicit_app_ctx_stack = implicit = []
     url_map = app.url_map
-    if url_map.host_matching or app.subdomain_matching:
+    # Host or subdomain routing and the TRUSTED_HOSTS check need the full match_request.
+    if url_map.host_matching or app.subdomain_matching or app.config["TRUSTED_HOSTS"] is not None:
         ctx.match_request()
     else:
         try:

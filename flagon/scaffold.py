@@ -57,6 +57,60 @@ def get_root_path(import_name: str) -> str:
     return os.path.dirname(os.path.abspath(spec.origin))
 
 
+def _import_root(import_name: str) -> str:
+    """The ``sys.path`` entry ``import_name``'s top-level package (or module) is imported from;
+    the cwd when it can't be found (``__main__`` run as a script, a name that isn't importable)."""
+    try:
+        spec = importlib.util.find_spec(import_name.partition(".")[0])
+    except (ImportError, ValueError):
+        spec = None
+    if spec is None:
+        return os.getcwd()
+    locations = spec.submodule_search_locations
+    if not locations:  # a module: <entry>/module.py
+        origin = spec.origin
+        return os.path.dirname(origin) if origin and os.path.isabs(origin) else os.getcwd()
+    if spec.origin not in (None, "namespace"):  # a regular package: <entry>/pkg/__init__.py
+        return os.path.dirname(os.path.dirname(spec.origin))
+    # A namespace package may span several entries: take the one holding import_name.
+    try:
+        inner = importlib.util.find_spec(import_name)
+    except (ImportError, ValueError):
+        inner = None
+    target = None
+    if inner is not None and inner.submodule_search_locations:
+        target = os.path.commonpath(list(inner.submodule_search_locations))
+    elif inner is not None and inner.origin and os.path.isabs(inner.origin):
+        target = inner.origin
+    for location in locations:
+        if target is not None and _is_inside(target, location):
+            return os.path.dirname(location)
+    return os.path.dirname(next(iter(locations)))
+
+
+def _is_inside(path: str, folder: str) -> bool:
+    return os.path.commonpath([os.path.abspath(path), os.path.abspath(folder)]) == os.path.abspath(folder)
+
+
+def find_package(import_name: str) -> tuple[str | None, str]:
+    """``(prefix, path)``: the installation prefix ``import_name`` lives under (``None`` when it
+    is not installed in ``sys.prefix`` or a ``site-packages``) and the ``sys.path`` entry it is
+    imported from, as Flask's ``find_package``."""
+    path = _import_root(import_name)
+    prefix = os.path.abspath(sys.prefix)
+    if _is_inside(path, prefix):  # installed to the system (or the running virtualenv)
+        return prefix, path
+    parent, folder = os.path.split(path)
+    if folder.lower() == "site-packages":  # another prefix: <prefix>/lib[/pythonX.Y]/site-packages
+        grandparent, lib = os.path.split(parent)
+        if lib.lower() == "lib":
+            return grandparent, path
+        if os.path.basename(grandparent).lower() == "lib":
+            return os.path.dirname(grandparent), path
+        return parent, path
+    return None, path
+
+
 def _endpoint_from_view_func(view_func: t.Callable[..., t.Any]) -> str:
     if view_func is None:
         raise TypeError("Either an endpoint or a view function must be given.")

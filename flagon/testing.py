@@ -289,14 +289,16 @@ class FlagonClient:
         base = self.response_wrapper or getattr(self.application, "response_class", None)
         return _test_response_class(base or Response)
 
-    def _send(self, builder: EnvironBuilder) -> t.Any:
+    def _send(self, builder: EnvironBuilder, buffered: bool = False) -> t.Any:
         environ = builder.get_environ()
         self._add_cookies(environ, builder)
         if self.preserve_context:
             environ["flagon._preserve_context"] = True
         # The response's request sees the environ as sent, with a body it can still read.
         request_environ = {**environ, "wsgi.input": BytesIO(builder.body or b"")}
-        body, status, headers = run_wsgi_app(self.application, environ, buffered=True)
+        body, status, headers = run_wsgi_app(self.application, environ, buffered=buffered)
+        if not buffered:
+            body = _ReadOnce(body)
         self._update_cookies(builder, headers.getlist("Set-Cookie"))
         request = request_class_for(self.application)(request_environ)
         return self._response_class()(body, status, headers, request=request)
@@ -307,12 +309,15 @@ class FlagonClient:
         """Make a request and return the `TestResponse`.
 
         The arguments are those of `EnvironBuilder` (without the app), or a single builder,
-        environ dict or request object to send as is. The app's body is always read in full and
-        its ``close()`` called, so `buffered` changes nothing. With `follow_redirects`, redirects
-        are followed and the final response lists the earlier ones in `history`.
+        environ dict or request object to send as is. As with Werkzeug's client, the body is
+        read when the test reads it (``response.response`` is an iterator, ``is_streamed`` is
+        true; ``get_data()`` buffers it), and the app's ``close()`` runs once it is read to the
+        end or the response is closed; `buffered` reads it all and closes it before returning.
+        With `follow_redirects`, redirects are followed and the final response lists the
+        earlier ones in `history`.
         """
         builder = self._builder_from(args, kwargs)
-        response = self._send(builder)
+        response = self._send(builder, buffered)
         if not follow_redirects:
             return response
         history: list[t.Any] = []
@@ -328,9 +333,13 @@ class FlagonClient:
                 raise ClientRedirectError(f"More than {_MAX_REDIRECTS} redirects in a row.")
             seen.add((location, response.status_code))
             response.history = tuple(history)
+            if not buffered:
+                # Read and close the redirect's body, as a browser would before moving on.
+                response.make_sequence()
+                response.close()
             history.append(response)
             builder = self._redirect_builder(builder, location, response.status_code)
-            response = self._send(builder)
+            response = self._send(builder, buffered)
         response.history = tuple(history)
         return response
 
@@ -405,6 +414,32 @@ class FlagonClient:
         with ctx:
             interface.save_session(app, session, response)
         self._update_cookies(builder, response.headers.getlist("Set-Cookie"))
+
+
+class _ReadOnce:
+    """An unbuffered response body: read as the test reads it, and closed, as a server closes
+    it, once read to the end (or when the response is closed)."""
+
+    __slots__ = ("_iterator", "_close")
+
+    def __init__(self, body: t.Iterable[bytes]) -> None:
+        self._iterator = iter(body)
+        self._close = getattr(body, "close", None)
+
+    def __iter__(self) -> _ReadOnce:
+        return self
+
+    def __next__(self) -> bytes:
+        try:
+            return next(self._iterator)
+        except BaseException:  # the end (StopIteration) or an error: either way it is done
+            self.close()
+            raise
+
+    def close(self) -> None:
+        close, self._close = self._close, None
+        if close is not None:
+            close()
 
 
 Client = FlagonClient

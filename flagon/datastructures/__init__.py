@@ -3,6 +3,9 @@ files, and parsed ``Accept``, ``Authorization``, ETag and range headers."""
 
 from __future__ import annotations
 
+# Werkzeug's own: attributes of Response that flagon inherits from Werkzeug's produce them.
+from werkzeug.datastructures import ContentSecurityPolicy, WWWAuthenticate
+
 from .accept import Accept, CharsetAccept, LanguageAccept, MIMEAccept
 from .auth import Authorization
 from .file_storage import FileStorage
@@ -25,6 +28,7 @@ __all__ = [
     "CharsetAccept",
     "CombinedMultiDict",
     "ContentRange",
+    "ContentSecurityPolicy",
     "ETags",
     "EnvironHeaders",
     "FileStorage",
@@ -37,5 +41,6 @@ __all__ = [
     "MIMEAccept",
     "MultiDict",
     "Range",
+    "WWWAuthenticate",
     "iter_multi_items",
 ]

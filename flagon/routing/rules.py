@@ -115,7 +115,7 @@ class Rule(RuleFactory):
     def get_empty_kwargs(self) -> t.Mapping[str, t.Any]:
         """The keyword arguments ``empty()`` passes to the constructor."""
         return dict(
-            defaults=dict(self.defaults) if self.defaults else None,
+            defaults=dict(self.defaults) if self.defaults is not None else None,
             subdomain=self.subdomain,
             methods=self.methods,
             build_only=self.build_only,

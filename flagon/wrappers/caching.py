@@ -1,12 +1,12 @@
-"""A response's caching headers as attributes: ``response.cache_control.max_age = 60``,
-``response.last_modified = datetime(...)``."""
+"""Caching headers as attributes: ``response.cache_control.max_age = 60``,
+``response.last_modified = datetime(...)``, ``request.cache_control.no_cache``."""
 
 from __future__ import annotations
 
 import typing as t
 from datetime import date, datetime
 
-from ..datastructures import CallbackDict, ContentRange, HeaderSet
+from ..datastructures import CallbackDict, ContentRange, HeaderSet, ImmutableDict
 from ..http import dump_header, http_date, parse_content_range_header, parse_date, parse_dict_header
 
 
@@ -85,6 +85,29 @@ class ResponseCacheControl(CallbackDict):
     ) -> ResponseCacheControl:
         """Parse a header value (``"public, max-age=60"``)."""
         return cls(parse_dict_header(value) if value else None, on_update)
+
+    def to_header(self) -> str:
+        return dump_header(self)
+
+    def __str__(self) -> str:
+        return self.to_header()
+
+    def __repr__(self) -> str:
+        items = " ".join(f"{key}={value!r}" for key, value in sorted(self.items()))
+        return f"<{type(self).__name__} {items}>"
+
+
+class RequestCacheControl(ImmutableDict):
+    """The directives of a request's ``Cache-Control`` header, read-only (as Werkzeug's)."""
+
+    no_cache = _Directive("no-cache", bool)
+    no_store = _Directive("no-store", bool)
+    max_age = _Directive("max-age", int)
+    max_stale = _Directive("max-stale", int, empty=True)
+    min_fresh = _Directive("min-fresh", int)
+    no_transform = _Directive("no-transform", bool)
+    only_if_cached = _Directive("only-if-cached", bool)
+    stale_if_error = _Directive("stale-if-error", int)
 
     def to_header(self) -> str:
         return dump_header(self)

@@ -6,6 +6,7 @@ cost nothing on requests that never look at them.
 
 from __future__ import annotations
 
+import functools
 import io
 import typing as t
 from urllib.parse import quote
@@ -14,10 +15,12 @@ from .. import json as flagon_json
 from ..datastructures import (
     Accept,
     Authorization,
+    CharsetAccept,
     CombinedMultiDict,
     EnvironHeaders,
     FileStorage,
     ImmutableMultiDict,
+    LanguageAccept,
     MIMEAccept,
     MultiDict,
 )
@@ -27,6 +30,7 @@ from ..globals import _app_ctx_stack
 from ..http import parse_accept_header, parse_authorization_header, parse_cookie, parse_options_header
 from ..lazy import cached_property
 from ..wsgi import get_host, get_input_stream, read_body
+from .request_headers import RequestHeadersMixin
 
 if t.TYPE_CHECKING:
     from ..routing import Rule
@@ -42,10 +46,19 @@ def _wsgi_decode(value: str) -> str:
 
 
 class UserAgent(str):
-    """The ``User-Agent`` header; a ``str`` that also offers Werkzeug's ``.string``."""
+    """The ``User-Agent`` header: a ``str`` that also offers the attributes of Werkzeug's
+    ``UserAgent``, which does no parsing either (``platform``, ``browser``… are ``None``)."""
+
+    platform: str | None = None
+    browser: str | None = None
+    version: str | None = None
+    language: str | None = None
 
     @property
     def string(self) -> str:
+        return str(self)
+
+    def to_header(self) -> str:
         return str(self)
 
 
@@ -56,7 +69,7 @@ def _config_limit(name: str, default: int | None) -> int | None:
     return top.app.config.get(name, default)
 
 
-class Request:
+class Request(RequestHeadersMixin):
     """The incoming request, read lazily from ``environ``.
 
     Size limits default to the current app's ``MAX_CONTENT_LENGTH``, ``MAX_FORM_MEMORY_SIZE`` and
@@ -65,6 +78,11 @@ class Request:
 
     charset = "utf-8"
     json_module: t.Any = flagon_json
+    #: The class of :attr:`user_agent`; a subclass may parse the string.
+    user_agent_class: type[t.Any] = UserAgent
+    #: Host names :attr:`host` accepts (``.example.com`` takes subdomains too); ``None``
+    #: accepts any. The app sets it from ``TRUSTED_HOSTS``.
+    trusted_hosts: list[str] | None = None
 
     #: A shallow request refuses to read the body (for code that must not consume it).
     shallow = False
@@ -89,6 +107,33 @@ class Request:
         except Exception as e:  # a repr must never fail
             url = f"(invalid URL: {e})"
         return f"<{type(self).__name__} {url!r} [{self.method}]>"
+
+    @classmethod
+    def from_values(cls, *args: t.Any, **kwargs: t.Any) -> Request:
+        """A request built from :class:`~flagon.testing.EnvironBuilder` arguments
+        (``Request.from_values("/path?a=1", method="POST", data=...)``), for scripts."""
+        from ..environ_builder import EnvironBuilder
+
+        return EnvironBuilder(None, *args, **kwargs).get_request(cls)
+
+    @classmethod
+    def application(cls, f: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
+        """Decorate ``f(request) -> response`` into a WSGI application; the request is
+        closed afterwards and an HTTP exception raised by ``f`` becomes its response."""
+        from ..exceptions import HTTPException
+
+        @functools.wraps(f)
+        def application(*args: t.Any) -> t.Iterable[bytes]:
+            # The environ and start_response come last, so this also decorates methods.
+            environ, start_response = args[-2:]
+            with cls(environ) as request:
+                try:
+                    response = f(*args[:-2], request)
+                except HTTPException as e:
+                    response = e.get_response(environ)
+                return response(environ, start_response)
+
+        return application
 
     # -- limits ----------------------------------------------------------------------------------
 
@@ -161,8 +206,22 @@ class Request:
 
     @cached_property
     def host(self) -> str:
-        """The host the client asked for, with the port unless it is the scheme's default."""
-        return get_host(self.environ)
+        """The host the client asked for, with the port unless it is the scheme's default.
+
+        Raises :class:`~flagon.exceptions.SecurityError` (a 400) when :attr:`trusted_hosts`
+        is set and does not include it."""
+        return get_host(self.environ, self.trusted_hosts)
+
+    @cached_property
+    def server(self) -> tuple[str, int | None] | None:
+        """``(SERVER_NAME, SERVER_PORT)`` as the server gave them (port ``None`` on a socket)."""
+        name = self.environ.get("SERVER_NAME")
+        if name is None:
+            return None
+        try:
+            return name, int(self.environ.get("SERVER_PORT"))  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            return name, None
 
     @cached_property
     def host_url(self) -> str:
@@ -170,9 +229,14 @@ class Request:
         return f"{self.scheme}://{self.host}/"
 
     @cached_property
-    def url_root(self) -> str:
-        """``scheme://host/script_root/``."""
+    def root_url(self) -> str:
+        """``scheme://host/script_root/``: where the application is served from."""
         return f"{self.scheme}://{self.host}{_quote_path(self.script_root)}/"
+
+    @property
+    def url_root(self) -> str:
+        """The same as :attr:`root_url`."""
+        return self.root_url
 
     @cached_property
     def base_url(self) -> str:
@@ -277,8 +341,8 @@ class Request:
 
     @cached_property
     def user_agent(self) -> UserAgent:
-        """The ``User-Agent`` header as a string."""
-        return UserAgent(self.environ.get("HTTP_USER_AGENT", ""))
+        """The ``User-Agent`` header as a :attr:`user_agent_class` (a string by default)."""
+        return self.user_agent_class(self.environ.get("HTTP_USER_AGENT", ""))
 
     @cached_property
     def authorization(self) -> Authorization | None:
@@ -291,16 +355,17 @@ class Request:
         return parse_accept_header(self.environ.get("HTTP_ACCEPT"), MIMEAccept)
 
     @cached_property
-    def accept_charsets(self) -> Accept:
-        return parse_accept_header(self.environ.get("HTTP_ACCEPT_CHARSET"))
+    def accept_charsets(self) -> CharsetAccept:
+        return parse_accept_header(self.environ.get("HTTP_ACCEPT_CHARSET"), CharsetAccept)
 
     @cached_property
     def accept_encodings(self) -> Accept:
         return parse_accept_header(self.environ.get("HTTP_ACCEPT_ENCODING"))
 
     @cached_property
-    def accept_languages(self) -> Accept:
-        return parse_accept_header(self.environ.get("HTTP_ACCEPT_LANGUAGE"))
+    def accept_languages(self) -> LanguageAccept:
+        """The ``Accept-Language`` header; ``best_match`` lets ``en-US`` and ``en`` meet."""
+        return parse_accept_header(self.environ.get("HTTP_ACCEPT_LANGUAGE"), LanguageAccept)
 
     # -- body --------------------------------------------------------------------------------------
 
@@ -311,11 +376,16 @@ class Request:
 
     @property
     def input_stream(self) -> t.IO[bytes]:
-        """The same as :attr:`stream`."""
-        return self.stream
+        """The raw ``wsgi.input``, as in Werkzeug: nothing stops it reading past
+        ``Content-Length`` or the size limit, so prefer :attr:`stream`."""
+        return self.environ["wsgi.input"]
 
     def _load_form_data(self) -> None:
         if "form" in self.__dict__:
+            return
+        if not self.want_form_data_parsed:
+            d = self.__dict__
+            d["form"], d["files"] = ImmutableMultiDict(), ImmutableMultiDict()
             return
         if self.shallow:
             raise RuntimeError(
@@ -361,8 +431,9 @@ class Request:
 
     @property
     def want_form_data_parsed(self) -> bool:
-        """Whether the body is a form (urlencoded or multipart)."""
-        return self.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data")
+        """Whether ``form`` and ``files`` may read the body: when a ``Content-Type`` was
+        sent (as in Werkzeug). A subclass returning ``False`` leaves every body unparsed."""
+        return bool(self.environ.get("CONTENT_TYPE"))
 
     def get_data(
         self, cache: bool = True, as_text: bool = False, parse_form_data: bool = False
@@ -370,7 +441,7 @@ class Request:
         """The raw body; with ``parse_form_data`` a form body is parsed instead and ``b""`` returned."""
         data = self.__dict__.get("_cached_data")
         if data is None:
-            if parse_form_data and self.want_form_data_parsed:
+            if parse_form_data and self.mimetype in _FORM_MIMETYPES:
                 self._load_form_data()
             if "stream" in self.__dict__:
                 data = self.stream.read()
@@ -483,6 +554,7 @@ def _scopes_of(endpoint: str) -> tuple[str | None, tuple[str | None, ...]]:
     return found
 
 
+_FORM_MIMETYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 _QUERY_SAFE = "!$&'()*+,/:;=?@%~"
 _JSON_STARTS = frozenset(bytes([c]) for c in b'{["-0123456789tfn \t\r\n')
 # No "%": the path is already decoded, so a percent sign in it is data and is escaped again.

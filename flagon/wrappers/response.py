@@ -88,6 +88,9 @@ class Response(_werkzeug.Response):
     default_mimetype: str | None = "text/html"
     charset = "utf-8"
     automatically_set_content_length = True
+    #: Whether ``get_data`` may buffer a streamed body; ``False`` makes it raise instead.
+    implicit_sequence_conversion = True
+
     @property
     def max_cookie_size(self) -> int:
         """Browsers drop cookies larger than this; ``set_cookie`` warns beyond it.
@@ -278,10 +281,27 @@ class Response(_werkzeug.Response):
         return isinstance(self.response, (tuple, list))
 
     def iter_encoded(self) -> t.Iterator[bytes]:
-        """The body as bytes chunks; str items are encoded with the charset."""
-        charset = self.charset
-        for item in self.response:
-            yield item.encode(charset) if isinstance(item, str) else bytes(item)
+        """The body as bytes chunks; str items are encoded with the charset.
+
+        The body is taken when this is called, not when iteration starts, so
+        ``response.response = wrap(response.iter_encoded())`` (Flask-Compress) does not
+        iterate itself.
+        """
+        return _iter_encoded(self.response, self.charset)
+
+    def _ensure_sequence(self, mutable: bool = False) -> None:
+        """Buffer a streamed body (refused when ``implicit_sequence_conversion`` is off);
+        ``mutable`` also turns a tuple into a list."""
+        if self.is_sequence:
+            if mutable and not isinstance(self.response, list):
+                self.response = list(self.response)
+            return
+        if not self.implicit_sequence_conversion:
+            raise RuntimeError(
+                "The response body is streamed and implicit_sequence_conversion is off;"
+                " call make_sequence() first."
+            )
+        self.make_sequence()
 
     def make_sequence(self) -> None:
         """Buffer a streamed body into a list so it can be read more than once."""
@@ -293,7 +313,7 @@ class Response(_werkzeug.Response):
 
     def get_data(self, as_text: bool = False) -> bytes | str:
         """The whole body (a streamed body is buffered first)."""
-        self.make_sequence()
+        self._ensure_sequence()
         data = b"".join(self.iter_encoded())
         return data.decode(self.charset) if as_text else data
 
@@ -333,6 +353,21 @@ class Response(_werkzeug.Response):
             if silent:
                 return None
             raise
+
+    def freeze(self) -> None:
+        """Buffer the body, even a direct-passthrough one, and set ``Content-Length``: the
+        response can then be pickled or cached (Flask-Caching does)."""
+        body = self.response
+        self.response = list(self.iter_encoded())
+        close = None if isinstance(body, (list, tuple)) else getattr(body, "close", None)
+        if close is not None:
+            close()  # read to the end: release what produced it, as a server would
+        self.headers["Content-Length"] = str(sum(map(len, self.response)))
+
+    @property
+    def stream(self) -> ResponseStream:
+        """A write-only file over the body: ``response.stream.write(b"...")`` appends."""
+        return ResponseStream(self)
 
     def calculate_content_length(self) -> int | None:
         """The body's length when it is a sequence, else ``None``."""
@@ -533,6 +568,51 @@ def send_text(
     if environ.get("REQUEST_METHOD") == "HEAD" or status < 200 or status in (204, 304):
         return []
     return [data]
+
+
+class ResponseStream:
+    """``response.stream``: writes append to the body (which becomes a list)."""
+
+    mode = "wb+"
+    closed = False
+
+    def __init__(self, response: Response) -> None:
+        self.response = response
+
+    @property
+    def encoding(self) -> str:
+        return self.response.charset
+
+    def write(self, value: bytes | str) -> int:
+        if self.closed:
+            raise ValueError("I/O operation on closed file")
+        self.response._ensure_sequence(mutable=True)
+        self.response.response.append(value)  # type: ignore[attr-defined]
+        self.response.headers.remove("Content-Length")
+        return len(value)
+
+    def writelines(self, lines: t.Iterable[bytes | str]) -> None:
+        for line in lines:
+            self.write(line)
+
+    def tell(self) -> int:
+        self.response._ensure_sequence()
+        return sum(map(len, self.response.iter_encoded()))
+
+    def flush(self) -> None:
+        if self.closed:
+            raise ValueError("I/O operation on closed file")
+
+    def isatty(self) -> bool:
+        return False
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def _iter_encoded(body: t.Iterable[str | bytes], charset: str) -> t.Iterator[bytes]:
+    for item in body:
+        yield item.encode(charset) if isinstance(item, str) else bytes(item)
 
 
 class _ClosingIterator:

@@ -1,5 +1,6 @@
 """The application object: identity, logger, extension points (``*_class`` attributes,
-``session_interface``), the WSGI entry point, and several independent apps in one process."""
+``session_interface``), the WSGI entry point, ``TRUSTED_HOSTS``, and several independent apps
+in one process."""
 
 from __future__ import annotations
 
@@ -66,6 +67,81 @@ def test_open_resource_reads_relative_to_the_root_path(tmp_path):
         assert f.read() == "CREATE TABLE t;"
     with pytest.raises(ValueError):
         app.open_resource("schema.sql", "w")
+
+
+# -- instance path -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def importable(tmp_path, monkeypatch):
+    """Write files under ``tmp_path`` and return a helper that puts folders on ``sys.path``;
+    ``sys.path`` and the modules imported meanwhile are restored afterwards."""
+    before = set(sys.modules)
+
+    def write(*files: str):
+        for name in files:
+            path = tmp_path / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text("")
+
+    def on_path(*folders):
+        for folder in reversed(folders):
+            monkeypatch.syspath_prepend(str(tmp_path / folder))
+
+    yield types.SimpleNamespace(root=tmp_path, write=write, on_path=on_path)
+    for name in set(sys.modules) - before:
+        del sys.modules[name]
+
+
+def test_instance_path_of_a_module_is_beside_it(importable):
+    importable.write("src/lone_mod_ip.py")
+    importable.on_path("src")
+    assert Flagon("lone_mod_ip").instance_path == str(importable.root / "src" / "instance")
+
+
+def test_instance_path_of_a_package_is_beside_the_top_package(importable):
+    importable.write("src/pkg_ip/__init__.py", "src/pkg_ip/views.py", "src/pkg_ip/sub/__init__.py")
+    importable.on_path("src")
+    expected = str(importable.root / "src" / "instance")
+    assert Flagon("pkg_ip").instance_path == expected
+    assert Flagon("pkg_ip.views").instance_path == expected
+    assert Flagon("pkg_ip.sub").instance_path == expected
+
+
+@pytest.mark.parametrize(
+    "site, prefix",
+    [
+        ("env/lib/python3.11/site-packages", "env"),  # a Unix virtualenv
+        ("env/Lib/site-packages", "env"),  # Windows
+        ("env/site-packages", "env"),  # anything else
+    ],
+)
+def test_instance_path_of_an_installed_package_is_under_its_prefix(importable, site, prefix):
+    importable.write(f"{site}/inst_pkg_ip/__init__.py")
+    importable.on_path(site)
+    expected = importable.root / prefix / "var" / "inst_pkg_ip-instance"
+    assert Flagon("inst_pkg_ip").instance_path == str(expected)
+
+
+def test_instance_path_of_a_package_in_sys_prefix(importable, monkeypatch):
+    importable.write("usr/share/apps/sys_pkg_ip/__init__.py")
+    importable.on_path("usr/share/apps")
+    monkeypatch.setattr(sys, "prefix", str(importable.root / "usr"))
+    expected = importable.root / "usr" / "var" / "sys_pkg_ip-instance"
+    assert Flagon("sys_pkg_ip").instance_path == str(expected)
+
+
+def test_instance_path_of_a_namespace_package_follows_the_portion(importable):
+    importable.write("a/ns_ip/one/__init__.py", "b/ns_ip/two/__init__.py", "b/ns_ip/solo.py")
+    importable.on_path("a", "b")
+    assert Flagon("ns_ip.one").instance_path == str(importable.root / "a" / "instance")
+    assert Flagon("ns_ip.two").instance_path == str(importable.root / "b" / "instance")
+    assert Flagon("ns_ip.solo").instance_path == str(importable.root / "b" / "instance")
+
+
+def test_instance_path_of_an_unknown_name_is_in_the_working_directory(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert Flagon("no_such_module_ip").instance_path == str(tmp_path / "instance")
 
 
 # -- logger ---------------------------------------------------------------------------------------
@@ -324,6 +400,64 @@ def test_test_request_context_arguments(app):
         assert request.url == "https://example.com/root/p?q=1"
     with app.test_request_context(json={"k": [1]}):
         assert request.get_json() == {"k": [1]}
+
+
+# -- trusted hosts -----------------------------------------------------------------------------------
+
+
+def host_echo(app):
+    @app.route("/host")
+    def host():
+        return request.host
+
+    return app
+
+
+def test_trusted_hosts_serve_only_the_listed_hosts(app, client, caplog):
+    host_echo(app).config["TRUSTED_HOSTS"] = ["example.com", ".example.org"]
+    assert client.get("/host", headers={"Host": "example.com"}).text == "example.com"
+    assert client.get("/host", headers={"Host": "example.org"}).text == "example.org"
+    assert client.get("/host", headers={"Host": "api.example.org"}).text == "api.example.org"
+    with caplog.at_level(logging.DEBUG):
+        forged = client.get("/host", headers={"Host": "evil.com"})
+    assert forged.status_code == 400
+    assert b"Host &#39;evil.com&#39; is not trusted." in forged.data
+    assert b"Traceback" not in forged.data and not caplog.records  # a client error, not a crash
+    assert client.get("/host", headers={"Host": "notexample.org"}).status_code == 400
+    assert client.get("/missing", headers={"Host": "evil.com"}).status_code == 400  # before routing
+
+
+def test_trusted_hosts_ignore_the_port(app, client):
+    host_echo(app).config["TRUSTED_HOSTS"] = ["example.com:443"]
+    assert client.get("/host", headers={"Host": "example.com:8080"}).text == "example.com:8080"
+    assert client.get("/host", base_url="https://example.com").text == "example.com"
+    assert client.get("/host", headers={"Host": "localhost:8080"}).status_code == 400
+
+
+def test_trusted_hosts_check_the_forwarded_host_behind_proxy_fix(app):
+    from flagon.middleware import ProxyFix
+
+    host_echo(app).config["TRUSTED_HOSTS"] = ["shop.example"]
+    app.wsgi_app = ProxyFix(app.wsgi_app, x_host=1)
+    client = app.test_client()
+    assert client.get("/host", headers={"X-Forwarded-Host": "shop.example"}).text == "shop.example"
+    assert client.get("/host", headers={"X-Forwarded-Host": "evil.com"}).status_code == 400
+
+
+def test_without_trusted_hosts_any_host_is_served(app, client):
+    host_echo(app)
+    assert app.config["TRUSTED_HOSTS"] is None
+    assert client.get("/host", headers={"Host": "anything.test"}).text == "anything.test"
+    with app.test_request_context("/host", headers={"Host": "anything.test"}):
+        assert request.trusted_hosts is None
+
+
+def test_trusted_hosts_reach_the_request_and_a_request_context(app):
+    app.config["TRUSTED_HOSTS"] = ["example.com"]
+    with app.test_request_context("/", base_url="http://example.com"):
+        assert request.trusted_hosts == ["example.com"] and request.host == "example.com"
+    with app.test_request_context("/", base_url="http://evil.com"):
+        assert request.routing_exception.code == 400
 
 
 # -- several apps ------------------------------------------------------------------------------------

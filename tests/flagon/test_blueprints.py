@@ -130,6 +130,39 @@ def test_url_defaults_reach_the_view_and_rule_defaults_win(app, client):
     assert client.get("/wide/big").text == "100"
 
 
+def test_blueprint_rules_have_a_defaults_dict_as_in_flask(app, client):
+    # Extensions (flask-smorest) iterate rule.defaults of blueprint rules without a None check.
+    bp = Blueprint("api", __name__)
+
+    @bp.route("/plain")
+    def plain():
+        return "plain"
+
+    @bp.route("/paged", defaults={"page": 1})
+    @bp.route("/paged/<int:page>")
+    def paged(page):
+        return str(page)
+
+    @app.route("/app-rule")
+    def app_rule():
+        return "app"
+
+    app.register_blueprint(bp)
+    app.register_blueprint(bp, name="v2", url_prefix="/v2", url_defaults={"version": 2})
+    defaults = {rule.rule: rule.defaults for rule in app.url_map.iter_rules()}
+    assert defaults["/plain"] == {}
+    assert defaults["/paged"] == {"page": 1}
+    assert defaults["/paged/<int:page>"] == {}
+    assert defaults["/v2/plain"] == {"version": 2}
+    assert defaults["/v2/paged"] == {"version": 2, "page": 1}
+    assert defaults["/app-rule"] is None                # app rules keep None, as in Flask
+    plain_rule = next(r for r in app.url_map.iter_rules() if r.rule == "/plain")
+    assert plain_rule.empty().defaults == {}            # a copy keeps it too (Werkzeug's empty())
+    assert client.get("/plain").text == "plain"
+    assert client.get("/paged").text == "1"
+    assert client.get("/paged/3").text == "3"
+
+
 def test_endpoint_given_explicitly_and_view_function_attached_later(app, client):
     bp = Blueprint("docs", __name__)
     bp.add_url_rule("/page", endpoint="page")

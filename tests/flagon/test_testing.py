@@ -483,11 +483,7 @@ def test_environ_base_of_client_and_of_call_are_merged():
     assert client.get("/", environ_base={"REMOTE_ADDR": "192.0.2.2"}).json["remote_addr"] == "192.0.2.2"
 
 
-def test_app_iterable_is_drained_and_closed_with_written_output_first():
-    from flagon.testing import FlagonClient
-
-    events = []
-
+def _written_then_iterated_app(events):
     class Body:
         def __iter__(self):
             events.append("iterated")
@@ -502,9 +498,31 @@ def test_app_iterable_is_drained_and_closed_with_written_output_first():
         write(b"a")
         return Body()
 
-    response = FlagonClient(app).get("/")
+    return app
+
+
+def test_buffered_drains_and_closes_the_app_iterable_with_written_output_first():
+    from flagon.testing import FlagonClient
+
+    events = []
+    response = FlagonClient(_written_then_iterated_app(events)).get("/", buffered=True)
     assert events == ["iterated", "closed"]
+    assert response.is_sequence and not response.is_streamed
     assert response.data == b"abc"
+
+
+def test_unbuffered_body_is_read_when_the_test_reads_it_then_closed():
+    # As Werkzeug's client: the body is an iterator until read, and get_data() still works.
+    from flagon.testing import FlagonClient
+
+    events = []
+    response = FlagonClient(_written_then_iterated_app(events)).get("/")
+    assert events == [] and response.is_streamed
+    assert response.data == b"abc"
+    assert events == ["iterated", "closed"]  # read to the end: closed, as a server would
+    assert response.data == b"abc" and not response.is_streamed
+    response.close()
+    assert events == ["iterated", "closed"]  # closed once
 
 
 def test_custom_response_wrapper_is_subclassed():
@@ -979,3 +997,46 @@ def test_session_transaction_needs_cookies(app):
     with pytest.raises(TypeError):
         with app.test_client(use_cookies=False).session_transaction():
             pass
+
+
+def test_a_streaming_view_gives_a_streamed_test_response(app, client):
+    produced = []
+
+    @app.route("/stream")
+    def stream():
+        def chunks():
+            for part in ("a", "b", "c"):
+                produced.append(part)
+                yield part
+
+        return chunks()
+
+    response = client.get("/stream")
+    assert response.is_streamed and not response.is_sequence
+    assert not response.direct_passthrough
+    assert produced == []  # nothing is produced until the test reads the body
+    assert next(iter(response.response)) == b"a"
+    assert response.get_data() == b"bc"  # what is left, as with Werkzeug's client
+    assert response.is_sequence and response.get_data() == b"bc"
+
+    whole = client.get("/stream")
+    assert whole.text == "abc" and whole.text == "abc"
+
+    buffered = client.get("/stream", buffered=True)
+    assert buffered.is_sequence and not buffered.is_streamed
+    assert buffered.response == [b"a", b"b", b"c"]
+
+
+def test_the_client_talks_to_localhost_by_default(app, client):
+    # Flask's default: tests see http://localhost/ unless SERVER_NAME or base_url say otherwise.
+    from flagon import request, url_for
+
+    @app.route("/where")
+    def where():
+        return {"host": request.host, "url": request.url, "external": url_for("where", _external=True)}
+
+    assert client.get("/where").json == {
+        "host": "localhost",
+        "url": "http://localhost/where",
+        "external": "http://localhost/where",
+    }

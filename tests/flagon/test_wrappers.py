@@ -175,7 +175,8 @@ def test_stream_reads_the_body_once(app):
     with app.test_request_context(method="POST", data=b"streamed", content_type="text/plain"):
         assert request.stream.read() == b"streamed"
         assert request.stream.read() == b""
-        assert request.input_stream is request.stream
+        # As in Werkzeug, input_stream is the raw wsgi.input, without the stream's limits.
+        assert request.input_stream is request.environ["wsgi.input"]
 
 
 def test_stream_never_reads_past_content_length():
@@ -700,3 +701,22 @@ def test_vary_and_allow_are_header_sets():
     assert "Allow" not in response.headers
     response.location = "/next"
     assert response.headers["Location"] == "/next"
+
+
+def test_iter_encoded_takes_the_body_when_called(app, client):
+    # Flask-Compress replaces a streamed body with a generator reading iter_encoded().
+    @app.route("/stream")
+    def stream():
+        return Response((part for part in ["a", "b", "c"]), mimetype="text/plain")
+
+    @app.after_request
+    def compress(response):
+        chunks = response.iter_encoded()
+        response.response = (chunk.upper() for chunk in chunks)
+        return response
+
+    assert client.get("/stream").data == b"ABC"
+    response = Response(["x", b"y"])
+    chunks = response.iter_encoded()
+    response.response = ["replaced"]
+    assert list(chunks) == [b"x", b"y"]
