@@ -6,7 +6,9 @@ from __future__ import annotations
 import typing as t
 from datetime import date, datetime
 
-from ..datastructures import CallbackDict, ContentRange, HeaderSet, ImmutableDict
+from werkzeug import datastructures as _werkzeug
+
+from ..datastructures import ContentRange, HeaderSet
 from ..http import dump_header, http_date, parse_content_range_header, parse_date, parse_dict_header
 
 
@@ -61,9 +63,10 @@ class _Directive:
         obj.pop(self.key, None)
 
 
-class ResponseCacheControl(CallbackDict):
+class ResponseCacheControl(_werkzeug.ResponseCacheControl):
     """The directives of a response's ``Cache-Control`` header; every change rewrites the
-    header. ``str()`` gives the header value."""
+    header. ``str()`` gives the header value. A Werkzeug ``ResponseCacheControl``, with
+    directive attributes of its own."""
 
     no_cache = _Directive("no-cache", empty=True)
     no_store = _Directive("no-store", bool)
@@ -97,8 +100,9 @@ class ResponseCacheControl(CallbackDict):
         return f"<{type(self).__name__} {items}>"
 
 
-class RequestCacheControl(ImmutableDict):
-    """The directives of a request's ``Cache-Control`` header, read-only (as Werkzeug's)."""
+class RequestCacheControl(_werkzeug.RequestCacheControl):
+    """The directives of a request's ``Cache-Control`` header, read-only: a Werkzeug
+    ``RequestCacheControl``, with directive attributes of its own."""
 
     no_cache = _Directive("no-cache", bool)
     no_store = _Directive("no-store", bool)

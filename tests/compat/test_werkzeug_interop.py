@@ -67,6 +67,23 @@ def test_every_converter_subclasses_werkzeugs(name):
     assert issubclass(getattr(fr, name), getattr(wr, name))
 
 
+def test_header_attributes_give_werkzeug_objects(app):
+    @app.route("/")
+    def index():
+        response = flagon.make_response("hi")
+        response.cache_control.max_age = 60
+        response.content_security_policy.default_src = "'self'"
+        return {
+            "request_cc": isinstance(request.cache_control, wd.RequestCacheControl),
+            "response_cc": isinstance(response.cache_control, wd.ResponseCacheControl),
+            "csp": isinstance(response.content_security_policy, wd.ContentSecurityPolicy),
+            "www_auth": isinstance(response.www_authenticate, wd.WWWAuthenticate),
+        }
+
+    response = app.test_client().get("/", headers={"Cache-Control": "no-cache"})
+    assert response.get_json() == {"request_cc": True, "response_cc": True, "csp": True, "www_auth": True}
+
+
 def test_routing_exceptions_are_werkzeugs():
     assert issubclass(fr.RequestRedirect, wr.RequestRedirect)
     assert issubclass(fr.BuildError, wr.BuildError)
