@@ -409,9 +409,17 @@ def generate_etag(data: bytes) -> str:
     return sha1(data).hexdigest()
 
 
+#: Numbers in headers are read up to this many digits. A longer one is a byte count no body
+#: reaches, read as ``HUGE_NUMBER`` (converting thousands of digits is slow, then refused).
+MAX_DIGITS = 18
+HUGE_NUMBER = 10**MAX_DIGITS
+
+
 def _digits(text: str) -> int | None:
     text = text.strip()
-    return int(text) if text.isdigit() and text.isascii() else None
+    if not (text.isdigit() and text.isascii()):
+        return None
+    return int(text) if len(text) <= MAX_DIGITS else HUGE_NUMBER
 
 
 def parse_range_header(value: str | None, make_inclusive: bool = True) -> Range | None:

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import io
 import re
+import sys
 import typing as t
 
 from .exceptions import BadRequest, ClientDisconnected, RequestEntityTooLarge, SecurityError
+from .http import MAX_DIGITS
 
 _CHUNK = 64 * 1024
 
@@ -43,8 +45,8 @@ class LimitedStream(io.RawIOBase):
     def _raw_read(self, read: t.Callable[[int], bytes], size: int, at_limit: bool = False) -> bytes:
         try:
             data = read(size)
-        except (OSError, ValueError) as error:
-            raise ClientDisconnected() from error
+        except Exception as error:
+            raise _read_failed(error) from error
         if not data and not self._is_max and not at_limit:
             raise ClientDisconnected()
         return data
@@ -140,6 +142,16 @@ class LimitedStream(io.RawIOBase):
         return True
 
 
+def _read_failed(error: Exception) -> BadRequest:
+    """The client error for a body the server's stream could not deliver: the connection
+    failed, or the server's own parser refused the framing (Gunicorn's ``InvalidChunkSize``…)."""
+    if isinstance(error, BadRequest):
+        return error
+    if isinstance(error, OSError):
+        return ClientDisconnected()
+    return BadRequest(f"The request body could not be read: {error or type(error).__name__}.")
+
+
 def get_content_length(environ: dict[str, t.Any]) -> int | None:
     """The declared body length; ``None`` when not given or the body is chunked.
 
@@ -156,29 +168,32 @@ def get_content_length(environ: dict[str, t.Any]) -> int | None:
         return None
     if not (value.isdigit() and value.isascii()):
         raise BadRequest("Invalid Content-Length header: expected a non-negative integer.")
+    if len(value) > MAX_DIGITS:
+        raise RequestEntityTooLarge()
     return int(value)
 
 
 def get_input_stream(environ: dict[str, t.Any], max_content_length: int | None = None) -> t.IO[bytes]:
     """The request body as a stream that is safe to read to the end.
 
-    A declared length over ``max_content_length`` raises 413 before anything is read. A
-    server that terminates the stream itself (``wsgi.input_terminated``, e.g. for chunked
-    bodies) gets its stream back, capped at ``max_content_length``. Otherwise the stream is
-    limited to ``Content-Length``; without one it is empty, since reading an unterminated
-    stream could block the worker forever.
+    A declared length over ``max_content_length`` raises 413 before anything is read. A body
+    with a ``Content-Length`` is read to exactly that length, whatever the server says of its
+    stream: one that ends early is a 400, never a silently truncated body. A body without one
+    (chunked) is read to its end when the server terminates the stream
+    (``wsgi.input_terminated``), capped at ``max_content_length``; otherwise it is empty, since
+    reading an unterminated stream could block the worker forever. Any error the server's
+    stream raises is a 400.
     """
     stream = environ["wsgi.input"]
     content_length = get_content_length(environ)
-    if content_length is not None and max_content_length is not None and content_length > max_content_length:
-        raise RequestEntityTooLarge()
+    if content_length is not None:
+        if max_content_length is not None and content_length > max_content_length:
+            raise RequestEntityTooLarge()
+        return t.cast(t.IO[bytes], LimitedStream(stream, content_length))
     if environ.get("wsgi.input_terminated"):
-        if max_content_length is not None:
-            return t.cast(t.IO[bytes], LimitedStream(stream, max_content_length, is_max=True))
-        return stream
-    if content_length is None:
-        return io.BytesIO()
-    return t.cast(t.IO[bytes], LimitedStream(stream, content_length))
+        limit = sys.maxsize if max_content_length is None else max_content_length
+        return t.cast(t.IO[bytes], LimitedStream(stream, limit, is_max=True))
+    return io.BytesIO()
 
 
 def read_body(environ: dict[str, t.Any], max_content_length: int | None = None) -> bytes:
@@ -188,7 +203,7 @@ def read_body(environ: dict[str, t.Any], max_content_length: int | None = None) 
     stream object: reading a JSON or form body is on many requests' path.
     """
     content_length = get_content_length(environ)
-    if content_length is None or environ.get("wsgi.input_terminated"):
+    if content_length is None:
         return get_input_stream(environ, max_content_length).read()
     if max_content_length is not None and content_length > max_content_length:
         raise RequestEntityTooLarge()
@@ -205,8 +220,8 @@ def read_body(environ: dict[str, t.Any], max_content_length: int | None = None) 
                 chunks.append(data)
                 missing -= len(data)
             data = b"".join(chunks)
-    except (OSError, ValueError) as error:
-        raise ClientDisconnected() from error
+    except Exception as error:
+        raise _read_failed(error) from error
     return data
 
 

@@ -10,6 +10,7 @@ import io
 
 import pytest
 
+import flagon
 from flagon import Response, redirect, request
 
 
@@ -436,3 +437,49 @@ def test_garbage_headers_are_not_a_500(app, client, headers):
         return "ok"
 
     assert client.get("/inspect", headers=headers).status_code == 200
+
+
+def test_a_truncated_form_on_a_terminated_stream_is_a_400_and_nothing_is_written(app, client):
+    # Gunicorn marks every input terminated and ends it early when the client goes away.
+    saved = []
+
+    @app.post("/posts")
+    def create_post():
+        saved.append(request.form["body"])
+        return "saved"
+
+    response = client.post(
+        "/posts",
+        data=b"body=the+first+half",
+        content_type="application/x-www-form-urlencoded",
+        environ_overrides={"CONTENT_LENGTH": "500", "wsgi.input_terminated": True},
+    )
+    assert response.status_code == 400
+    assert saved == []
+
+
+@pytest.mark.parametrize(
+    "headers, status",
+    [
+        ({"Range": "bytes=" + "9" * 5000 + "-"}, 416),
+        ({"Range": "bytes=0-" + "9" * 5000}, 206),
+        ({"Range": "bytes=-" + "9" * 5000}, 206),
+        ({"If-Range": "Mon, 01 Jan " + "9" * 5000 + " 00:00:00 GMT", "Range": "bytes=0-1"}, 200),
+        ({"If-Modified-Since": "Mon, 01 Jan " + "9" * 5000 + " 00:00:00 GMT"}, 200),
+        ({"Max-Forwards": "9" * 5000, "Cache-Control": "max-age=" + "9" * 5000}, 200),
+    ],
+)
+def test_numbers_of_thousands_of_digits_in_headers_are_not_a_500(app, client, tmp_path, headers, status):
+    (tmp_path / "file.txt").write_bytes(b"x" * 100)
+
+    @app.route("/file")
+    def file():
+        request.max_forwards, request.cache_control.max_age, request.if_modified_since
+        return flagon.send_file(tmp_path / "file.txt")
+
+    assert client.get("/file", headers=headers).status_code == status
+
+
+def test_a_content_length_of_thousands_of_digits_is_a_413(client):
+    response = client.post("/data", data=b"x", content_type="text/plain", environ_overrides={"CONTENT_LENGTH": "9" * 5000})
+    assert response.status_code == 413

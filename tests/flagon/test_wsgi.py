@@ -13,6 +13,7 @@ from flagon.wsgi import (
     get_current_url,
     get_host,
     get_input_stream,
+    read_body,
     wrap_file,
 )
 
@@ -199,9 +200,9 @@ def test_no_content_length_gives_an_empty_stream_without_touching_the_input():
     assert source.bytes_read == 0
 
 
-def test_terminated_input_is_returned_or_capped():
+def test_terminated_input_is_read_to_its_end_or_capped():
     source = io.BytesIO(b"chunked body")
-    assert get_input_stream({"wsgi.input": source, "wsgi.input_terminated": True}) is source
+    assert get_input_stream({"wsgi.input": source, "wsgi.input_terminated": True}).read() == b"chunked body"
     capped = get_input_stream(
         {"wsgi.input": io.BytesIO(b"chunked body"), "wsgi.input_terminated": True}, max_content_length=100
     )
@@ -316,3 +317,47 @@ def test_file_wrapper_and_wrap_file():
     marker = object()
     assert wrap_file({"wsgi.file_wrapper": lambda file, size: marker}, io.BytesIO()) is marker
     assert isinstance(wrap_file({}, io.BytesIO()), FileWrapper)
+
+
+class ServerParseError(Exception):
+    """What a server's own body parser raises (Gunicorn's InvalidChunkSize is no OSError)."""
+
+
+class RefusingStream(io.RawIOBase):
+    def readable(self):
+        return True
+
+    def read(self, size=-1):
+        raise ServerParseError("Invalid chunk size: 'zz'")
+
+    readline = read
+
+
+@pytest.mark.parametrize("terminated", [True, False])
+def test_any_error_from_the_servers_stream_is_a_400(terminated):
+    environ = {"wsgi.input": RefusingStream(), "CONTENT_LENGTH": "10"}
+    if terminated:
+        environ = {"wsgi.input": RefusingStream(), "HTTP_TRANSFER_ENCODING": "chunked",
+                   "wsgi.input_terminated": True}
+    with pytest.raises(BadRequest) as stream_error:
+        get_input_stream(environ).read()
+    assert stream_error.value.code == 400
+    assert "could not be read" in stream_error.value.description
+    with pytest.raises(BadRequest):
+        read_body(environ)
+
+
+def test_a_body_shorter_than_its_length_is_refused_even_on_a_terminated_stream():
+    # Gunicorn terminates every stream and ends it early when the client goes away.
+    environ = {"wsgi.input": io.BytesIO(b"title=half"), "CONTENT_LENGTH": "100",
+               "wsgi.input_terminated": True}
+    with pytest.raises(ClientDisconnected):
+        read_body(environ)
+    environ["wsgi.input"] = io.BytesIO(b"title=half")
+    with pytest.raises(ClientDisconnected):
+        get_input_stream(environ).read()
+
+
+def test_a_content_length_of_thousands_of_digits_is_a_413():
+    with pytest.raises(RequestEntityTooLarge):
+        get_content_length({"CONTENT_LENGTH": "9" * 5000})
