@@ -1,8 +1,9 @@
 """The ``flagon`` command: finds the application, then runs ``run``, ``routes``, ``shell`` and the
 commands the app and its blueprints add to ``app.cli``.
 
-``flagon --app MODULE[:NAME | :FACTORY(ARGS)] COMMAND``; ``FLAGON_APP`` does the same as
-``--app``, and without either ``wsgi.py`` or ``app.py`` in the current folder is used.
+``flagon --app MODULE[:NAME | :FACTORY(ARGS)] COMMAND``; ``FLAGON_APP`` (or Flask's
+``FLASK_APP``) does the same as ``--app``, and without either ``wsgi.py`` or ``app.py`` in the
+current folder is used.
 """
 
 from __future__ import annotations
@@ -31,8 +32,8 @@ cli = FlagonGroup(
     help="""\
 A general utility script for flagon applications.
 
-The application to load is given with the '--app' option, the 'FLAGON_APP' environment variable,
-or found in a 'wsgi.py' or 'app.py' file in the current directory.
+The application to load is given with the '--app' option, the 'FLAGON_APP' (or 'FLASK_APP')
+environment variable, or found in a 'wsgi.py' or 'app.py' file in the current directory.
 """,
 )
 

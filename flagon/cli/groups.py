@@ -65,6 +65,19 @@ class AppGroup(click.Group):
 # -- the group's own options ---------------------------------------------------------------------
 
 
+class EnvOption(click.Option):
+    """A click option whose automatic ``FLAGON_…`` environment variable falls back to its
+    ``FLASK_…`` namesake: ``FLASK_APP``, ``FLASK_RUN_PORT``… work when the flagon one is unset."""
+
+    def resolve_envvar_value(self, ctx: click.Context) -> str | None:
+        value = super().resolve_envvar_value(ctx)
+        prefix = ctx.auto_envvar_prefix
+        if value is None and self.allow_from_autoenv and self.name and prefix:
+            if prefix == "FLAGON" or prefix.startswith("FLAGON_"):
+                value = os.environ.get(f"FLASK{prefix[6:]}_{self.name.upper()}") or None
+        return value
+
+
 def _set_app(ctx: click.Context, param: click.Option, value: str | None) -> str | None:
     if value is not None:
         ctx.ensure_object(ScriptInfo).app_import_path = value
@@ -106,16 +119,17 @@ def _show_version(ctx: click.Context, param: click.Parameter, value: bool) -> No
 
 
 # --env-file comes first: it is eager, so variables it sets (FLAGON_APP…) are seen by the rest.
-_env_file_option = click.Option(
+_env_file_option = EnvOption(
     ["-e", "--env-file"],
     type=click.Path(exists=True, dir_okay=False),
-    help="Load environment variables from this file, taking precedence over '.env' and"
-    " '.flagonenv'. Variables already set in the environment win. Needs python-dotenv.",
+    help="Load environment variables from this file, taking precedence over '.env',"
+    " '.flagonenv' and '.flaskenv'. Variables already set in the environment win. Needs"
+    " python-dotenv.",
     is_eager=True,
     expose_value=False,
     callback=_load_env_files,
 )
-_app_option = click.Option(
+_app_option = EnvOption(
     ["-A", "--app"],
     metavar="IMPORT",
     help="The application or factory to load, as 'module:name'. The module can be a dotted"
@@ -125,7 +139,7 @@ _app_option = click.Option(
     expose_value=False,
     callback=_set_app,
 )
-_debug_option = click.Option(
+_debug_option = EnvOption(
     ["--debug/--no-debug"], help="Set debug mode.", expose_value=False, callback=_set_debug
 )
 _version_option = click.Option(

@@ -1,0 +1,225 @@
+"""The ``flagon`` command with Flask's names: ``FLASK_*`` variables and ``.flaskenv`` as fallbacks,
+and Flask-style ``load_dotenv``."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import os
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from flagon import Flagon, serving
+from flagon import cli as flagon_cli
+from flagon.cli import load_dotenv
+from flagon.helpers import get_debug_flag, get_load_dotenv
+
+ENV_VARS = [
+    f"{prefix}_{name}"
+    for prefix in ("FLAGON", "FLASK")
+    for name in ("APP", "DEBUG", "SKIP_DOTENV", "RUN_PORT", "RUN_HOST", "RUN_FROM_CLI", "RUN_MAIN")
+] + ["SHARED", "FROM_FLASKENV", "FROM_FLAGONENV", "FROM_DOTENV", "FROM_PATH", "ONLY_UP"]
+
+APP_MODULE = """
+import os
+from flagon import Flagon, current_app
+app = Flagon(__name__)
+
+@app.cli.command()
+def show():
+    print(current_app.name, current_app.debug, os.environ.get("SHARED"))
+"""
+
+
+@pytest.fixture(autouse=True)
+def isolated(monkeypatch, tmp_path):
+    """Run in an empty folder, without installed plugin commands; undo what the CLI does to the
+    environment, sys.path and sys.modules."""
+    entry_points = importlib.metadata.entry_points
+
+    def no_plugins(**selection):
+        if selection.get("group") in ("flagon.commands", "flask.commands"):
+            return []
+        return entry_points(**selection)
+
+    monkeypatch.setattr(importlib.metadata, "entry_points", no_plugins)
+    for name in ENV_VARS:
+        monkeypatch.setenv(name, "")  # remembered, so that the teardown restores it
+        monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "path", sys.path[:])
+    modules = set(sys.modules)
+    yield tmp_path
+    for name in set(sys.modules) - modules:
+        del sys.modules[name]
+
+
+def write(path: Path, source: str = "") -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(source))
+
+
+def invoke(*args: str, **kwargs):
+    return CliRunner().invoke(flagon_cli.cli, list(args), **kwargs)
+
+
+# -- FLASK_ variables as fallbacks -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("flagon_value", "flask_value", "expected"),
+    [
+        (None, None, False),
+        (None, "1", True),
+        (None, "yes", True),
+        (None, "0", False),
+        (None, "false", False),
+        (None, "No", False),
+        (None, "FALSE", False),
+        ("1", None, True),
+        ("0", "1", False),
+        ("no", "1", False),
+        ("true", "0", True),
+        ("", "1", True),  # empty is unset
+    ],
+)
+def test_get_debug_flag(monkeypatch, flagon_value, flask_value, expected):
+    for name, value in (("FLAGON_DEBUG", flagon_value), ("FLASK_DEBUG", flask_value)):
+        if value is not None:
+            monkeypatch.setenv(name, value)
+    assert get_debug_flag() is expected
+    assert flagon_cli.get_debug_flag is get_debug_flag
+    assert Flagon("debug_default").debug is expected
+
+
+@pytest.mark.parametrize(
+    ("flagon_value", "flask_value", "expected"),
+    [
+        (None, None, True),
+        (None, "1", False),
+        (None, "0", True),
+        ("0", "1", True),
+        ("1", "0", False),
+    ],
+)
+def test_get_load_dotenv(monkeypatch, flagon_value, flask_value, expected):
+    for name, value in (("FLAGON_SKIP_DOTENV", flagon_value), ("FLASK_SKIP_DOTENV", flask_value)):
+        if value is not None:
+            monkeypatch.setenv(name, value)
+    assert get_load_dotenv() is expected
+
+
+def test_flask_app_names_the_app(tmp_path):
+    write(tmp_path / "flask_named.py", APP_MODULE)
+    write(tmp_path / "flagon_named.py", APP_MODULE)
+    assert invoke("show", env={"FLASK_APP": "flask_named"}).output == "flask_named False None\n"
+    result = invoke("show", env={"FLASK_APP": "flask_named", "FLAGON_APP": "flagon_named"})
+    assert result.output == "flagon_named False None\n"
+    result = invoke("--app", "flagon_named", "show", env={"FLASK_APP": "flask_named"})
+    assert result.output == "flagon_named False None\n"
+
+
+def test_flask_debug_sets_debug_mode_through_the_cli(tmp_path):
+    write(tmp_path / "dbg.py", APP_MODULE + "app.config['DEBUG'] = True\n")
+    assert invoke("--app", "dbg", "show", env={"FLASK_DEBUG": "0"}).output == "dbg False None\n"
+    del sys.modules["dbg"]
+    result = invoke("--app", "dbg", "show", env={"FLASK_DEBUG": "0", "FLAGON_DEBUG": "1"})
+    assert result.output == "dbg True None\n"
+    del sys.modules["dbg"]
+    result = invoke("--app", "dbg", "--no-debug", "show", env={"FLASK_DEBUG": "1"})
+    assert result.output == "dbg False None\n"
+
+
+def test_flask_run_options_from_the_environment(tmp_path, monkeypatch):
+    served = []
+    monkeypatch.setattr(serving, "run_simple", lambda host, port, app, **kw: served.append(port))
+    write(tmp_path / "served.py", APP_MODULE)
+    invoke("--app", "served", "run", env={"FLASK_RUN_PORT": "5123"})
+    invoke("--app", "served", "run", env={"FLASK_RUN_PORT": "5123", "FLAGON_RUN_PORT": "5124"})
+    invoke("--app", "served", "run", "--port", "5125", env={"FLASK_RUN_PORT": "5123"})
+    assert served == [5123, 5124, 5125]
+
+
+def test_from_prefixed_env_reads_flask_variables(tmp_path, monkeypatch):
+    monkeypatch.setenv("FLASK_SECRET_KEY", "from-flask")
+    monkeypatch.setenv("FLASK_MAIL_PORT", "25")
+    monkeypatch.setenv("FLAGON_MAIL_PORT", "587")
+    monkeypatch.setenv("FLASK_DB__HOST", "flask-db")
+    monkeypatch.setenv("FLAGON_DB__PORT", "5432")
+    app = Flagon("prefixed")
+    assert app.config.from_prefixed_env() is True
+    assert app.config["SECRET_KEY"] == "from-flask"
+    assert app.config["MAIL_PORT"] == 587
+    assert app.config["DB"] == {"HOST": "flask-db", "PORT": 5432}
+    other = Flagon("other_prefix")
+    monkeypatch.setenv("MYAPP_NAME", "mine")
+    other.config.from_prefixed_env("MYAPP")
+    assert other.config["NAME"] == "mine"
+    assert other.config["SECRET_KEY"] is None
+
+
+# -- dotenv files ----------------------------------------------------------------------------------
+
+
+def test_flaskenv_loads_before_flagonenv_and_env(tmp_path):
+    write(tmp_path / ".flaskenv", "FROM_FLASKENV=1\nSHARED=flaskenv\nFLASK_APP=hello\n")
+    assert load_dotenv() is True
+    assert os.environ["SHARED"] == "flaskenv" and os.environ["FLASK_APP"] == "hello"
+    for name in ("SHARED", "FROM_FLASKENV"):
+        del os.environ[name]
+    write(tmp_path / ".flagonenv", "FROM_FLAGONENV=1\nSHARED=flagonenv\n")
+    load_dotenv()
+    assert os.environ["SHARED"] == "flagonenv" and os.environ["FROM_FLASKENV"] == "1"
+    del os.environ["SHARED"]
+    write(tmp_path / ".env", "FROM_DOTENV=1\nSHARED=dotenv\n")
+    load_dotenv()
+    assert os.environ["SHARED"] == "dotenv"
+    assert os.environ["FROM_FLAGONENV"] == os.environ["FROM_DOTENV"] == "1"
+
+
+def test_flaskenv_names_the_app_for_the_command(tmp_path):
+    write(tmp_path / ".flaskenv", "FLASK_APP=from_flaskenv\nSHARED=flaskenv\n")
+    write(tmp_path / "from_flaskenv.py", APP_MODULE)
+    assert invoke("show").output == "from_flaskenv False flaskenv\n"
+
+
+def test_load_dotenv_path_wins_and_load_defaults_false_skips_the_default_files(tmp_path):
+    write(tmp_path / ".env", "SHARED=dotenv\nFROM_DOTENV=1\n")
+    write(tmp_path / "settings.env", "SHARED=path\nFROM_PATH=1\n")
+    assert load_dotenv("settings.env", load_defaults=False) is True
+    assert os.environ["SHARED"] == "path" and "FROM_DOTENV" not in os.environ
+    del os.environ["SHARED"]
+    assert load_dotenv(tmp_path / "settings.env") is True  # a path object, with the defaults
+    assert os.environ["SHARED"] == "path" and os.environ["FROM_DOTENV"] == "1"
+
+
+def test_load_dotenv_return_value(tmp_path):
+    assert load_dotenv() is False  # no file
+    assert load_dotenv("missing.env") is False
+    write(tmp_path / "empty.env", "# nothing\n")
+    assert load_dotenv("empty.env", load_defaults=False) is False
+    write(tmp_path / "settings.env", "SHARED=path\n")
+    os.environ["SHARED"] = "already"
+    # A variable was found, even though the environment's value is kept.
+    assert load_dotenv("settings.env") is True
+    assert os.environ["SHARED"] == "already"
+
+
+def test_load_dotenv_takes_the_nearest_file_and_stays_in_the_current_folder(tmp_path):
+    write(tmp_path / ".env", "SHARED=up\nONLY_UP=1\n")
+    write(tmp_path / "deeper" / ".env", "SHARED=here\n")
+    os.chdir(tmp_path / "deeper")
+    assert load_dotenv() is True
+    assert os.environ["SHARED"] == "here" and "ONLY_UP" not in os.environ
+    assert os.getcwd() == str(tmp_path / "deeper")
+
+
+def test_flask_skip_dotenv_skips_the_default_files(tmp_path):
+    write(tmp_path / ".flaskenv", "SHARED=flaskenv\n")
+    invoke("--help", env={"FLASK_SKIP_DOTENV": "1"})
+    assert "SHARED" not in os.environ
+    invoke("--help", env={"FLASK_SKIP_DOTENV": "1", "FLAGON_SKIP_DOTENV": "0"})
+    assert os.environ["SHARED"] == "flaskenv"
