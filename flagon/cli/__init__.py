@@ -24,7 +24,9 @@ from .discovery import locate_app as locate_app
 from .discovery import prepare_import as prepare_import
 from .groups import AppGroup as AppGroup
 from .groups import FlagonGroup as FlagonGroup
+from .groups import get_version as get_version
 from .groups import pass_script_info as pass_script_info
+from .groups import version_option as version_option
 from .groups import with_appcontext as with_appcontext
 
 cli = FlagonGroup(

@@ -107,14 +107,25 @@ def _load_env_files(ctx: click.Context, param: click.Option, value: str | None) 
     return value
 
 
-def _show_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+def _installed_version(distribution: str) -> str | None:
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def get_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    """The ``--version`` callback: print the Python, flagon and (when installed) Werkzeug
+    versions, then exit."""
     if not value or ctx.resilient_parsing:
         return
-    try:
-        version = importlib.metadata.version("flagon")
-    except importlib.metadata.PackageNotFoundError:  # running from a source checkout
-        from .. import __version__ as version
-    click.echo(f"Python {platform.python_version()}\nflagon {version}", color=ctx.color)
+    from .. import __version__
+
+    flagon_version = _installed_version("flagon") or __version__  # or a source checkout's
+    lines = [f"Python {platform.python_version()}", f"flagon {flagon_version}"]
+    if werkzeug := _installed_version("werkzeug"):
+        lines.append(f"Werkzeug {werkzeug}")
+    click.echo("\n".join(lines), color=ctx.color)
     ctx.exit()
 
 
@@ -142,11 +153,11 @@ _app_option = EnvOption(
 _debug_option = EnvOption(
     ["--debug/--no-debug"], help="Set debug mode.", expose_value=False, callback=_set_debug
 )
-_version_option = click.Option(
+version_option = click.Option(
     ["--version"],
-    help="Show the Python and flagon versions.",
+    help="Show the Python, flagon and Werkzeug versions.",
     expose_value=False,
-    callback=_show_version,
+    callback=get_version,
     is_flag=True,
     is_eager=True,
 )
@@ -171,7 +182,7 @@ class FlagonGroup(AppGroup):
     ) -> None:
         params = [*(extra.pop("params", None) or ()), _env_file_option, _app_option, _debug_option]
         if add_version_option:
-            params.append(_version_option)
+            params.append(version_option)
         extra.setdefault("context_settings", {}).setdefault("auto_envvar_prefix", "FLAGON")
         super().__init__(params=params, **extra)
         self.create_app = create_app

@@ -1,20 +1,23 @@
 """The ``flagon`` command with Flask's names: ``FLASK_*`` variables and ``.flaskenv`` as fallbacks,
-and Flask-style ``load_dotenv``."""
+and Flask-style ``load_dotenv`` and ``get_version``."""
 
 from __future__ import annotations
 
 import importlib.metadata
 import os
+import platform
 import sys
 import textwrap
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
+import flagon
 from flagon import Flagon, serving
 from flagon import cli as flagon_cli
-from flagon.cli import load_dotenv
+from flagon.cli import get_version, load_dotenv
 from flagon.helpers import get_debug_flag, get_load_dotenv
 
 ENV_VARS = [
@@ -223,3 +226,36 @@ def test_flask_skip_dotenv_skips_the_default_files(tmp_path):
     assert "SHARED" not in os.environ
     invoke("--help", env={"FLASK_SKIP_DOTENV": "1", "FLAGON_SKIP_DOTENV": "0"})
     assert os.environ["SHARED"] == "flaskenv"
+
+
+# -- --version -------------------------------------------------------------------------------------
+
+
+def _expected_versions() -> str:
+    lines = [f"Python {platform.python_version()}"]
+    try:
+        lines.append(f"flagon {importlib.metadata.version('flagon')}")
+    except importlib.metadata.PackageNotFoundError:
+        lines.append(f"flagon {flagon.__version__}")
+    try:
+        lines.append(f"Werkzeug {importlib.metadata.version('werkzeug')}")
+    except importlib.metadata.PackageNotFoundError:
+        pass
+    return "\n".join(lines) + "\n"
+
+
+def test_version_prints_python_flagon_and_werkzeug():
+    result = invoke("--version")
+    assert result.exit_code == 0
+    assert result.output == _expected_versions()
+
+
+def test_get_version_is_a_click_callback():
+    @click.command()
+    @click.option("--version", is_flag=True, expose_value=False, is_eager=True,
+                  callback=get_version)
+    def tool():
+        click.echo("ran")
+
+    assert CliRunner().invoke(tool, []).output == "ran\n"
+    assert CliRunner().invoke(tool, ["--version"]).output == _expected_versions()
