@@ -59,7 +59,22 @@ def find_best_app(module: ModuleType) -> Flagon:
     raise NoAppException(
         f"Failed to find a flagon application or factory in module '{module.__name__}'."
         f" Use '{module.__name__}:name' to name one."
+        + _real_flask_hint(*module.__dict__.values())
     )
+
+
+def _real_flask_hint(*values: object) -> str:
+    """A hint for apps made with the real Flask, which the module imported before
+    :mod:`flagon.compat` could make ``flask`` flagon's."""
+    for value in values:
+        cls = type(value)
+        if cls.__name__ == "Flask" and cls.__module__.partition(".")[0] == "flask":
+            return (
+                " The Flask application found was made with the real Flask: 'import flagon.compat'"
+                " before anything imports flask (at the top of the module, or in a wsgi.py"
+                " importing it) to run it on flagon."
+            )
+    return ""
 
 
 def _called_with_wrong_args(function: t.Callable[..., t.Any]) -> bool:
@@ -128,6 +143,7 @@ def find_app_by_string(module: ModuleType, app_name: str) -> Flagon:
         return app
     raise NoAppException(
         f"A valid flagon application was not obtained from '{module.__name__}:{app_name}'."
+        + _real_flask_hint(app)
     )
 
 

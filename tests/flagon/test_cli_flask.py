@@ -8,6 +8,7 @@ import os
 import platform
 import sys
 import textwrap
+import types
 from pathlib import Path
 
 import click
@@ -17,7 +18,7 @@ from click.testing import CliRunner
 import flagon
 from flagon import Flagon, serving
 from flagon import cli as flagon_cli
-from flagon.cli import get_version, load_dotenv
+from flagon.cli import NoAppException, find_app_by_string, find_best_app, get_version, load_dotenv
 from flagon.helpers import get_debug_flag, get_load_dotenv
 
 ENV_VARS = [
@@ -259,3 +260,25 @@ def test_get_version_is_a_click_callback():
 
     assert CliRunner().invoke(tool, []).output == "ran\n"
     assert CliRunner().invoke(tool, ["--version"]).output == _expected_versions()
+
+
+# -- apps made with the real Flask -----------------------------------------------------------------
+
+
+def _fake_flask_app() -> object:
+    """An object of a class named like the real Flask's, without importing it."""
+    cls = type("Flask", (), {"__module__": "flask.app"})
+    return cls()
+
+
+def test_an_app_made_with_the_real_flask_gets_a_hint():
+    module = types.ModuleType("real_flask_app")
+    module.app = _fake_flask_app()
+    with pytest.raises(NoAppException, match="made with the real Flask: 'import flagon.compat'"):
+        find_best_app(module)
+    with pytest.raises(NoAppException, match="made with the real Flask"):
+        find_app_by_string(module, "app")
+    module.app = object()
+    with pytest.raises(NoAppException) as info:
+        find_best_app(module)
+    assert "real Flask" not in info.value.format_message()
