@@ -1,5 +1,6 @@
 """The click groups: ``AppGroup`` (commands in the app context) and ``FlagonGroup`` (the
-``flagon`` command with its ``--app``, ``--env-file``, ``--debug`` and ``--version`` options)."""
+``flagon`` command with its ``--app``, ``--env-file``, ``--debug`` and ``--version`` options, and
+the plugin commands of the ``flagon.commands`` and ``flask.commands`` entry point groups)."""
 
 from __future__ import annotations
 
@@ -165,10 +166,14 @@ version_option = click.Option(
 
 class FlagonGroup(AppGroup):
     """The ``flagon`` command group: ``--app``, ``--env-file``, ``--debug`` and ``--version``, the
-    built-in ``run``, ``routes`` and ``shell``, plugins from the ``flagon.commands`` entry point
-    group, and the loaded app's own ``app.cli`` commands.
+    built-in ``run``, ``routes`` and ``shell``, plugins from the ``flagon.commands`` and
+    ``flask.commands`` entry point groups, and the loaded app's own ``app.cli`` commands.
 
     ``create_app`` builds the app for a custom script (``FlagonGroup(create_app=make_app)``).
+
+    A ``flask.commands`` plugin (a Flask extension's command, such as Flask-Limiter's
+    ``limiter``) is imported when it is used or listed, after :mod:`flagon.compat` is turned on
+    so that the ``flask`` it imports is flagon.
     """
 
     def __init__(
@@ -195,18 +200,41 @@ class FlagonGroup(AppGroup):
             self.add_command(shell_command)
             self.add_command(routes_command)
         self._loaded_plugin_commands = False
+        self._flask_plugins: dict[str, importlib.metadata.EntryPoint] = {}
 
     def _load_plugin_commands(self) -> None:
         if self._loaded_plugin_commands:
             return
         for entry_point in importlib.metadata.entry_points(group="flagon.commands"):
             self.add_command(entry_point.load(), entry_point.name)
+        for entry_point in importlib.metadata.entry_points(group="flask.commands"):
+            if entry_point.name not in self.commands:
+                self._flask_plugins.setdefault(entry_point.name, entry_point)
         self._loaded_plugin_commands = True
+
+    def _load_flask_plugin(self, name: str) -> click.Command | None:
+        """The ``flask.commands`` plugin ``name``, imported with :mod:`flagon.compat` on."""
+        entry_point = self._flask_plugins.get(name)
+        if entry_point is None:
+            return None
+        try:
+            importlib.import_module("flagon.compat").install()
+        except ImportError as e:  # the real flask was imported first
+            click.secho(
+                f"Error: the Flask extension command {name!r} can't be loaded: {e}\n",
+                err=True,
+                fg="red",
+            )
+            return None
+        command = entry_point.load()
+        self.add_command(command, name)
+        del self._flask_plugins[name]
+        return command  # type: ignore[no-any-return]
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         self._load_plugin_commands()
         # Built-in and plugin commands work even when the app fails to load.
-        command = super().get_command(ctx, name)
+        command = super().get_command(ctx, name) or self._load_flask_plugin(name)
         if command is not None:
             return command
         try:
@@ -222,7 +250,7 @@ class FlagonGroup(AppGroup):
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         self._load_plugin_commands()
-        names = set(super().list_commands(ctx))
+        names = set(super().list_commands(ctx)) | set(self._flask_plugins)
         try:
             names.update(ctx.ensure_object(ScriptInfo).load_app().cli.list_commands(ctx))
         except NoAppException as e:

@@ -1,11 +1,15 @@
 """The ``flagon`` command with Flask's names: ``FLASK_*`` variables and ``.flaskenv`` as fallbacks,
-and Flask-style ``load_dotenv`` and ``get_version``."""
+Flask-style ``load_dotenv`` and ``get_version``, and ``flask.commands`` plugins."""
 
 from __future__ import annotations
 
+import importlib.machinery
 import importlib.metadata
 import os
 import platform
+import re
+import sqlite3
+import subprocess
 import sys
 import textwrap
 import types
@@ -20,6 +24,8 @@ from flagon import Flagon, serving
 from flagon import cli as flagon_cli
 from flagon.cli import NoAppException, find_app_by_string, find_best_app, get_version, load_dotenv
 from flagon.helpers import get_debug_flag, get_load_dotenv
+
+ROOT = Path(flagon.__file__).resolve().parents[1]
 
 ENV_VARS = [
     f"{prefix}_{name}"
@@ -282,3 +288,177 @@ def test_an_app_made_with_the_real_flask_gets_a_hint():
     with pytest.raises(NoAppException) as info:
         find_best_app(module)
     assert "real Flask" not in info.value.format_message()
+
+
+# -- flask.commands plugins, in a fresh interpreter (they turn flagon.compat on) ------------------
+
+PLUGIN = """
+import sys
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+@click.command(help="Greets from a Flask extension.")
+@with_appcontext
+def cli():
+    app = current_app._get_current_object()
+    click.echo(f"greetings from {app.name} ({type(app).__name__})")
+"""
+
+PLAIN_APP = """
+import sys
+import click
+from flagon import Flagon
+app = Flagon(__name__)
+
+@app.cli.command()
+def where():
+    flask, plugin = "flask" in sys.modules, "greet_plugin" in sys.modules
+    click.echo(f"flask imported: {flask}, plugin imported: {plugin}")
+"""
+
+
+def _install_plugin(site: Path, group: str = "flask.commands") -> None:
+    """A distribution on ``site`` with a ``greet`` command in the ``group`` entry points."""
+    write(site / "greet_plugin.py", PLUGIN)
+    info = site / "greet_plugin-1.0.dist-info"
+    write(info / "METADATA", "Metadata-Version: 2.1\nName: greet-plugin\nVersion: 1.0\n")
+    write(info / "entry_points.txt", f"[{group}]\ngreet = greet_plugin:cli\n")
+
+
+def flagon_command(tmp_path: Path, *args: str, env: dict[str, str] | None = None):
+    environ = {k: v for k, v in os.environ.items() if k not in ENV_VARS}
+    environ["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(tmp_path / "site")])
+    return subprocess.run(
+        [sys.executable, "-m", "flagon", *args],
+        cwd=tmp_path,
+        env={**environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_a_flask_commands_plugin_runs_on_a_plain_flagon_app(tmp_path):
+    _install_plugin(tmp_path / "site")
+    write(tmp_path / "plain.py", PLAIN_APP)
+    result = flagon_command(tmp_path, "--app", "plain", "greet")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "greetings from plain (Flagon)\n"
+
+
+def test_a_flask_commands_plugin_is_listed_and_imported_only_when_used(tmp_path):
+    _install_plugin(tmp_path / "site")
+    write(tmp_path / "plain.py", PLAIN_APP)
+    result = flagon_command(tmp_path, "--app", "plain", "where")
+    assert result.stdout == "flask imported: False, plugin imported: False\n"
+    result = flagon_command(tmp_path, "--app", "plain", "--help")
+    assert re.search(r"^  greet +Greets from a Flask extension\.$", result.stdout, re.M)
+    assert re.search(r"^  where$", result.stdout, re.M)
+
+
+def test_a_flagon_commands_plugin_wins_over_a_flask_one_of_the_same_name(tmp_path):
+    _install_plugin(tmp_path / "site")
+    write(tmp_path / "site" / "native.py", "import click\n\n@click.command()\ndef cli():\n"
+          "    click.echo('native greeting')\n")
+    info = tmp_path / "site" / "native-1.0.dist-info"
+    write(info / "METADATA", "Metadata-Version: 2.1\nName: native\nVersion: 1.0\n")
+    write(info / "entry_points.txt", "[flagon.commands]\ngreet = native:cli\n")
+    write(tmp_path / "plain.py", PLAIN_APP)
+    assert flagon_command(tmp_path, "--app", "plain", "greet").stdout == "native greeting\n"
+
+
+def test_a_flask_commands_plugin_is_refused_after_the_real_flask(tmp_path):
+    _install_plugin(tmp_path / "site")
+    # The app module imports a "flask" of its own before the plugin is listed.
+    write(tmp_path / "realish.py", "import sys, types\nsys.modules['flask'] = types.ModuleType("
+          "'flask')\n" + PLAIN_APP)
+    result = flagon_command(tmp_path, "--app", "realish", "--help")
+    assert result.returncode == 0
+    assert "Error: the Flask extension command 'greet' can't be loaded" in result.stderr
+    assert "Import flagon.compat first" in result.stderr
+    assert "greet" not in result.stdout
+
+
+def installed(name: str) -> pytest.MarkDecorator:
+    return pytest.mark.skipif(
+        importlib.machinery.PathFinder.find_spec(name) is None, reason=f"{name} is not installed"
+    )
+
+
+def test_an_unmodified_flask_app_through_a_wsgi_py_and_flaskenv(tmp_path):
+    write(
+        tmp_path / "shop" / "__init__.py",
+        """
+        from flask import Flask, jsonify
+
+        def create_app():
+            app = Flask(__name__)
+
+            @app.get("/items/<int:id>")
+            def item(id):
+                return jsonify(id=id)
+
+            return app
+        """,
+    )
+    wsgi = "import flagon.compat\nfrom shop import create_app\napp = create_app()\n"
+    write(tmp_path / "wsgi.py", wsgi)
+    write(tmp_path / ".flaskenv", "FLASK_APP=wsgi\n")
+    result = flagon_command(tmp_path, "routes")
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"^item +GET +/items/<int:id>$", result.stdout, re.M)
+
+
+@installed("flask_limiter")
+def test_flask_limiter_command_on_flagon(tmp_path):
+    write(
+        tmp_path / "limited.py",
+        """
+        import flagon.compat
+        from flagon import Flagon
+        from flask_limiter import Limiter
+        from flask_limiter.util import get_remote_address
+
+        app = Flagon(__name__)
+        limiter = Limiter(get_remote_address, app=app, default_limits=["10 per minute"])
+        """,
+    )
+    result = flagon_command(tmp_path, "--app", "limited", "limiter", "--help")
+    assert result.returncode == 0, result.stderr
+    assert "Flask-Limiter maintenance" in result.stdout
+    assert re.search(r"^  limits +Enumerate details", result.stdout, re.M)
+
+
+@installed("flask_migrate")
+@installed("flask_sqlalchemy")
+def test_flask_migrate_db_commands_on_flagon(tmp_path):
+    write(
+        tmp_path / "app.py",
+        """
+        import flagon.compat
+        from flagon import Flagon
+        from flask_migrate import Migrate
+        from flask_sqlalchemy import SQLAlchemy
+
+        app = Flagon(__name__)
+        app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///forum.db"
+        db = SQLAlchemy(app)
+        Migrate(app, db)
+
+        class Post(db.Model):
+            id = db.Column(db.Integer, primary_key=True)
+            title = db.Column(db.String(80))
+        """,
+    )
+    outputs = {}
+    for command in ("init", "migrate", "upgrade"):
+        result = flagon_command(tmp_path, "db", command)
+        assert result.returncode == 0, result.stderr
+        outputs[command] = result.stdout + result.stderr
+    assert "Detected added table 'post'" in outputs["migrate"]
+    current = flagon_command(tmp_path, "db", "current")
+    assert current.returncode == 0 and current.stdout.strip().endswith("(head)")
+    with sqlite3.connect(tmp_path / "instance" / "forum.db") as connection:
+        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
+    assert {"post", "alembic_version"} <= tables
