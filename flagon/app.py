@@ -36,6 +36,7 @@ from .exceptions import (
     InternalServerError,
 )
 from .globals import _app_ctx_stack, _request_ctx_stack
+from .helpers import _environ_setting, get_debug_flag
 from .json.provider import DefaultJSONProvider, JSONProvider
 from .lazy import cached_property
 from .logging import create_logger
@@ -63,11 +64,6 @@ F = t.TypeVar("F", bound=t.Callable[..., t.Any])
 
 # The request pipeline reads the current request context a few times per request.
 _req_get = _request_ctx_stack._get
-
-
-def _get_debug_flag() -> bool:
-    value = os.environ.get("FLAGON_DEBUG")
-    return bool(value) and value.lower() not in {"0", "false", "no"}
 
 
 def _template_decorator(add: t.Callable[..., None], name: t.Any) -> t.Any:
@@ -251,10 +247,11 @@ class Flagon(Scaffold):
         return logger
 
     def make_config(self, instance_relative: bool = False) -> Config:
-        """The config object, filled with :attr:`default_config` (``DEBUG`` from FLAGON_DEBUG)."""
+        """The config object, filled with :attr:`default_config` (``DEBUG`` from FLAGON_DEBUG,
+        else FLASK_DEBUG)."""
         root_path = self.instance_path if instance_relative else self.root_path
         defaults = dict(self.default_config)
-        defaults["DEBUG"] = _get_debug_flag()
+        defaults["DEBUG"] = get_debug_flag()
         return self.config_class(root_path, defaults)
 
     def make_aborter(self) -> Aborter:
@@ -1020,8 +1017,8 @@ class Flagon(Scaffold):
             return
         if cli.get_load_dotenv(load_dotenv):
             cli.load_dotenv()
-            if "FLAGON_DEBUG" in os.environ:
-                self.debug = cli.get_debug_flag()
+            if _environ_setting("DEBUG") is not None:
+                self.debug = get_debug_flag()
         if debug is not None:
             self.debug = bool(debug)
 

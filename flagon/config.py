@@ -94,12 +94,13 @@ class Config(dict):
         """Load ``FLAGON_*`` environment variables, values parsed as JSON when they parse.
 
         ``FLAGON_SECRET_KEY=x`` sets ``SECRET_KEY``; a double underscore walks into nested dicts:
-        ``FLAGON_DB__HOST=db`` sets ``config["DB"]["HOST"]``.
+        ``FLAGON_DB__HOST=db`` sets ``config["DB"]["HOST"]``. With the default prefix,
+        ``FLASK_*`` variables are loaded too, and a ``FLAGON_`` one wins over its ``FLASK_``
+        namesake.
         """
-        prefix = f"{prefix}_"
-        for key in sorted(os.environ):
-            if not key.startswith(prefix):
-                continue
+        prefixes = ("FLASK_", "FLAGON_") if prefix == "FLAGON" else (f"{prefix}_",)
+        found = [(p, key) for p in prefixes for key in sorted(os.environ) if key.startswith(p)]
+        for prefix, key in found:
             value: t.Any = os.environ[key]
             try:
                 value = loads(value)

@@ -6,6 +6,7 @@ Each one works on the *current* application, found through the context stacks.
 from __future__ import annotations
 
 import importlib
+import os
 import typing as t
 from html import escape
 from urllib.parse import quote
@@ -96,3 +97,26 @@ def import_string(import_name: str) -> t.Any:
         raise ImportError(f"module {module_name!r} has no attribute {obj_name!r}") from e
 
 
+# -- settings from the environment ----------------------------------------------------------------
+
+
+def _environ_setting(name: str) -> str | None:
+    """The environment's ``FLAGON_<name>``, else ``FLASK_<name>``; an empty value counts as
+    unset. Flask's variable names work as fallbacks, the flagon ones win."""
+    return os.environ.get(f"FLAGON_{name}") or os.environ.get(f"FLASK_{name}") or None
+
+
+def get_debug_flag() -> bool:
+    """Whether ``FLAGON_DEBUG`` (else ``FLASK_DEBUG``) asks for debug mode: set, and not ``0``,
+    ``false`` or ``no``."""
+    value = _environ_setting("DEBUG")
+    return value is not None and value.lower() not in {"0", "false", "no"}
+
+
+def get_load_dotenv(default: bool = True) -> bool:
+    """Whether to load the default dotenv files: ``default``, unless ``FLAGON_SKIP_DOTENV``
+    (else ``FLASK_SKIP_DOTENV``) says to skip them (any value but ``0``, ``false``, ``no``)."""
+    value = _environ_setting("SKIP_DOTENV")
+    if value is None:
+        return default
+    return value.lower() in {"0", "false", "no"}

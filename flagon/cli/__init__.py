@@ -1,8 +1,9 @@
 """The ``flagon`` command: finds the application, then runs ``run``, ``routes``, ``shell`` and the
 commands the app and its blueprints add to ``app.cli``.
 
-``flagon --app MODULE[:NAME | :FACTORY(ARGS)] COMMAND``; ``FLAGON_APP`` does the same as
-``--app``, and without either ``wsgi.py`` or ``app.py`` in the current folder is used.
+``flagon --app MODULE[:NAME | :FACTORY(ARGS)] COMMAND``; ``FLAGON_APP`` (or Flask's
+``FLASK_APP``) does the same as ``--app``, and without either ``wsgi.py`` or ``app.py`` in the
+current folder is used.
 """
 
 from __future__ import annotations
@@ -23,7 +24,9 @@ from .discovery import locate_app as locate_app
 from .discovery import prepare_import as prepare_import
 from .groups import AppGroup as AppGroup
 from .groups import FlagonGroup as FlagonGroup
+from .groups import get_version as get_version
 from .groups import pass_script_info as pass_script_info
+from .groups import version_option as version_option
 from .groups import with_appcontext as with_appcontext
 
 cli = FlagonGroup(
@@ -31,8 +34,8 @@ cli = FlagonGroup(
     help="""\
 A general utility script for flagon applications.
 
-The application to load is given with the '--app' option, the 'FLAGON_APP' environment variable,
-or found in a 'wsgi.py' or 'app.py' file in the current directory.
+The application to load is given with the '--app' option, the 'FLAGON_APP' (or 'FLASK_APP')
+environment variable, or found in a 'wsgi.py' or 'app.py' file in the current directory.
 """,
 )
 

@@ -6,12 +6,18 @@ import os
 import sys
 import traceback
 import typing as t
+from functools import partial
 from operator import itemgetter
 
 import click
 
 from .discovery import ScriptInfo, get_debug_flag
-from .groups import _debug_option, pass_script_info, with_appcontext
+from .groups import EnvOption, _debug_option, pass_script_info, with_appcontext
+
+
+#: ``click.option`` whose environment variable (``FLAGON_RUN_PORT``) falls back to Flask's
+#: (``FLASK_RUN_PORT``).
+option = partial(click.option, cls=EnvOption)
 
 
 def show_server_banner(debug: bool | None, app_import_path: str | None) -> None:
@@ -51,35 +57,35 @@ def _failed_app(error: Exception) -> t.Callable[..., t.Iterable[bytes]]:
 
 
 @click.command("run", short_help="Run a development server.")
-@click.option(
+@option(
     "--host", "-h", default="127.0.0.1", show_default=True, help="The interface to bind to."
 )
-@click.option("--port", "-p", default=5000, show_default=True, help="The port to bind to.")
-@click.option(
+@option("--port", "-p", default=5000, show_default=True, help="The port to bind to.")
+@option(
     "--reload/--no-reload",
     default=None,
     help="Restart the server when a Python file of the project changes. On in debug mode.",
 )
-@click.option(
+@option(
     "--debugger/--no-debugger",
     default=None,
     help="Accepted for Flask compatibility: the debug error page follows debug mode.",
 )
-@click.option(
+@option(
     "--threads", type=click.IntRange(min=1), default=8, show_default=True, help="Worker threads."
 )
-@click.option(
+@option(
     "--with-threads/--without-threads",
     default=True,
     help="Accepted for Flask compatibility; --without-threads means one worker thread.",
 )
-@click.option(
+@option(
     "--extra-files",
     default=None,
     type=SeparatedPathType(exists=True),
     help=f"Other files whose change restarts the server, separated by {os.path.pathsep!r}.",
 )
-@click.option(
+@option(
     "--exclude-patterns",
     default=None,
     type=SeparatedPathType(),
@@ -186,14 +192,14 @@ def _match_order(rules: list[t.Any]) -> dict[int, int]:
 
 
 @click.command("routes", short_help="Show the routes of the app.")
-@click.option(
+@option(
     "--sort",
     "-s",
     type=click.Choice(("endpoint", "methods", "domain", "rule", "match")),
     default="endpoint",
     help="How to sort the routes; 'match' is the order requests are matched in.",
 )
-@click.option("--all-methods", is_flag=True, help="Show HEAD and OPTIONS methods too.")
+@option("--all-methods", is_flag=True, help="Show HEAD and OPTIONS methods too.")
 @with_appcontext
 def routes_command(sort: str, all_methods: bool) -> None:
     """Show every route: endpoint, methods, domain (when one is used) and rule."""

@@ -15,6 +15,9 @@ from types import ModuleType
 import click
 
 from ..app import Flagon
+from ..helpers import _environ_setting
+from ..helpers import get_debug_flag as get_debug_flag
+from ..helpers import get_load_dotenv as get_load_dotenv
 
 
 class NoAppException(click.UsageError):
@@ -56,7 +59,22 @@ def find_best_app(module: ModuleType) -> Flagon:
     raise NoAppException(
         f"Failed to find a flagon application or factory in module '{module.__name__}'."
         f" Use '{module.__name__}:name' to name one."
+        + _real_flask_hint(*module.__dict__.values())
     )
+
+
+def _real_flask_hint(*values: object) -> str:
+    """A hint for apps made with the real Flask, which the module imported before
+    :mod:`flagon.compat` could make ``flask`` flagon's."""
+    for value in values:
+        cls = type(value)
+        if cls.__name__ == "Flask" and cls.__module__.partition(".")[0] == "flask":
+            return (
+                " The Flask application found was made with the real Flask: 'import flagon.compat'"
+                " before anything imports flask (at the top of the module, or in a wsgi.py"
+                " importing it) to run it on flagon."
+            )
+    return ""
 
 
 def _called_with_wrong_args(function: t.Callable[..., t.Any]) -> bool:
@@ -125,6 +143,7 @@ def find_app_by_string(module: ModuleType, app_name: str) -> Flagon:
         return app
     raise NoAppException(
         f"A valid flagon application was not obtained from '{module.__name__}:{app_name}'."
+        + _real_flask_hint(app)
     )
 
 
@@ -182,20 +201,6 @@ def locate_app(
     return find_app_by_string(module, app_name)
 
 
-def get_debug_flag() -> bool:
-    """Whether ``FLAGON_DEBUG`` asks for debug mode: set, and not ``0``, ``false`` or ``no``."""
-    value = os.environ.get("FLAGON_DEBUG")
-    return bool(value) and value.lower() not in {"0", "false", "no"}
-
-
-def get_load_dotenv(default: bool = True) -> bool:
-    """Whether to load the default dotenv files; ``FLAGON_SKIP_DOTENV=1`` says no."""
-    value = os.environ.get("FLAGON_SKIP_DOTENV")
-    if not value:
-        return default
-    return value.lower() in {"0", "false", "no"}
-
-
 class ScriptInfo:
     """What the CLI knows about the application: how to load it, and the loaded app.
 
@@ -214,7 +219,8 @@ class ScriptInfo:
         #: Arbitrary data commands may share.
         self.data: dict[t.Any, t.Any] = {}
         self.set_debug_flag = set_debug_flag
-        #: Whether ``.flagonenv`` and ``.env`` are to be loaded (the option callbacks do it).
+        #: Whether ``.flaskenv``, ``.flagonenv`` and ``.env`` are to be loaded (the option
+        #: callbacks do it).
         self.load_dotenv_defaults = get_load_dotenv(load_dotenv_defaults)
         self._loaded_app: Flagon | None = None
 
@@ -237,25 +243,31 @@ class ScriptInfo:
         if app is None:
             raise NoAppException(
                 "Could not locate a flagon application. Use the 'flagon --app' option, the"
-                " 'FLAGON_APP' environment variable, or a 'wsgi.py' or 'app.py' file in the"
-                " current directory."
+                " 'FLAGON_APP' (or 'FLASK_APP') environment variable, or a 'wsgi.py' or 'app.py'"
+                " file in the current directory."
             )
-        # Only an explicit FLAGON_DEBUG (or --debug) overrides the DEBUG the app configured.
-        if self.set_debug_flag and "FLAGON_DEBUG" in os.environ:
+        # Only FLAGON_DEBUG / FLASK_DEBUG (or --debug) override the DEBUG the app configured.
+        if self.set_debug_flag and _environ_setting("DEBUG") is not None:
             app.debug = get_debug_flag()
         self._loaded_app = app
         return app
 
 
+#: The default dotenv files, in the order they load (a later one wins): Flask's ``.flaskenv``
+#: is read as a fallback for ``.flagonenv``.
+DOTENV_FILES = (".flaskenv", ".flagonenv", ".env")
+
+
 def load_dotenv(path: str | os.PathLike[str] | None = None, load_defaults: bool = True) -> bool:
-    """Set environment variables from ``.flagonenv``, then ``.env`` (the nearest ones, searching
-    up from the current folder), then ``path``: later files win, and variables already in the
-    environment are never replaced. Returns whether a variable was found; without
-    python-dotenv it only prints a tip when such files exist."""
+    """Set environment variables from ``.flaskenv``, ``.flagonenv`` and ``.env`` (the nearest of
+    each, searching up from the current folder), then from ``path``: a later file wins, and
+    variables already in the environment are never replaced. The current folder stays as it is.
+    Returns whether a file had a variable; without python-dotenv it returns False, printing a tip
+    when such files exist."""
     try:
         import dotenv
     except ImportError:
-        if path or os.path.isfile(".env") or os.path.isfile(".flagonenv"):
+        if path or any(os.path.isfile(name) for name in DOTENV_FILES):
             click.secho(
                 " * Tip: There are .env files present. Install python-dotenv to use them.",
                 fg="yellow",
@@ -265,7 +277,7 @@ def load_dotenv(path: str | os.PathLike[str] | None = None, load_defaults: bool 
 
     data: dict[str, str | None] = {}
     if load_defaults:
-        for name in (".flagonenv", ".env"):
+        for name in DOTENV_FILES:
             if found := dotenv.find_dotenv(name, usecwd=True):
                 data |= dotenv.dotenv_values(found, encoding="utf-8")
     if path is not None and os.path.isfile(path):

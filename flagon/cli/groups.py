@@ -1,5 +1,6 @@
 """The click groups: ``AppGroup`` (commands in the app context) and ``FlagonGroup`` (the
-``flagon`` command with its ``--app``, ``--env-file``, ``--debug`` and ``--version`` options)."""
+``flagon`` command with its ``--app``, ``--env-file``, ``--debug`` and ``--version`` options, and
+the plugin commands of the ``flagon.commands`` and ``flask.commands`` entry point groups)."""
 
 from __future__ import annotations
 
@@ -65,6 +66,19 @@ class AppGroup(click.Group):
 # -- the group's own options ---------------------------------------------------------------------
 
 
+class EnvOption(click.Option):
+    """A click option whose automatic ``FLAGON_…`` environment variable falls back to its
+    ``FLASK_…`` namesake: ``FLASK_APP``, ``FLASK_RUN_PORT``… work when the flagon one is unset."""
+
+    def resolve_envvar_value(self, ctx: click.Context) -> str | None:
+        value = super().resolve_envvar_value(ctx)
+        prefix = ctx.auto_envvar_prefix
+        if value is None and self.allow_from_autoenv and self.name and prefix:
+            if prefix == "FLAGON" or prefix.startswith("FLAGON_"):
+                value = os.environ.get(f"FLASK{prefix[6:]}_{self.name.upper()}") or None
+        return value
+
+
 def _set_app(ctx: click.Context, param: click.Option, value: str | None) -> str | None:
     if value is not None:
         ctx.ensure_object(ScriptInfo).app_import_path = value
@@ -94,28 +108,40 @@ def _load_env_files(ctx: click.Context, param: click.Option, value: str | None) 
     return value
 
 
-def _show_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+def _installed_version(distribution: str) -> str | None:
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def get_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    """The ``--version`` callback: print the Python, flagon and (when installed) Werkzeug
+    versions, then exit."""
     if not value or ctx.resilient_parsing:
         return
-    try:
-        version = importlib.metadata.version("flagon")
-    except importlib.metadata.PackageNotFoundError:  # running from a source checkout
-        from .. import __version__ as version
-    click.echo(f"Python {platform.python_version()}\nflagon {version}", color=ctx.color)
+    from .. import __version__
+
+    flagon_version = _installed_version("flagon") or __version__  # or a source checkout's
+    lines = [f"Python {platform.python_version()}", f"flagon {flagon_version}"]
+    if werkzeug := _installed_version("werkzeug"):
+        lines.append(f"Werkzeug {werkzeug}")
+    click.echo("\n".join(lines), color=ctx.color)
     ctx.exit()
 
 
 # --env-file comes first: it is eager, so variables it sets (FLAGON_APP…) are seen by the rest.
-_env_file_option = click.Option(
+_env_file_option = EnvOption(
     ["-e", "--env-file"],
     type=click.Path(exists=True, dir_okay=False),
-    help="Load environment variables from this file, taking precedence over '.env' and"
-    " '.flagonenv'. Variables already set in the environment win. Needs python-dotenv.",
+    help="Load environment variables from this file, taking precedence over '.env',"
+    " '.flagonenv' and '.flaskenv'. Variables already set in the environment win. Needs"
+    " python-dotenv.",
     is_eager=True,
     expose_value=False,
     callback=_load_env_files,
 )
-_app_option = click.Option(
+_app_option = EnvOption(
     ["-A", "--app"],
     metavar="IMPORT",
     help="The application or factory to load, as 'module:name'. The module can be a dotted"
@@ -125,14 +151,14 @@ _app_option = click.Option(
     expose_value=False,
     callback=_set_app,
 )
-_debug_option = click.Option(
+_debug_option = EnvOption(
     ["--debug/--no-debug"], help="Set debug mode.", expose_value=False, callback=_set_debug
 )
-_version_option = click.Option(
+version_option = click.Option(
     ["--version"],
-    help="Show the Python and flagon versions.",
+    help="Show the Python, flagon and Werkzeug versions.",
     expose_value=False,
-    callback=_show_version,
+    callback=get_version,
     is_flag=True,
     is_eager=True,
 )
@@ -140,10 +166,14 @@ _version_option = click.Option(
 
 class FlagonGroup(AppGroup):
     """The ``flagon`` command group: ``--app``, ``--env-file``, ``--debug`` and ``--version``, the
-    built-in ``run``, ``routes`` and ``shell``, plugins from the ``flagon.commands`` entry point
-    group, and the loaded app's own ``app.cli`` commands.
+    built-in ``run``, ``routes`` and ``shell``, plugins from the ``flagon.commands`` and
+    ``flask.commands`` entry point groups, and the loaded app's own ``app.cli`` commands.
 
     ``create_app`` builds the app for a custom script (``FlagonGroup(create_app=make_app)``).
+
+    A ``flask.commands`` plugin (a Flask extension's command, such as Flask-Limiter's
+    ``limiter``) is imported when it is used or listed, after :mod:`flagon.compat` is turned on
+    so that the ``flask`` it imports is flagon.
     """
 
     def __init__(
@@ -157,7 +187,7 @@ class FlagonGroup(AppGroup):
     ) -> None:
         params = [*(extra.pop("params", None) or ()), _env_file_option, _app_option, _debug_option]
         if add_version_option:
-            params.append(_version_option)
+            params.append(version_option)
         extra.setdefault("context_settings", {}).setdefault("auto_envvar_prefix", "FLAGON")
         super().__init__(params=params, **extra)
         self.create_app = create_app
@@ -170,18 +200,41 @@ class FlagonGroup(AppGroup):
             self.add_command(shell_command)
             self.add_command(routes_command)
         self._loaded_plugin_commands = False
+        self._flask_plugins: dict[str, importlib.metadata.EntryPoint] = {}
 
     def _load_plugin_commands(self) -> None:
         if self._loaded_plugin_commands:
             return
         for entry_point in importlib.metadata.entry_points(group="flagon.commands"):
             self.add_command(entry_point.load(), entry_point.name)
+        for entry_point in importlib.metadata.entry_points(group="flask.commands"):
+            if entry_point.name not in self.commands:
+                self._flask_plugins.setdefault(entry_point.name, entry_point)
         self._loaded_plugin_commands = True
+
+    def _load_flask_plugin(self, name: str) -> click.Command | None:
+        """The ``flask.commands`` plugin ``name``, imported with :mod:`flagon.compat` on."""
+        entry_point = self._flask_plugins.get(name)
+        if entry_point is None:
+            return None
+        try:
+            importlib.import_module("flagon.compat").install()
+        except ImportError as e:  # the real flask was imported first
+            click.secho(
+                f"Error: the Flask extension command {name!r} can't be loaded: {e}\n",
+                err=True,
+                fg="red",
+            )
+            return None
+        command = entry_point.load()
+        self.add_command(command, name)
+        del self._flask_plugins[name]
+        return command  # type: ignore[no-any-return]
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         self._load_plugin_commands()
         # Built-in and plugin commands work even when the app fails to load.
-        command = super().get_command(ctx, name)
+        command = super().get_command(ctx, name) or self._load_flask_plugin(name)
         if command is not None:
             return command
         try:
@@ -197,7 +250,7 @@ class FlagonGroup(AppGroup):
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         self._load_plugin_commands()
-        names = set(super().list_commands(ctx))
+        names = set(super().list_commands(ctx)) | set(self._flask_plugins)
         try:
             names.update(ctx.ensure_object(ScriptInfo).load_app().cli.list_commands(ctx))
         except NoAppException as e:

@@ -17,10 +17,45 @@ from pathlib import Path
 import pytest
 
 import flagon
-from flagon.compat.modules import MODULES
 
 ROOT = Path(flagon.__file__).resolve().parents[1]
 REAL_FLASK = importlib.machinery.PathFinder.find_spec("flask")
+
+# The modules Flask code and extensions import (importing flagon.compat here would turn the
+# aliases on for the whole test session: the checks run in subprocesses).
+FLASK_MODULES = [
+    "flask",
+    "flask.app",
+    "flask.blueprints",
+    "flask.cli",
+    "flask.config",
+    "flask.ctx",
+    "flask.debughelpers",
+    "flask.globals",
+    "flask.helpers",
+    "flask.json",
+    "flask.json.provider",
+    "flask.json.tag",
+    "flask.logging",
+    "flask.sansio",
+    "flask.sansio.app",
+    "flask.sansio.blueprints",
+    "flask.sansio.scaffold",
+    "flask.sessions",
+    "flask.signals",
+    "flask.templating",
+    "flask.testing",
+    "flask.typing",
+    "flask.views",
+    "flask.wrappers",
+    "flask_login",
+    "flask_login.config",
+    "flask_login.login_manager",
+    "flask_login.mixins",
+    "flask_login.signals",
+    "flask_login.test_client",
+    "flask_login.utils",
+]
 
 EXTENSIONS = [
     "flask_sqlalchemy",
@@ -143,19 +178,54 @@ def test_flask_login_is_flagon_ext_login(tmp_path):
     )
 
 
-def test_every_aliased_module_imports(tmp_path):
+def test_every_flask_module_imports_as_its_flagon_module(tmp_path):
     lines = run_ok(
         f"""
         import importlib
         import flagon.compat
-        for name in {sorted(MODULES)!r}:
+        from flagon.compat.aliasing import AliasModule
+        for name in {FLASK_MODULES!r}:
             module = importlib.import_module(name)
-            print(name, len(dir(module)))
+            assert isinstance(module, AliasModule), name
+            target = module._flagon_target
+            names = target is None or set(dir(target)) <= set(dir(module))
+            print(name, target and target.__name__, names)
         """,
         tmp_path,
     )
-    assert [line.split()[0] for line in lines] == sorted(MODULES)
-    assert all(int(line.split()[1]) > 5 for line in lines if line.split()[0] != "flask.sansio")
+    found = {name: (target, names) for name, target, names in map(str.split, lines)}
+    assert list(found) == FLASK_MODULES
+    assert found["flask.sansio"] == ("None", "True")
+    assert found["flask.json.provider"] == ("flagon.json.provider", "True")
+    assert found["flask_login.login_manager"] == ("flagon.ext.login.manager", "True")
+    assert all(target.startswith("flagon") for target, _ in found.values() if target != "None")
+    assert all(names == "True" for _, names in found.values())
+
+
+def test_flask_helpers_and_flask_typing_names(tmp_path):
+    run_ok(
+        """
+        import flagon.compat
+        from flask.helpers import get_debug_flag, get_load_dotenv, get_root_path
+        from flask.helpers import get_template_attribute, send_file, stream_with_context
+        from flask.typing import ResponseReturnValue, RouteCallable, ErrorHandlerCallable
+        from flask.debughelpers import DebugFilesKeyError, explain_template_loading_attempts
+        from flask.sessions import SecureCookieSessionInterface, SessionInterface, SessionMixin
+        from flask.signals import Namespace, got_request_exception, template_rendered
+        from flask.ctx import AppContext, RequestContext, after_this_request
+        from flask.globals import app_ctx, request_ctx, current_app
+        from flask.views import MethodView, View
+        from flask.wrappers import Request, Response
+        from flask.cli import get_version, version_option, load_dotenv, SeparatedPathType
+        import flagon, flagon.helpers, flagon.scaffold
+        assert get_root_path is flagon.scaffold.get_root_path
+        assert get_template_attribute is flagon.get_template_attribute
+        assert get_debug_flag is flagon.helpers.get_debug_flag
+        assert issubclass(DebugFilesKeyError, KeyError)
+        assert (Request, Response) == (flagon.Request, flagon.Response)
+        """,
+        tmp_path,
+    )
 
 
 @pytest.mark.parametrize("extension", EXTENSIONS)

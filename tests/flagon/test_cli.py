@@ -36,6 +36,9 @@ ENV_VARS = (
     "FLAGON_RUN_FROM_CLI",
     "FLAGON_SKIP_DOTENV",
     "FLAGON_RUN_MAIN",
+    "FLASK_APP",
+    "FLASK_DEBUG",
+    "FLASK_SKIP_DOTENV",
     "FROM_FLAGONENV",
     "FROM_DOTENV",
     "FROM_ENV_FILE",
@@ -45,7 +48,16 @@ ENV_VARS = (
 
 @pytest.fixture(autouse=True)
 def isolated(monkeypatch, tmp_path):
-    """Run in an empty folder; undo what the CLI does to the environment, sys.path, sys.modules."""
+    """Run in an empty folder, without the plugin commands installed packages add; undo what the
+    CLI does to the environment, sys.path, sys.modules."""
+    entry_points = importlib.metadata.entry_points
+
+    def no_plugins(**selection):
+        if selection.get("group") in ("flagon.commands", "flask.commands"):
+            return []
+        return entry_points(**selection)
+
+    monkeypatch.setattr(importlib.metadata, "entry_points", no_plugins)
     for name in ENV_VARS:
         monkeypatch.setenv(name, "")  # remembered, so that the teardown restores it
         monkeypatch.delenv(name)
