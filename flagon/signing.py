@@ -33,7 +33,15 @@ def _b64encode(data: bytes) -> bytes:
 
 
 def _b64decode(data: bytes) -> bytes:
-    return binascii.a2b_base64(data.translate(_FROM_URLSAFE) + b"=" * (-len(data) % 4))
+    """Decode unpadded URL-safe base64, accepting only the one spelling ``_b64encode`` gives.
+
+    A lenient decoder skips stray characters, padding and the unused low bits of the last
+    character, so one cookie would have many accepted spellings.
+    """
+    decoded = binascii.a2b_base64(data.translate(_FROM_URLSAFE) + b"=" * (-len(data) % 4))
+    if _b64encode(decoded) != data:
+        raise binascii.Error("not the canonical encoding")
+    return decoded
 
 
 def _as_bytes(value: str | bytes) -> bytes:

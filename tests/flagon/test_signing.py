@@ -52,6 +52,31 @@ def test_the_newest_key_signs_and_every_key_verifies():
         signer(["old"]).loads(rotated.dumps(SMALL))
 
 
+_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+
+
+def _respellings(value):
+    """Other spellings of ``value`` that a lenient base64 decoder reads as the same bytes."""
+    payload, stamp, signature = value.split(".")
+    last = _ALPHABET.index(signature[-1])
+    return {
+        "junk inside the signature": f"{payload}.{stamp}.{signature[:5]}!!!!{signature[5:]}",
+        "spaces inside the signature": f"{payload}.{stamp}.{signature[:5]}    {signature[5:]}",
+        "padding after the signature": f"{payload}.{stamp}.{signature}=",
+        "unused low bits of the signature": f"{payload}.{stamp}.{signature[:-1]}{_ALPHABET[last ^ 1]}",
+        "junk inside the timestamp": f"{payload}.{stamp[:2]}!!!!{stamp[2:]}.{signature}",
+    }
+
+
+@pytest.mark.parametrize("kind", list(_respellings(signer(["k"]).dumps(SMALL))))
+def test_a_signed_value_has_exactly_one_accepted_spelling(kind):
+    ours = signer(["k"])
+    value = ours.dumps(SMALL)
+    respelled = _respellings(value)[kind]
+    with pytest.raises(BadSignature):
+        ours.loads(respelled)
+
+
 def test_a_value_signed_with_another_key_or_salt_is_refused():
     value = signer(["k"]).dumps(SMALL)
     with pytest.raises(BadSignature):
