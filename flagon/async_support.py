@@ -3,6 +3,12 @@
 Each thread keeps one event loop (an ``asyncio.Runner``) and reuses it, so an async view costs a
 task, not a new loop. The coroutine runs in a copy of the caller's ``contextvars`` context, so
 ``request``, ``g`` and ``current_app`` are visible inside it.
+
+Under gevent or eventlet (Gunicorn's ``gevent``/``eventlet`` workers) every request is a
+greenlet of one OS thread, and asyncio allows one running loop per OS thread: a second
+greenlet reaching an async view while the first one's coroutine waits would find that loop
+running. There, each coroutine runs in a real thread of the library's own thread pool, which
+keeps the calling greenlet cooperative while it waits.
 """
 
 from __future__ import annotations
@@ -10,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import functools
+import sys
 import threading
 import typing as t
 from concurrent.futures import ThreadPoolExecutor
@@ -38,8 +45,31 @@ def _runner() -> asyncio.Runner:
     return closer.runner
 
 
+def _run_in_runner(coro: t.Coroutine[t.Any, t.Any, t.Any], ctx: contextvars.Context) -> t.Any:
+    return _runner().run(coro, context=ctx)
+
+
+def _green_thread_pool() -> t.Callable[..., t.Any] | None:
+    """How to call a function in a real OS thread when threads are monkey-patched into
+    greenlets (gevent, eventlet), or ``None`` when they are not."""
+    gevent_monkey = sys.modules.get("gevent.monkey")
+    if gevent_monkey is not None and gevent_monkey.is_module_patched("threading"):
+        import gevent
+
+        return lambda func, *args: gevent.get_hub().threadpool.apply(func, args)
+    eventlet_patcher = sys.modules.get("eventlet.patcher")
+    if eventlet_patcher is not None and eventlet_patcher.is_monkey_patched("thread"):
+        from eventlet import tpool
+
+        return tpool.execute
+    return None
+
+
 def run_coroutine(coro: t.Coroutine[t.Any, t.Any, t.Any]) -> t.Any:
     """Run a coroutine to completion from synchronous code and return its result."""
+    in_real_thread = _green_thread_pool()
+    if in_real_thread is not None:
+        return in_real_thread(_run_in_runner, coro, contextvars.copy_context())
     try:
         asyncio.get_running_loop()
     except RuntimeError:
