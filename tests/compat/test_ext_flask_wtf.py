@@ -175,6 +175,29 @@ def test_file_upload_with_a_wrong_extension_or_no_file_is_refused(app):
     assert app.extensions["uploads"] == []
 
 
+def test_browser_multipart_body_is_accepted(app):
+    # The body as a browser sends it, not as the test client would build it: a UTF-8 file name,
+    # the part's Content-Type, binary content with CRLFs, and an empty file input.
+    client = app.test_client()
+    token = token_in(client.get("/upload").get_data(as_text=True))
+    boundary = "----WebKitFormBoundary7MA4YWxkTrZu0gW"
+    content = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40 + b"\r\n--not-the-boundary\r\n"
+    body = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n{token}\r\n'
+        f'--{boundary}\r\nContent-Disposition: form-data; name="photo"; '
+        f'filename="caf\u00e9 au lait.png"\r\nContent-Type: image/png\r\n\r\n'
+    ).encode() + content + (
+        f'\r\n--{boundary}\r\nContent-Disposition: form-data; name="other"; filename=""\r\n'
+        f"Content-Type: application/octet-stream\r\n\r\n\r\n--{boundary}--\r\n"
+    ).encode()
+    response = client.post(
+        "/upload", data=body, content_type=f"multipart/form-data; boundary={boundary}"
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert response.headers["Location"] == "/success?name=caf%C3%A9+au+lait.png"
+    assert app.extensions["uploads"] == [("cafe_au_lait.png", content)]
+
+
 def test_file_size_is_checked_on_small_and_large_uploads(app):
     client = app.test_client()
     token = token_in(client.get("/upload").get_data(as_text=True))
@@ -234,6 +257,21 @@ def test_csrfprotect_refuses_a_post_without_token_through_the_handler(protected)
     response = client.post("/api/things", json={"name": "a"})
     assert response.status_code == 400
     assert "The CSRF token is missing." in response.get_data(as_text=True)
+
+
+def test_csrf_error_reaches_a_400_handler_as_a_bad_request(protected):
+    protected.error_handler_spec[None][400].clear()
+    seen = []
+
+    @protected.errorhandler(400)
+    def bad_request(e):
+        seen.append(e)
+        return f"bad request: {e.description}", 400
+
+    response = protected.test_client().post("/api/things", json={"name": "a"})
+    assert response.status_code == 400
+    assert response.get_data(as_text=True) == "bad request: The CSRF token is missing."
+    assert [type(e) for e in seen] == [CSRFError]
 
 
 def test_csrfprotect_without_handler_answers_werkzeugs_400_page(protected):
