@@ -88,6 +88,22 @@ def test_preflight_answers_the_allowed_methods_and_headers(app):
     assert set(response.headers["Allow"].split(", ")) == {"GET", "HEAD", "POST", "OPTIONS"}
 
 
+def test_private_network_preflight(app):
+    headers = {"Origin": ORIGIN, "Access-Control-Request-Method": "GET",
+               "Access-Control-Request-Private-Network": "true"}
+    client = app.test_client()
+    # Refused by default (allow_private_network=False), and only answered when asked.
+    assert client.options("/", headers=headers).headers[
+        "Access-Control-Allow-Private-Network"] == "false"
+    assert "Access-Control-Allow-Private-Network" not in preflight(client, "/").headers
+
+    lan = Flask(__name__)
+    CORS(lan, allow_private_network=True)
+    lan.add_url_rule("/", "index", lambda: "ok")
+    response = lan.test_client().options("/", headers=headers)
+    assert response.headers["Access-Control-Allow-Private-Network"] == "true"
+
+
 def test_preflight_for_a_method_not_allowed_gets_no_allow_headers():
     app = Flask(__name__)
     CORS(app, methods=["GET", "POST"])
