@@ -238,6 +238,11 @@ def test_blueprints_shared_limits_deduct_when_and_on_breach():
             return "things"
 
     app.add_url_rule("/things", view_func=Things.as_view("things"))
+
+    @api.errorhandler(429)
+    def api_too_many(e):
+        return f"api: {e.description}", 429
+
     app.register_blueprint(api)
     app.register_blueprint(docs)
     client = app.test_client()
@@ -256,9 +261,11 @@ def test_blueprints_shared_limits_deduct_when_and_on_breach():
     assert client.post("/login", data={"password": "wrong"}).status_code == 401
     assert client.post("/login", data={"password": "wrong"}).status_code == 401
     assert client.post("/login", data={"password": "right"}).status_code == 429
+    # The blueprint's own 429 handler answers for its routes.
+    assert client.get("/api/a").get_data() == b"api: 2 per 1 minute"
     # Decorators of a class-based view.
     assert [client.get("/things").status_code for _ in range(2)] == [200, 429]
-    assert breaches == ["2 per 1 minute"] * 3 + ["1 per 1 minute"]
+    assert breaches == ["2 per 1 minute"] * 4 + ["1 per 1 minute"]
 
 
 def test_on_breach_response_is_sent():

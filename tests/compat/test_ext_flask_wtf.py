@@ -7,7 +7,7 @@ import re
 from io import BytesIO
 
 import pytest
-from flask import Flask, jsonify, redirect, render_template_string, request, url_for
+from flask import Blueprint, Flask, jsonify, redirect, render_template_string, request, url_for
 from flask_wtf import CSRFProtect, FlaskForm
 from flask_wtf.csrf import CSRFError
 from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
@@ -272,6 +272,34 @@ def test_csrf_error_reaches_a_400_handler_as_a_bad_request(protected):
     assert response.status_code == 400
     assert response.get_data(as_text=True) == "bad request: The CSRF token is missing."
     assert [type(e) for e in seen] == [CSRFError]
+
+
+def test_a_blueprints_csrf_error_handler_answers_for_its_routes():
+    app = Flask(__name__)
+    app.secret_key = "a secret"
+    CSRFProtect(app)
+    api = Blueprint("api", __name__, url_prefix="/api")
+
+    @api.errorhandler(CSRFError)
+    def api_csrf_error(e):
+        return jsonify(error=e.description), 400
+
+    @api.post("/things")
+    def things():
+        return "created"
+
+    @app.post("/form")
+    def form():
+        return "posted"
+
+    app.register_blueprint(api)
+    client = app.test_client()
+    response = client.post("/api/things")
+    assert response.status_code == 400
+    assert response.get_json() == {"error": "The CSRF token is missing."}
+    response = client.post("/form")
+    assert response.status_code == 400
+    assert "<title>400 Bad Request</title>" in response.get_data(as_text=True)
 
 
 def test_csrfprotect_without_handler_answers_werkzeugs_400_page(protected):
