@@ -227,7 +227,11 @@ def test_one_connection_many_messages(app_mail, no_smtp):
             "/bulk", data={"to": ["a@example.org", "b@example.org", "c@example.org"]}
         )
     assert response.get_json() == {"count": 3}
-    assert [m.recipients for m in outbox] == [["a@example.org"], ["b@example.org"], ["c@example.org"]]
+    assert [m.recipients for m in outbox] == [
+        ["a@example.org"],
+        ["b@example.org"],
+        ["c@example.org"],
+    ]
 
 
 def test_sending_from_a_thread_with_an_app_context(app_mail, no_smtp):
