@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gzip
 import html as html_lib
+import logging
 import re
 
 import pytest
@@ -47,6 +48,18 @@ PANELS = [
     "flDebugProfilerPanel",
     "flDebuggPanel",
 ]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _remove_log_handler():
+    """The logging panel puts a handler on the root logger for the rest of the process: take
+    it away after these tests, so that it doesn't collect every later test's records."""
+    yield
+    from flask_debugtoolbar.panels import logger as logging_panel
+
+    if logging_panel.handler is not None:
+        logging.root.removeHandler(logging_panel.handler)
+        logging_panel.handler = None
 
 
 @pytest.fixture(scope="module")
