@@ -144,7 +144,7 @@ class CacheControlHeader:
 
 class DateHeader:
     """A date header as a timezone-aware ``datetime`` (``None`` when absent or unreadable);
-    assign a ``datetime``, a Unix timestamp, an HTTP date string or ``None``."""
+    assign a ``datetime``, a Unix timestamp, an HTTP date string or ``None``; ``del`` removes it."""
 
     def __init__(self, name: str) -> None:
         self.name = name
@@ -161,9 +161,12 @@ class DateHeader:
         else:
             response.headers[self.name] = value if isinstance(value, str) else http_date(value)
 
+    def __delete__(self, response: t.Any) -> None:
+        response.headers.remove(self.name)
+
 
 class TextHeader:
-    """A header as a string (``None`` when absent); assigning ``None`` removes it."""
+    """A header as a string (``None`` when absent); assigning ``None`` or ``del`` removes it."""
 
     def __init__(self, name: str) -> None:
         self.name = name
@@ -179,6 +182,9 @@ class TextHeader:
             response.headers.remove(self.name)
         else:
             response.headers[self.name] = value
+
+    def __delete__(self, response: t.Any) -> None:
+        response.headers.remove(self.name)
 
 
 class SetHeader:

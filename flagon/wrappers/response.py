@@ -219,6 +219,10 @@ class Response(_werkzeug.Response):
         else:
             self.headers["Content-Length"] = str(value)
 
+    @content_length.deleter
+    def content_length(self) -> None:
+        self.headers.remove("Content-Length")
+
     location = TextHeader("Location")
     vary = SetHeader("Vary")
     allow = SetHeader("Allow")

@@ -27,6 +27,31 @@ def test_content_headers_as_text():
     assert Response().content_md5 is None
 
 
+@pytest.mark.parametrize(
+    ("attribute", "header", "value"),
+    [
+        ("location", "Location", "/next"),
+        ("content_type", "Content-Type", "text/plain"),
+        ("content_length", "Content-Length", 12),
+        ("accept_ranges", "Accept-Ranges", "bytes"),
+        ("last_modified", "Last-Modified", datetime(2024, 1, 2, tzinfo=timezone.utc)),
+        ("expires", "Expires", datetime(2024, 1, 2, tzinfo=timezone.utc)),
+        ("date", "Date", datetime(2024, 1, 2, tzinfo=timezone.utc)),
+    ],
+)
+def test_del_removes_a_header_attribute(attribute, header, value):
+    # Werkzeug's header properties support del (Flask-DebugToolbar does ``del
+    # response.location`` to turn a redirect into a page): flagon's own ones do too.
+    response = Response("x")
+    setattr(response, attribute, value)
+    assert header in response.headers
+    delattr(response, attribute)
+    assert header not in response.headers
+    assert getattr(response, attribute) is None
+    delattr(response, attribute)  # already absent: nothing to remove, no error
+    assert header not in response.headers
+
+
 def test_age_is_a_timedelta():
     response = Response()
     assert response.age is None
