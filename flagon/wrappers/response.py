@@ -8,7 +8,7 @@ import typing as t
 from werkzeug import wrappers as _werkzeug
 
 from .. import json as flagon_json
-from ..conditional import make_conditional
+from ..conditional import ENTITY_HEADERS, make_conditional, strip_entity_headers
 from ..datastructures import Headers
 from ..http import (
     HTTP_STATUS_CODES,
@@ -464,19 +464,31 @@ class Response(_werkzeug.Response):
         self.close()
 
     def get_wsgi_headers(self, environ: dict) -> Headers:
-        """The headers to send; a sequence body gets a ``Content-Length`` if it lacks one."""
+        """The headers to send; a sequence body gets a ``Content-Length`` if it lacks one.
+
+        A bodiless status sends no header about a body: 1xx and 204 no ``Content-Length``
+        (RFC 9110 8.6), 304 none of the entity headers (as Werkzeug does). The response's own
+        headers are left as they are.
+        """
         headers = self.headers
         if type(headers) is not Headers and not isinstance(headers, Headers):
             # Replaced by other code (Flask-CORS assigns a Werkzeug MultiDict): adopt a copy.
             headers = self.headers = Headers(headers)
         status = self._status_code
-        if (
-            self.automatically_set_content_length
-            and type(self.response) in (list, tuple)
-            and status >= 200
-            and status != 204
-            and status != 304
-        ):
+        if status < 200 or status == 204 or status == 304:
+            # Set from a body that is never sent (``return {...}, 304``, ``"", 204``). A 304
+            # from make_conditional has none left: look before copying.
+            if status != 304:
+                if "Content-Length" in headers:
+                    headers = headers.copy()
+                    headers.remove("Content-Length")
+            else:
+                for key, _ in headers._list:
+                    if key.lower() in ENTITY_HEADERS:
+                        headers = headers.copy()
+                        strip_entity_headers(headers)
+                        break
+        elif self.automatically_set_content_length and type(self.response) in (list, tuple):
             items = headers._list
             # Bodies set from str/bytes end with their Content-Length: skip the search then.
             if not (items and items[-1][0] == "Content-Length") and "Content-Length" not in headers:

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+import flagon
 from flagon import Request, Response, request
 from flagon.exceptions import BadRequest, BadRequestKeyError, UnsupportedMediaType
 from flagon.testing import create_environ
@@ -615,6 +616,40 @@ def test_response_for_head_request_has_no_body():
     body = Response("body")(create_environ(method="HEAD"), start_response)
     assert b"".join(body) == b""
     assert dict(started["headers"])["Content-Length"] == "4"
+
+
+@pytest.mark.parametrize("status", [204, 103])
+def test_no_content_length_is_sent_with_a_bodiless_status(status):
+    response = Response("x", status, headers={"X-A": "1"})
+    started, start_response = start_response_recorder()
+    body = response(create_environ(), start_response)
+    assert dict(started["headers"]) == {"Content-Type": "text/html; charset=utf-8", "X-A": "1"}
+    assert b"".join(body) == b""
+    assert response.headers["Content-Length"] == "1"  # the response itself is unchanged
+
+
+def test_a_304_sends_no_entity_headers(app, client):
+    @app.get("/json")
+    def json_not_modified():
+        return {"a": 1}, 304
+
+    @app.get("/headers")
+    def not_modified_with_headers():
+        headers = {
+            "ETag": '"x"', "Cache-Control": "max-age=60", "Expires": "Thu, 01 Dec 1994 16:00:00 GMT",
+            "Vary": "Accept", "Content-Location": "/headers", "Content-Language": "en",
+            "Last-Modified": "Thu, 01 Dec 1994 16:00:00 GMT", "Content-Encoding": "gzip",
+        }
+        return flagon.Response("body", 304, headers=headers)
+
+    response = client.get("/json")
+    assert (response.status_code, dict(response.headers), response.data) == (304, {}, b"")
+    response = client.get("/headers")
+    assert response.status_code == 304
+    assert dict(response.headers) == {
+        "ETag": '"x"', "Cache-Control": "max-age=60", "Expires": "Thu, 01 Dec 1994 16:00:00 GMT",
+        "Vary": "Accept", "Content-Location": "/headers",
+    }
 
 
 def test_force_type_converts_a_wsgi_app():
