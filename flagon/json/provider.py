@@ -123,10 +123,11 @@ class DefaultJSONProvider(JSONProvider):
         return json.loads(s, **kwargs)
 
     def response(self, *args: t.Any, **kwargs: t.Any) -> Response:
-        """Pretty-printed (indented, newline-terminated) in debug mode, compact otherwise."""
+        """Pretty-printed (indented) in debug mode, compact otherwise; newline-terminated as
+        Flask's, so that bodies compare equal."""
         obj = self._prepare_response_obj(args, kwargs)
         if (self.compact is None and self._app.debug) or self.compact is False:
             body = self.dumps(obj, indent=2) + "\n"
         else:
-            body = self.dumps(obj, separators=(",", ":"))
+            body = self.dumps(obj, separators=(",", ":")) + "\n"
         return self._app.response_class(body, mimetype=self.mimetype)

@@ -113,18 +113,18 @@ def test_unknown_type_in_a_view_is_a_500_in_production(app):
 
 def test_keys_keep_their_order_by_default(app):
     with app.app_context():
-        assert jsonify({"b": 1, "a": 2}).data == b'{"b":1,"a":2}'
+        assert jsonify({"b": 1, "a": 2}).data == b'{"b":1,"a":2}\n'
 
 
 def test_sort_keys_can_be_turned_on(app):
     app.json.sort_keys = True
     with app.app_context():
-        assert jsonify({"b": 1, "a": 2}).data == b'{"a":2,"b":1}'
+        assert jsonify({"b": 1, "a": 2}).data == b'{"a":2,"b":1}\n'
 
 
 def test_compact_in_production_pretty_in_debug(app):
     with app.app_context():
-        assert jsonify(a=[1, 2]).data == b'{"a":[1,2]}'
+        assert jsonify(a=[1, 2]).data == b'{"a":[1,2]}\n'
     app.debug = True
     with app.app_context():
         assert jsonify(a=[1, 2]).data == b'{\n  "a": [\n    1,\n    2\n  ]\n}\n'
@@ -134,7 +134,7 @@ def test_compact_option_overrides_debug(app):
     app.debug = True
     app.json.compact = True
     with app.app_context():
-        assert jsonify(a=1).data == b'{"a":1}'
+        assert jsonify(a=1).data == b'{"a":1}\n'
     app.debug = False
     app.json.compact = False
     with app.app_context():
@@ -143,10 +143,10 @@ def test_compact_option_overrides_debug(app):
 
 def test_ensure_ascii_option(app):
     with app.app_context():
-        assert jsonify("é").data == b'"\\u00e9"'
+        assert jsonify("é").data == b'"\\u00e9"\n'
     app.json.ensure_ascii = False
     with app.app_context():
-        assert jsonify("é").data == '"é"'.encode()
+        assert jsonify("é").data == '"é"\n'.encode()
 
 
 def test_module_helpers_use_the_current_app(app):
