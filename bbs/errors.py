@@ -1,4 +1,5 @@
-"""Error pages in the site's layout: 400, 403, 404, 413, 429, 500 and the rest."""
+"""Error pages in the site's layout: 400, 403, 404, 413, 429, 500 and the rest; 503 when the
+database is unreachable (see :mod:`bbs.outage`)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from jinja2 import TemplateNotFound
 from flagon import render_template
 from flagon.exceptions import HTTPException, InternalServerError
 
+from . import outage
+from .db import EXTENSION_KEY as DATABASE_KEY
 from .db import db
 
 if t.TYPE_CHECKING:
@@ -28,6 +31,8 @@ def http_error(error: HTTPException) -> t.Any:
         body = render_template(names, error=error)
     except TemplateNotFound:
         return error
+    except outage.OUTAGE_ERRORS as unreachable:  # the layout reads the user from the database
+        return outage.unavailable(unreachable)
     headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
     return body, error.code, headers
 
@@ -38,6 +43,8 @@ def server_error(error: InternalServerError) -> t.Any:
     try:
         db.session.rollback()
         return render_template("errors/500.html", error=error), 500
+    except outage.OUTAGE_ERRORS as unreachable:
+        return outage.unavailable(unreachable)
     except Exception:
         return BARE_500, 500
 
@@ -45,3 +52,4 @@ def server_error(error: InternalServerError) -> t.Any:
 def init_app(app: Flagon) -> None:
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(InternalServerError, server_error)
+    outage.init_app(app, app.extensions[DATABASE_KEY].engine)

@@ -154,6 +154,10 @@ class PostgresCluster:
             "--auth-host", "scram-sha-256", "--encoding", "UTF8", "--locale", "C.UTF-8",
             "--no-instructions",
         ]))
+        self.resume()
+
+    def resume(self) -> None:
+        """Start the server on the existing cluster (after :meth:`start` or :meth:`pause`)."""
         # Durability buys nothing in a cluster that lives for one test run.
         options = (f"-c listen_addresses=127.0.0.1 -c port={self.port} "
                    f"-c unix_socket_directories={self.root} -c fsync=off "
@@ -161,6 +165,13 @@ class PostgresCluster:
         run(self._as_server_account([
             str(self.bin_dir / "pg_ctl"), "start", "--pgdata", str(self.data), "--wait",
             "--timeout", "30", "--log", str(self.root / "server.log"), "--options", options,
+        ]))
+
+    def pause(self) -> None:
+        """Stop the server, keeping the cluster: an outage, for :meth:`resume` to end."""
+        run(self._as_server_account([
+            str(self.bin_dir / "pg_ctl"), "stop", "--pgdata", str(self.data),
+            "--mode", "immediate", "--wait", "--timeout", "15",
         ]))
 
     def stop(self) -> None:
