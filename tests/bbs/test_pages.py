@@ -43,12 +43,13 @@ def test_500_is_the_sites_own_page(make_app):
     assert "boom" not in response.text
 
 
-def test_500_page_survives_a_broken_database(make_app):
+def test_an_unreachable_database_is_a_503_page(make_app):
     app = make_app(TESTING=False, PROPAGATE_EXCEPTIONS=False,
                    DATABASE_URL="sqlite:////nonexistent/folder/db.sqlite3")
     response = app.test_client(user=None).get("/")
-    assert response.status_code == 500
-    assert "Something went wrong" in response.text
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "30"
+    assert "temporarily unavailable" in response.text
 
 
 def test_413_for_oversized_requests(make_app):
