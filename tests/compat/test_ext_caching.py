@@ -24,6 +24,11 @@ def app():
     cache = Cache(app)
     calls = collections.Counter()
 
+    @app.after_request
+    def served_by(response):
+        response.headers["X-Served-By"] = "test"
+        return response
+
     @app.route("/")
     @cache.cached(timeout=50)
     def index():
@@ -169,6 +174,8 @@ def test_query_string_keys(app, client):
 
 
 def test_hit_header(client):
+    # The app has served other requests (and run its after_request function) first.
+    assert client.get("/").headers["X-Served-By"] == "test"
     assert "hit_cache" not in client.get("/hit").headers
     assert client.get("/hit").headers["hit_cache"] == "True"
     assert client.get("/hit").headers["hit_cache"] == "True"
