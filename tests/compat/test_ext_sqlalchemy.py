@@ -245,3 +245,52 @@ def test_models_committed_signal(app, client):
         add_users(client, "alice")
         client.post("/user/1/delete")
     assert seen == [(app, [("User", "insert")]), (app, [("User", "delete")])]
+
+
+def test_default_404_page_shows_the_description(tmp_path):
+    db = SQLAlchemy()
+    app = Flask(__name__)
+    app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{tmp_path / 'plain.db'}"
+    db.init_app(app)
+
+    class Item(db.Model):
+        id = db.Column(db.Integer, primary_key=True)
+
+    with app.app_context():
+        db.create_all()
+
+    @app.route("/item/<int:id>")
+    def item(id):
+        return str(db.get_or_404(Item, id, description="No item <here>.").id)
+
+    client = app.test_client()
+    response = client.get("/item/1")
+    assert response.status_code == 404
+    assert response.mimetype == "text/html"
+    assert "<h1>Not Found</h1>" in response.text
+    assert "<p>No item &lt;here&gt;.</p>" in response.text
+
+
+def test_a_handler_for_the_werkzeug_not_found_class(tmp_path):
+    db = SQLAlchemy()
+    app = Flask(__name__)
+    app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{tmp_path / 'plain.db'}"
+    db.init_app(app)
+
+    class Item(db.Model):
+        id = db.Column(db.Integer, primary_key=True)
+
+    with app.app_context():
+        db.create_all()
+
+    @app.route("/item/<int:id>")
+    def item(id):
+        return str(db.get_or_404(Item, id, description="No such item.").id)
+
+    @app.errorhandler(werkzeug.exceptions.NotFound)
+    def not_found(e):
+        return {"missing": e.description}, 404
+
+    response = app.test_client().get("/item/1")
+    assert response.status_code == 404
+    assert response.get_json() == {"missing": "No such item."}
