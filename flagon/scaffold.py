@@ -70,9 +70,13 @@ class _HookRegistry(defaultdict):  # type: ignore[type-arg]
     during requests). A list assigned to it is stored as a copy of that list.
     """
 
-    def __init__(self, on_change: t.Callable[[], None] | None = None) -> None:
-        super().__init__(list)
-        self.on_change = on_change
+    #: Called after each change (the app sets it on its own registries).
+    on_change: t.Callable[[], None] | None = None
+
+    def __init__(self, default_factory: t.Any = list, *args: t.Any, **kwargs: t.Any) -> None:
+        # defaultdict's signature, for its copy(), copy.copy() and |: shallow copies sharing
+        # the lists (which report to this registry), as a defaultdict's would.
+        super().__init__(default_factory, *args, **kwargs)
 
     def changed(self) -> None:
         if self.on_change is not None:

@@ -522,3 +522,8 @@ def test_hook_dicts_are_defaultdicts_of_lists_and_copy_as_such(app):
     assert type(copied) is defaultdict and type(copied[None]) is list
     assert copied[None] == [before]
     assert pickle.loads(pickle.dumps(app.after_request_funcs)) == {"anything": []}
+    for shallow in (app.before_request_funcs.copy(), copy.copy(app.before_request_funcs)):
+        assert isinstance(shallow, defaultdict) and shallow == app.before_request_funcs
+        assert shallow[None] is app.before_request_funcs[None]
+    merged = app.before_request_funcs | {"bp": [before]}
+    assert merged["bp"] == [before] and "bp" not in app.before_request_funcs
