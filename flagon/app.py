@@ -171,8 +171,14 @@ class Flagon(Scaffold):
         #: first request.
         self._inline_pipeline: bool | None = None
         self._sync_cache: dict[t.Callable[..., t.Any], t.Callable[..., t.Any]] = {}
-        # Scope chain -> the request hooks that apply under it (see _request_hooks).
+        # Scope chain -> the request hooks that apply under it (see _request_hooks), forgotten
+        # whenever the hooks change.
         self._hooks_by_scopes: dict[tuple[str | None, ...], _RequestHooks] = {}
+        self._hooks_version = 0
+        for registry in (
+            self.url_value_preprocessors, self.before_request_funcs, self.after_request_funcs
+        ):
+            registry.on_change = self._forget_request_hooks  # type: ignore[attr-defined]
         #: Functions returning names for ``flagon shell`` (see :meth:`make_shell_context`).
         self.shell_context_processors: list[t.Callable[[], dict[str, t.Any]]] = []
         #: Template filters, tests and globals as ``(kind, name, value)``, for the environment.
@@ -678,12 +684,14 @@ class Flagon(Scaffold):
         under ``scopes`` (its blueprints innermost first, then ``None``), each in the order
         they run, the hooks already made callable through :meth:`ensure_sync`.
 
-        Kept per scope chain from the first request on, when setup methods start refusing
-        new hooks; before it (``test_request_context``) they are gathered at each call.
+        Kept per scope chain from the first request on, until the hooks change (setup methods
+        refuse by then, but extensions may edit ``after_request_funcs`` and the others
+        directly); before it (``test_request_context``) they are gathered at each call.
         """
         hooks = self._hooks_by_scopes.get(scopes)
         if hooks is not None:
             return hooks
+        version = self._hooks_version
         default_sync = type(self).ensure_sync is Flagon.ensure_sync and "ensure_sync" not in self.__dict__
         # A custom ensure_sync is asked at each call, as it would be without the chains.
         sync = self.ensure_sync if default_sync else self._ensure_sync_on_call
@@ -698,7 +706,15 @@ class Flagon(Scaffold):
         )
         if self._got_first_request and default_sync:
             self._hooks_by_scopes[scopes] = hooks
+            if self._hooks_version != version:
+                # Changed by another thread while gathered: what was stored may be stale.
+                self._hooks_by_scopes.clear()
         return hooks
+
+    def _forget_request_hooks(self) -> None:
+        # Count, then clear: a chain gathered meanwhile is either cleared or noticed.
+        self._hooks_version += 1
+        self._hooks_by_scopes.clear()
 
     def _ensure_sync_on_call(self, func: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
         return lambda *args: self.ensure_sync(func)(*args)

@@ -30,6 +30,105 @@ F = t.TypeVar("F", bound=t.Callable[..., t.Any])
 _sentinel = object()
 
 
+class _HookList(list):  # type: ignore[type-arg]
+    """One scope's hooks in a :class:`_HookRegistry`: a list that reports each change to it."""
+
+    __slots__ = ("_registry",)
+
+    def __init__(self, registry: _HookRegistry, iterable: t.Iterable[t.Any] = ()) -> None:
+        super().__init__(iterable)
+        self._registry = registry
+
+    def __reduce__(self) -> t.Any:
+        return (list, (list(self),))
+
+
+def _reporting(name: str) -> t.Callable[..., t.Any]:
+    method = getattr(list, name)
+
+    def change(self: _HookList, *args: t.Any, **kwargs: t.Any) -> t.Any:
+        rv = method(self, *args, **kwargs)
+        self._registry.changed()
+        return rv
+
+    change.__name__ = change.__qualname__ = name
+    return change
+
+
+for _name in (
+    "append", "extend", "insert", "remove", "pop", "clear", "sort", "reverse",
+    "__setitem__", "__delitem__", "__iadd__", "__imul__",
+):  # fmt: skip
+    setattr(_HookList, _name, _reporting(_name))
+del _name
+
+
+class _HookRegistry(defaultdict):  # type: ignore[type-arg]
+    """Scope -> list of hooks, as Flask's ``defaultdict(list)``, that calls ``on_change`` after
+    any change to it or to one of its lists, however it is made: a setup method, or code
+    editing the lists directly (``app.after_request_funcs[None].append(f)``, as extensions do
+    during requests). A list assigned to it is stored as a copy of that list.
+    """
+
+    #: Called after each change (the app sets it on its own registries).
+    on_change: t.Callable[[], None] | None = None
+
+    def __init__(self, default_factory: t.Any = list, *args: t.Any, **kwargs: t.Any) -> None:
+        # defaultdict's signature, for its copy(), copy.copy() and |: shallow copies sharing
+        # the lists (which report to this registry), as a defaultdict's would.
+        super().__init__(default_factory, *args, **kwargs)
+
+    def changed(self) -> None:
+        if self.on_change is not None:
+            self.on_change()
+
+    def __missing__(self, key: str | None) -> list[t.Any]:
+        value = _HookList(self)
+        dict.__setitem__(self, key, value)  # a new empty list changes no hook
+        return value
+
+    def __setitem__(self, key: str | None, value: t.Iterable[t.Any]) -> None:
+        if type(value) is not _HookList or value._registry is not self:
+            value = _HookList(self, value)
+        super().__setitem__(key, value)
+        self.changed()
+
+    def __delitem__(self, key: str | None) -> None:
+        super().__delitem__(key)
+        self.changed()
+
+    def setdefault(self, key: str | None, default: t.Any = None) -> t.Any:
+        if key not in self:
+            self[key] = () if default is None else default
+        return self[key]
+
+    def update(self, *args: t.Any, **kwargs: t.Any) -> None:
+        for key, value in dict(*args, **kwargs).items():
+            self[key] = value
+
+    def __ior__(self, other: t.Any) -> _HookRegistry:  # type: ignore[override]
+        self.update(other)
+        return self
+
+    def pop(self, *args: t.Any) -> t.Any:
+        rv = super().pop(*args)
+        self.changed()
+        return rv
+
+    def popitem(self) -> t.Any:
+        rv = super().popitem()
+        self.changed()
+        return rv
+
+    def clear(self) -> None:
+        super().clear()
+        self.changed()
+
+    def __reduce__(self) -> t.Any:
+        # Copied or pickled, it is Flask's plain defaultdict of lists.
+        return (defaultdict, (list, {key: list(funcs) for key, funcs in self.items()}))
+
+
 def setupmethod(f: F) -> F:
     """Mark a method that configures the app or blueprint; it refuses after the first request."""
     f_name = f.__name__
@@ -148,17 +247,16 @@ class Scaffold:
         self.error_handler_spec: dict[
             str | None, dict[int | None, dict[type[BaseException], t.Callable[..., t.Any]]]
         ] = defaultdict(lambda: defaultdict(dict))
-        self.before_request_funcs: dict[str | None, list[t.Callable[..., t.Any]]] = defaultdict(list)
-        self.after_request_funcs: dict[str | None, list[t.Callable[..., t.Any]]] = defaultdict(list)
+        # The app keeps the chains it gathers from these three (see _HookRegistry).
+        self.before_request_funcs: dict[str | None, list[t.Callable[..., t.Any]]] = _HookRegistry()
+        self.after_request_funcs: dict[str | None, list[t.Callable[..., t.Any]]] = _HookRegistry()
         self.teardown_request_funcs: dict[str | None, list[t.Callable[..., t.Any]]] = defaultdict(
             list
         )
         self.template_context_processors: dict[str | None, list[t.Callable[..., t.Any]]] = (
             defaultdict(list)
         )
-        self.url_value_preprocessors: dict[str | None, list[t.Callable[..., t.Any]]] = defaultdict(
-            list
-        )
+        self.url_value_preprocessors: dict[str | None, list[t.Callable[..., t.Any]]] = _HookRegistry()
         self.url_default_functions: dict[str | None, list[t.Callable[..., t.Any]]] = defaultdict(
             list
         )

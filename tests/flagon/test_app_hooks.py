@@ -434,3 +434,96 @@ def test_a_custom_ensure_sync_is_asked_for_every_hook_call():
     client.get("/")
     client.get("/")
     assert asked.count("before") == 2 and asked.count("after") == 2
+
+
+def test_hooks_edited_directly_after_the_first_request_apply_to_the_next(app, client):
+    # Setup methods refuse after the first request, but code may edit the hook lists and
+    # dicts themselves, as Flask reads them at each request (Flask-Caching appends an
+    # after_request function to after_request_funcs[None] from inside a view).
+    calls = []
+
+    @app.before_request
+    def first():
+        calls.append("first")
+
+    @app.route("/")
+    def index():
+        return "ok"
+
+    def tag(response):
+        response.headers["X-Tag"] = "yes"
+        return response
+
+    def second():
+        calls.append("second")
+
+    def preprocess(endpoint, values):
+        calls.append(f"preprocess {endpoint}")
+
+    assert "X-Tag" not in client.get("/").headers
+    app.after_request_funcs[None].append(tag)
+    assert client.get("/").headers["X-Tag"] == "yes"
+    app.after_request_funcs[None].remove(tag)
+    assert "X-Tag" not in client.get("/").headers
+
+    calls.clear()
+    app.before_request_funcs.setdefault(None, []).insert(0, second)
+    client.get("/")
+    assert calls == ["second", "first"]
+
+    calls.clear()
+    app.before_request_funcs[None] = [first]
+    app.url_value_preprocessors[None] += [preprocess]
+    client.get("/")
+    assert calls == ["preprocess index", "first"]
+
+    calls.clear()
+    del app.before_request_funcs[None]
+    app.url_value_preprocessors.clear()
+    client.get("/")
+    assert calls == []
+
+
+def test_hooks_edited_directly_for_a_blueprint_after_the_first_request(app, client):
+    from flagon import Blueprint
+
+    bp = Blueprint("shop", __name__)
+
+    @bp.route("/item")
+    def item():
+        return "item"
+
+    app.register_blueprint(bp)
+
+    def tag(response):
+        response.headers["X-Shop"] = "yes"
+        return response
+
+    assert "X-Shop" not in client.get("/item").headers
+    app.after_request_funcs.update({"shop": [tag]})
+    assert client.get("/item").headers["X-Shop"] == "yes"
+    app.after_request_funcs.pop("shop")
+    assert "X-Shop" not in client.get("/item").headers
+
+
+def test_hook_dicts_are_defaultdicts_of_lists_and_copy_as_such(app):
+    import copy
+    import pickle
+    from collections import defaultdict
+
+    def before():
+        return None
+
+    app.before_request(before)
+    for hooks in (app.before_request_funcs, app.after_request_funcs, app.url_value_preprocessors):
+        assert isinstance(hooks, defaultdict)
+        assert isinstance(hooks["anything"], list)
+    copied = copy.deepcopy(app.before_request_funcs)
+    assert type(copied) is defaultdict and type(copied[None]) is list
+    assert copied[None] == [before]
+    assert pickle.loads(pickle.dumps(app.after_request_funcs)) == {"anything": []}
+    for shallow in (app.before_request_funcs.copy(), copy.copy(app.before_request_funcs)):
+        assert isinstance(shallow, defaultdict) and shallow == app.before_request_funcs
+        assert shallow[None] is app.before_request_funcs[None]
+    merged = app.before_request_funcs | {"bp": [before]}
+    assert merged["bp"] == [before] and "bp" not in app.before_request_funcs
