@@ -368,11 +368,6 @@ class Response(_werkzeug.Response):
             close()  # read to the end: release what produced it, as a server would
         self.headers["Content-Length"] = str(sum(map(len, self.response)))
 
-    @property
-    def stream(self) -> ResponseStream:
-        """A write-only file over the body: ``response.stream.write(b"...")`` appends."""
-        return ResponseStream(self)
-
     def calculate_content_length(self) -> int | None:
         """The body's length when it is a sequence, else ``None``."""
         if not self.is_sequence:
@@ -584,46 +579,6 @@ def send_text(
     if environ.get("REQUEST_METHOD") == "HEAD" or status < 200 or status in (204, 304):
         return []
     return [data]
-
-
-class ResponseStream:
-    """``response.stream``: writes append to the body (which becomes a list)."""
-
-    mode = "wb+"
-    closed = False
-
-    def __init__(self, response: Response) -> None:
-        self.response = response
-
-    @property
-    def encoding(self) -> str:
-        return self.response.charset
-
-    def write(self, value: bytes | str) -> int:
-        if self.closed:
-            raise ValueError("I/O operation on closed file")
-        self.response._ensure_sequence(mutable=True)
-        self.response.response.append(value)  # type: ignore[attr-defined]
-        self.response.headers.remove("Content-Length")
-        return len(value)
-
-    def writelines(self, lines: t.Iterable[bytes | str]) -> None:
-        for line in lines:
-            self.write(line)
-
-    def tell(self) -> int:
-        self.response._ensure_sequence()
-        return sum(map(len, self.response.iter_encoded()))
-
-    def flush(self) -> None:
-        if self.closed:
-            raise ValueError("I/O operation on closed file")
-
-    def isatty(self) -> bool:
-        return False
-
-    def close(self) -> None:
-        self.closed = True
 
 
 def _iter_encoded(body: t.Iterable[str | bytes], charset: str) -> t.Iterator[bytes]:
