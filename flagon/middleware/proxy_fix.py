@@ -21,6 +21,9 @@ ORIG_KEY = "flagon.proxy_fix.orig"
 _HOST = re.compile(r"(?:[A-Za-z0-9_.~!$&'()*+,;=%-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?")
 _PORT = re.compile(r"[0-9]{1,5}")
 _SCHEMES = {"http": "http", "https": "https"}
+# A dotted IPv4 address as ``ipaddress`` writes it (no leading zeros), which is kept as it is.
+_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+_IPV4 = re.compile(rf"{_OCTET}(?:\.{_OCTET}){{3}}")
 
 
 class ProxyFix:
@@ -62,6 +65,12 @@ class ProxyFix:
         self.x_port = x_port
         self.x_prefix = x_prefix
 
+        # What the forwarded scheme, and the forwarded host and port with the request's own
+        # Host, come to: the same few values come back request after request, so each is
+        # worked out once (up to _REMEMBERED of them, then afresh).
+        self._schemes: dict[str, str | None] = {}
+        self._hosts: dict[tuple[str | None, str | None, str | None], dict[str, str]] = {}
+
     def __call__(self, environ: dict, start_response: t.Callable) -> t.Iterable[bytes]:
         get = environ.get
         environ[ORIG_KEY] = {
@@ -73,37 +82,78 @@ class ProxyFix:
             "SCRIPT_NAME": get("SCRIPT_NAME"),
         }
 
-        addr = _client_address(trusted_value(self.x_for, get("HTTP_X_FORWARDED_FOR")))
-        if addr is not None:
-            environ["REMOTE_ADDR"] = addr
+        trusted = self.x_for
+        if trusted and (header := get("HTTP_X_FORWARDED_FOR")):
+            # One trusted proxy (the usual set-up): the value after the last comma.
+            value = header.rpartition(",")[2].strip() if trusted == 1 else trusted_value(trusted, header)
+            if value:
+                addr = value if _IPV4.fullmatch(value) else _client_address(value)
+                if addr is not None:
+                    environ["REMOTE_ADDR"] = addr
 
-        proto = trusted_value(self.x_proto, get("HTTP_X_FORWARDED_PROTO"))
-        scheme = _SCHEMES.get(proto.lower()) if proto else None
-        if scheme is not None:
-            environ["wsgi.url_scheme"] = scheme
+        if self.x_proto and (header := get("HTTP_X_FORWARDED_PROTO")):
+            scheme = self._schemes.get(header, _UNSEEN)
+            if scheme is _UNSEEN:
+                scheme = _remember(self._schemes, header, self._scheme(header))
+            if scheme is not None:
+                environ["wsgi.url_scheme"] = scheme
 
-        host = trusted_value(self.x_host, get("HTTP_X_FORWARDED_HOST"))
-        if host and _HOST.fullmatch(host):
-            environ["HTTP_HOST"] = host
-            name, port = _split_port(host)
-            environ["SERVER_NAME"] = name
-            if port is not None:
-                environ["SERVER_PORT"] = port
+        if self.x_host or self.x_port:
+            key = (
+                get("HTTP_X_FORWARDED_HOST") if self.x_host else None,
+                get("HTTP_X_FORWARDED_PORT") if self.x_port else None,
+                get("HTTP_HOST"),
+            )
+            if key[0] or key[1]:
+                changes = self._hosts.get(key)
+                if changes is None:
+                    changes = _remember(self._hosts, key, self._host_changes(*key))
+                if changes:
+                    environ.update(changes)
 
-        port = trusted_value(self.x_port, get("HTTP_X_FORWARDED_PORT"))
-        if port and _PORT.fullmatch(port) and 0 < int(port) < 65536:
-            host = get("HTTP_HOST")
-            if host:
-                environ["HTTP_HOST"] = f"{_split_port(host)[0]}:{port}"
-            environ["SERVER_PORT"] = port
-
-        prefix = trusted_value(self.x_prefix, get("HTTP_X_FORWARDED_PREFIX"))
-        if prefix and prefix.startswith("/") and "\\" not in prefix:
-            # "/app/" and "/app" name the same mount point; a trailing slash would double up
-            # in every URL built under it.
-            environ["SCRIPT_NAME"] = prefix.rstrip("/")
+        if self.x_prefix and (header := get("HTTP_X_FORWARDED_PREFIX")):
+            prefix = trusted_value(self.x_prefix, header)
+            if prefix and prefix.startswith("/") and "\\" not in prefix:
+                # "/app/" and "/app" name the same mount point; a trailing slash would double
+                # up in every URL built under it.
+                environ["SCRIPT_NAME"] = prefix.rstrip("/")
 
         return self.app(environ, start_response)
+
+    def _scheme(self, header: str) -> str | None:
+        proto = trusted_value(self.x_proto, header)
+        return _SCHEMES.get(proto.lower()) if proto else None
+
+    def _host_changes(
+        self, forwarded_host: str | None, forwarded_port: str | None, host: str | None
+    ) -> dict[str, str]:
+        """The environ values ``X-Forwarded-Host`` and ``-Port`` replace, given ``Host``."""
+        changes = {}
+        forwarded = trusted_value(self.x_host, forwarded_host)
+        if forwarded and _HOST.fullmatch(forwarded):
+            changes["HTTP_HOST"] = host = forwarded
+            name, port = _split_port(forwarded)
+            changes["SERVER_NAME"] = name
+            if port is not None:
+                changes["SERVER_PORT"] = port
+        port = trusted_value(self.x_port, forwarded_port)
+        if port and _PORT.fullmatch(port) and 0 < int(port) < 65536:
+            if host:
+                changes["HTTP_HOST"] = f"{_split_port(host)[0]}:{port}"
+            changes["SERVER_PORT"] = port
+        return changes
+
+
+#: How many values a ProxyFix remembers the meaning of, per kind.
+_REMEMBERED = 256
+_UNSEEN = object()
+
+
+def _remember(seen: dict, key: t.Any, value: t.Any) -> t.Any:
+    if len(seen) >= _REMEMBERED:
+        seen.clear()
+    seen[key] = value
+    return value
 
 
 def trusted_value(trusted: int, header: str | None) -> str | None:
