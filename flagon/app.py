@@ -26,7 +26,7 @@ from urllib.parse import quote
 from .async_support import async_to_sync
 from .config import DEFAULT_CONFIG, Config, ConfigAttribute
 from . import ctx as _ctx
-from .ctx import _APP_CONTEXT_METHODS, AppContext, RequestContext, _AppCtxGlobals
+from .ctx import _APP_CONTEXT_METHODS, _AUTO_POP, AppContext, RequestContext, _AppCtxGlobals
 from .exceptions import (
     Aborter,
     BadRequest,
@@ -118,7 +118,7 @@ class _Plan:
     refuse to run by then.
     """
 
-    __slots__ = (*_PLANNED_METHODS, "match", "text", "close_request")
+    __slots__ = (*_PLANNED_METHODS, "auto_pop", "match", "text", "close_request")
 
     def __init__(self, app: Flagon | None) -> None:
         for name in _PLANNED_METHODS:
@@ -132,6 +132,11 @@ class _Plan:
         #: AppContext's own methods count as part of ``app_context``.
         self.app_context = self.app_context or any(
             AppContext.__dict__[name] is not method for name, method in _APP_CONTEXT_METHODS.items()
+        )
+        #: Whether ``RequestContext.auto_pop`` must run at the end of every request (not only
+        #: when a context is to be kept).
+        self.auto_pop = (
+            self.request_context or RequestContext.__dict__["auto_pop"] is not _AUTO_POP
         )
         #: Whether ``request.close()`` must run even when no form was parsed.
         self.close_request = app is None or app.request_class.close is not Request.close
@@ -727,7 +732,12 @@ class Flagon(Scaffold):
         finally:
             if error is not None and self.should_ignore_error(error):
                 error = None
-            ctx.auto_pop(error)
+            if plan.auto_pop or environ.get("flagon._preserve_context") or (
+                error is not None and self.preserve_context_on_exception
+            ):
+                ctx.auto_pop(error)  # which may keep the context for the test client or debugging
+            else:
+                ctx.pop(error)
 
     def full_dispatch_request(self, ctx: RequestContext | None = None, _text: bool = False) -> Response:
         """Before-request hooks, the view, then :meth:`finalize_request`; errors go to handlers.
@@ -853,7 +863,10 @@ class Flagon(Scaffold):
 
     def finalize_request(self, rv: t.Any, from_error_handler: bool = False) -> Response:
         """Turn a view's return value into the response and run the after-request work."""
-        response = self.make_response(rv)
+        if type(rv) is str and not self._plan.make_response:
+            response = self.response_class(rv)  # what make_response does with text
+        else:
+            response = self.make_response(rv)
         try:
             response = self.process_response(response)
             if request_finished.receivers:

@@ -164,6 +164,7 @@ class RequestContext:
     _preserved_exc: BaseException | None = None
     _session: SessionMixin | None = None
     _after_request_functions: t.Sequence[t.Callable[[Response], Response]] = ()
+    _url_adapter: t.Any = _sentinel  # not made yet
 
     def __init__(
         self,
@@ -181,11 +182,18 @@ class RequestContext:
         self._implicit_app_ctx_stack: list[AppContext | None] = []
         self.match_request()
 
-    @cached_property
+    @property
     def url_adapter(self) -> MapAdapter | None:
         """The URL map bound to this request; made on first use (``url_for``), since most
         requests never build a URL."""
-        return self.app.create_url_adapter(self.request)
+        adapter = self._url_adapter
+        if adapter is _sentinel:
+            adapter = self._url_adapter = self.app.create_url_adapter(self.request)
+        return adapter
+
+    @url_adapter.setter
+    def url_adapter(self, value: MapAdapter | None) -> None:
+        self._url_adapter = value
 
     @property
     def g(self) -> _AppCtxGlobals:
@@ -239,7 +247,7 @@ class RequestContext:
             trusted_hosts = app.config["TRUSTED_HOSTS"]
             if trusted_hosts is not None:
                 _check_host(request, trusted_hosts)
-            if app._plan.match or "url_adapter" in self.__dict__:
+            if app._plan.match or self._url_adapter is not _sentinel:
                 adapter = self.url_adapter
                 if adapter is None:
                     return
@@ -446,3 +454,8 @@ def copy_current_request_context(f: F) -> F:
         return contextvars.Context().run(run)
 
     return update_wrapper(wrapper, f)  # type: ignore[return-value]
+
+
+#: RequestContext.auto_pop as defined: ``Flagon.wsgi_app`` pops directly while it is unchanged
+#: and nothing asks to keep the context.
+_AUTO_POP = RequestContext.__dict__["auto_pop"]

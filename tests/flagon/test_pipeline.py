@@ -111,6 +111,19 @@ def test_a_replaced_context_method_is_called(monkeypatch):
     assert seen == ["/"]
 
 
+def test_a_replaced_auto_pop_is_called(monkeypatch):
+    seen = []
+    original = RequestContext.auto_pop
+
+    def auto_pop(self, exc):
+        seen.append(exc)
+        original(self, exc)
+
+    monkeypatch.setattr(RequestContext, "auto_pop", auto_pop)
+    assert _served(Flagon("auto_pop")).auto_pop is True
+    assert seen == [None]
+
+
 @pytest.mark.parametrize("method", ["__init__", "push", "pop"])
 def test_a_replaced_app_context_method_is_called(monkeypatch, method):
     seen = []
