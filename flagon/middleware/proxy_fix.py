@@ -21,9 +21,6 @@ ORIG_KEY = "flagon.proxy_fix.orig"
 _HOST = re.compile(r"(?:[A-Za-z0-9_.~!$&'()*+,;=%-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?")
 _PORT = re.compile(r"[0-9]{1,5}")
 _SCHEMES = {"http": "http", "https": "https"}
-# A dotted IPv4 address as ``ipaddress`` writes it (no leading zeros), which is kept as it is.
-_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
-_IPV4 = re.compile(rf"{_OCTET}(?:\.{_OCTET}){{3}}")
 
 
 class ProxyFix:
@@ -41,6 +38,10 @@ class ProxyFix:
     A header with fewer values than its proxy count was not (entirely) set by the proxies and is
     ignored, as is a trusted value that is malformed. The replaced values are kept in
     ``environ["flagon.proxy_fix.orig"]``.
+
+    What each combination of forwarded values (with the request's ``Host``) means is worked out
+    once and remembered (up to 256 combinations), so a client's later requests cost one lookup;
+    set the counts before serving.
     """
 
     def __init__(
@@ -65,11 +66,9 @@ class ProxyFix:
         self.x_port = x_port
         self.x_prefix = x_prefix
 
-        # What the forwarded scheme, and the forwarded host and port with the request's own
-        # Host, come to: the same few values come back request after request, so each is
-        # worked out once (up to _REMEMBERED of them, then afresh).
-        self._schemes: dict[str, str | None] = {}
-        self._hosts: dict[tuple[str | None, str | None, str | None], dict[str, str]] = {}
+        # What each combination of forwarded values (with the request's own Host) comes to: a
+        # client's requests after its first one are one lookup (see _changes).
+        self._seen: dict[tuple[str | None, ...], dict[str, str]] = {}
 
     def __call__(self, environ: dict, start_response: t.Callable) -> t.Iterable[bytes]:
         get = environ.get
@@ -81,54 +80,47 @@ class ProxyFix:
             "SERVER_PORT": get("SERVER_PORT"),
             "SCRIPT_NAME": get("SCRIPT_NAME"),
         }
-
-        trusted = self.x_for
-        if trusted and (header := get("HTTP_X_FORWARDED_FOR")):
-            # One trusted proxy (the usual set-up): the value after the last comma.
-            value = header.rpartition(",")[2].strip() if trusted == 1 else trusted_value(trusted, header)
-            if value:
-                addr = value if _IPV4.fullmatch(value) else _client_address(value)
-                if addr is not None:
-                    environ["REMOTE_ADDR"] = addr
-
-        if self.x_proto and (header := get("HTTP_X_FORWARDED_PROTO")):
-            scheme = self._schemes.get(header, _UNSEEN)
-            if scheme is _UNSEEN:
-                scheme = _remember(self._schemes, header, self._scheme(header))
-            if scheme is not None:
-                environ["wsgi.url_scheme"] = scheme
-
-        if self.x_host or self.x_port:
-            key = (
-                get("HTTP_X_FORWARDED_HOST") if self.x_host else None,
-                get("HTTP_X_FORWARDED_PORT") if self.x_port else None,
-                get("HTTP_HOST"),
-            )
-            if key[0] or key[1]:
-                changes = self._hosts.get(key)
-                if changes is None:
-                    changes = _remember(self._hosts, key, self._host_changes(*key))
-                if changes:
-                    environ.update(changes)
-
-        if self.x_prefix and (header := get("HTTP_X_FORWARDED_PREFIX")):
-            prefix = trusted_value(self.x_prefix, header)
-            if prefix and prefix.startswith("/") and "\\" not in prefix:
-                # "/app/" and "/app" name the same mount point; a trailing slash would double
-                # up in every URL built under it.
-                environ["SCRIPT_NAME"] = prefix.rstrip("/")
-
+        # Only the trusted headers count: a client varying the others gains nothing.
+        key = (
+            get("HTTP_X_FORWARDED_FOR") if self.x_for else None,
+            get("HTTP_X_FORWARDED_PROTO") if self.x_proto else None,
+            get("HTTP_X_FORWARDED_HOST") if self.x_host else None,
+            get("HTTP_X_FORWARDED_PORT") if self.x_port else None,
+            get("HTTP_X_FORWARDED_PREFIX") if self.x_prefix else None,
+            get("HTTP_HOST"),
+        )
+        changes = self._seen.get(key)
+        if changes is None:
+            changes = self._changes(*key)
+            seen = self._seen
+            if len(seen) >= _REMEMBERED:
+                seen.clear()
+            if sum(len(value) for value in key if value) <= _REMEMBERED_LENGTH:
+                seen[key] = changes
+        if changes:
+            environ.update(changes)
         return self.app(environ, start_response)
 
-    def _scheme(self, header: str) -> str | None:
-        proto = trusted_value(self.x_proto, header)
-        return _SCHEMES.get(proto.lower()) if proto else None
-
-    def _host_changes(
-        self, forwarded_host: str | None, forwarded_port: str | None, host: str | None
+    def _changes(
+        self,
+        forwarded_for: str | None,
+        forwarded_proto: str | None,
+        forwarded_host: str | None,
+        forwarded_port: str | None,
+        forwarded_prefix: str | None,
+        host: str | None,
     ) -> dict[str, str]:
-        """The environ values ``X-Forwarded-Host`` and ``-Port`` replace, given ``Host``."""
+        """The environ values the forwarded headers replace, for a request with ``Host: host``."""
         changes = {}
+        addr = _client_address(trusted_value(self.x_for, forwarded_for))
+        if addr is not None:
+            changes["REMOTE_ADDR"] = addr
+
+        proto = trusted_value(self.x_proto, forwarded_proto)
+        scheme = _SCHEMES.get(proto.lower()) if proto else None
+        if scheme is not None:
+            changes["wsgi.url_scheme"] = scheme
+
         forwarded = trusted_value(self.x_host, forwarded_host)
         if forwarded and _HOST.fullmatch(forwarded):
             changes["HTTP_HOST"] = host = forwarded
@@ -136,24 +128,25 @@ class ProxyFix:
             changes["SERVER_NAME"] = name
             if port is not None:
                 changes["SERVER_PORT"] = port
+
         port = trusted_value(self.x_port, forwarded_port)
         if port and _PORT.fullmatch(port) and 0 < int(port) < 65536:
             if host:
                 changes["HTTP_HOST"] = f"{_split_port(host)[0]}:{port}"
             changes["SERVER_PORT"] = port
+
+        prefix = trusted_value(self.x_prefix, forwarded_prefix)
+        if prefix and prefix.startswith("/") and "\\" not in prefix:
+            # "/app/" and "/app" name the same mount point; a trailing slash would double up
+            # in every URL built under it.
+            changes["SCRIPT_NAME"] = prefix.rstrip("/")
         return changes
 
 
-#: How many values a ProxyFix remembers the meaning of, per kind.
+#: How many combinations of forwarded values a ProxyFix remembers (then it starts afresh), and
+#: how long their values may be, together, to be remembered.
 _REMEMBERED = 256
-_UNSEEN = object()
-
-
-def _remember(seen: dict, key: t.Any, value: t.Any) -> t.Any:
-    if len(seen) >= _REMEMBERED:
-        seen.clear()
-    seen[key] = value
-    return value
+_REMEMBERED_LENGTH = 512
 
 
 def trusted_value(trusted: int, header: str | None) -> str | None:

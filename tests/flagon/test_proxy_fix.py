@@ -304,3 +304,20 @@ def test_each_request_gets_its_own_values_from_one_proxy_fix():
     for proto, expected in [("https", "https"), ("HTTP", "http"), ("gopher", "http")]:
         seen = client.get("/where", headers={"X-Forwarded-Proto": proto}).json
         assert seen["scheme"] == expected, proto
+
+
+def test_many_clients_and_long_headers_each_get_their_own_values():
+    seen_by = {}
+
+    def inner(environ, start_response):
+        seen_by[environ["HTTP_X_FORWARDED_FOR"]] = environ["REMOTE_ADDR"]
+        return []
+
+    fix = ProxyFix(inner, x_for=1)
+    long_chain = ", ".join(["198.51.100.1"] * 100) + ", 192.0.2.9"
+    addresses = [f"192.0.2.{i % 250}, 203.0.{i // 250}.{i % 250}" for i in range(600)]
+    for header in [*addresses, long_chain, *addresses]:
+        fix({"HTTP_X_FORWARDED_FOR": header, "REMOTE_ADDR": "10.0.0.2"}, None)
+        assert seen_by[header] == header.rpartition(",")[2].strip()
+    assert len(fix._seen) <= 256
+    assert not any(long_chain in key for key in fix._seen)
