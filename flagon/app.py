@@ -868,7 +868,12 @@ class Flagon(Scaffold):
         else:
             response = self.make_response(rv)
         try:
-            response = self.process_response(response)
+            if self._plan.process_response:
+                response = self.process_response(response)
+            else:
+                ctx = _req_get(None)[0]
+                if ctx._after_request_functions or self.after_request_funcs or ctx._session is not None:
+                    response = self.process_response(response)  # else it has nothing to do
             if request_finished.receivers:
                 request_finished.send(self, _async_wrapper=self.ensure_sync, response=response)
         except Exception:
