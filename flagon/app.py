@@ -7,7 +7,9 @@ A request flows through named stages::
         → finalize_request (make_response → process_response: after_request hooks, session)
     → response(environ, start_response) → RequestContext.auto_pop (teardown)
 
-Each stage is a method, so subclasses and extensions can hook into exactly one of them.
+Each stage is a method, so subclasses and extensions can hook into exactly one of them, and the
+methods are the only request path there is: what an app keeps as defined lets the path skip
+calls whose result is known (see :class:`_Plan`), decided once, at the app's first request.
 """
 
 from __future__ import annotations
@@ -808,7 +810,7 @@ class Flagon(Scaffold):
         if hooks is not None:
             return hooks
         version = self._hooks_version
-        default_sync = type(self).ensure_sync is Flagon.ensure_sync and "ensure_sync" not in self.__dict__
+        default_sync = not self._plan.ensure_sync  # before the first request, unknown: not assumed
         # A custom ensure_sync is asked at each call, as it would be without the chains.
         sync = self.ensure_sync if default_sync else self._ensure_sync_on_call
         outer_first = scopes[::-1]

@@ -67,8 +67,13 @@ class ProxyFix:
         self.x_prefix = x_prefix
 
         # What each combination of forwarded values (with the request's own Host) comes to: a
-        # client's requests after its first one are one lookup (see _changes).
+        # client's requests after its first one are one lookup (see _changes). Only the
+        # trusted headers count: a client varying the others gains nothing.
         self._seen: dict[tuple[str | None, ...], dict[str, str]] = {}
+        counts = (x_for, x_proto, x_host, x_port, x_prefix)
+        self._key_names = (
+            *(name for name, count in zip(_FORWARDED, counts) if count), "HTTP_HOST"
+        )
 
     def __call__(self, environ: dict, start_response: t.Callable) -> t.Iterable[bytes]:
         get = environ.get
@@ -80,18 +85,10 @@ class ProxyFix:
             "SERVER_PORT": get("SERVER_PORT"),
             "SCRIPT_NAME": get("SCRIPT_NAME"),
         }
-        # Only the trusted headers count: a client varying the others gains nothing.
-        key = (
-            get("HTTP_X_FORWARDED_FOR") if self.x_for else None,
-            get("HTTP_X_FORWARDED_PROTO") if self.x_proto else None,
-            get("HTTP_X_FORWARDED_HOST") if self.x_host else None,
-            get("HTTP_X_FORWARDED_PORT") if self.x_port else None,
-            get("HTTP_X_FORWARDED_PREFIX") if self.x_prefix else None,
-            get("HTTP_HOST"),
-        )
+        key = tuple(map(get, self._key_names))
         changes = self._seen.get(key)
         if changes is None:
-            changes = self._changes(*key)
+            changes = self._changes(get)
             seen = self._seen
             if len(seen) >= _REMEMBERED:
                 seen.clear()
@@ -101,27 +98,20 @@ class ProxyFix:
             environ.update(changes)
         return self.app(environ, start_response)
 
-    def _changes(
-        self,
-        forwarded_for: str | None,
-        forwarded_proto: str | None,
-        forwarded_host: str | None,
-        forwarded_port: str | None,
-        forwarded_prefix: str | None,
-        host: str | None,
-    ) -> dict[str, str]:
-        """The environ values the forwarded headers replace, for a request with ``Host: host``."""
+    def _changes(self, get: t.Callable[[str], t.Any]) -> dict[str, str]:
+        """The environ values the trusted forwarded headers replace (``get`` reads the environ)."""
         changes = {}
-        addr = _client_address(trusted_value(self.x_for, forwarded_for))
+        addr = _client_address(trusted_value(self.x_for, get("HTTP_X_FORWARDED_FOR")))
         if addr is not None:
             changes["REMOTE_ADDR"] = addr
 
-        proto = trusted_value(self.x_proto, forwarded_proto)
+        proto = trusted_value(self.x_proto, get("HTTP_X_FORWARDED_PROTO"))
         scheme = _SCHEMES.get(proto.lower()) if proto else None
         if scheme is not None:
             changes["wsgi.url_scheme"] = scheme
 
-        forwarded = trusted_value(self.x_host, forwarded_host)
+        host = get("HTTP_HOST")
+        forwarded = trusted_value(self.x_host, get("HTTP_X_FORWARDED_HOST"))
         if forwarded and _HOST.fullmatch(forwarded):
             changes["HTTP_HOST"] = host = forwarded
             name, port = _split_port(forwarded)
@@ -129,13 +119,13 @@ class ProxyFix:
             if port is not None:
                 changes["SERVER_PORT"] = port
 
-        port = trusted_value(self.x_port, forwarded_port)
+        port = trusted_value(self.x_port, get("HTTP_X_FORWARDED_PORT"))
         if port and _PORT.fullmatch(port) and 0 < int(port) < 65536:
             if host:
                 changes["HTTP_HOST"] = f"{_split_port(host)[0]}:{port}"
             changes["SERVER_PORT"] = port
 
-        prefix = trusted_value(self.x_prefix, forwarded_prefix)
+        prefix = trusted_value(self.x_prefix, get("HTTP_X_FORWARDED_PREFIX"))
         if prefix and prefix.startswith("/") and "\\" not in prefix:
             # "/app/" and "/app" name the same mount point; a trailing slash would double up
             # in every URL built under it.
@@ -143,6 +133,13 @@ class ProxyFix:
         return changes
 
 
+_FORWARDED = (
+    "HTTP_X_FORWARDED_FOR",
+    "HTTP_X_FORWARDED_PROTO",
+    "HTTP_X_FORWARDED_HOST",
+    "HTTP_X_FORWARDED_PORT",
+    "HTTP_X_FORWARDED_PREFIX",
+)
 #: How many combinations of forwarded values a ProxyFix remembers (then it starts afresh), and
 #: how long their values may be, together, to be remembered.
 _REMEMBERED = 256
