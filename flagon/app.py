@@ -120,7 +120,7 @@ class _Plan:
     refuse to run by then.
     """
 
-    __slots__ = (*_PLANNED_METHODS, "auto_pop", "match", "text", "close_request")
+    __slots__ = (*_PLANNED_METHODS, "auto_pop", "match", "text", "close_request", "request_class")
 
     def __init__(self, app: Flagon | None) -> None:
         for name in _PLANNED_METHODS:
@@ -140,7 +140,9 @@ class _Plan:
         self.auto_pop = (
             self.request_context or RequestContext.__dict__["auto_pop"] is not _AUTO_POP
         )
-        #: Whether ``request.close()`` must run even when no form was parsed.
+        #: Whether ``request.close()`` must run even when no form was parsed (for a request of
+        #: another class than ``request_class``, it always runs).
+        self.request_class = None if app is None else app.request_class
         self.close_request = app is None or app.request_class.close is not Request.close
         #: Match straight from the environ (``Map.match_environ``) rather than through
         #: ``create_url_adapter`` → ``url_map.bind_to_environ(...)`` → ``adapter.match``.
@@ -254,6 +256,8 @@ class Flagon(Scaffold):
         self.subdomain_matching = subdomain_matching
         self.static_host = static_host
         self._got_first_request = False
+        #: What this app customises of the request path; worked out at its first request.
+        self._plan = _UNPLANNED
         self._sync_cache: dict[t.Callable[..., t.Any], t.Callable[..., t.Any]] = {}
         # Scope chain -> the request hooks that apply under it (see _request_hooks), forgotten
         # whenever the hooks change.

@@ -177,8 +177,11 @@ class RequestContext:
         if request is None:
             request = app.request_class(environ)
         self.request: Request = request
-        if session is not None:
-            self._session = session
+        # As instance attributes, the request path reads these faster than the class defaults.
+        self._session = session
+        self._after_request_functions = ()
+        self.preserved = False
+        self._url_adapter = _sentinel
         self._implicit_app_ctx_stack: list[AppContext | None] = []
         self.match_request()
 
@@ -317,7 +320,7 @@ class RequestContext:
                 finally:
                     # Request.close only closes parsed uploads.
                     if plan.close_request or request._form_loaded or (
-                        type(request) is not app.request_class
+                        type(request) is not plan.request_class
                     ):
                         request.close()
         finally:
