@@ -64,7 +64,8 @@ def configure(app: Flagon, overrides: t.Mapping[str, t.Any] | None = None) -> No
         config["SECRET_KEY"] = str(config["SECRET_KEY"])
     else:
         config["SECRET_KEY"] = instance_secret_key(app.instance_path)
-    for name in ("CSRF_TIME_LIMIT", "CAPTCHA_TIME_LIMIT", "LOGIN_FAILURE_WINDOW"):
+    for name in ("CSRF_TIME_LIMIT", "CAPTCHA_TIME_LIMIT", "LOGIN_FAILURE_WINDOW",
+                 "REMEMBER_COOKIE_DURATION"):
         if not isinstance(config[name], timedelta):
             config[name] = timedelta(seconds=config[name])
     https = bool(config["HTTPS"])

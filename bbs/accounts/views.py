@@ -10,6 +10,7 @@ from flagon.exceptions import TooManyRequests
 from flagon.ext.login import current_user, login_remembered, login_required, login_user
 from flagon.ext.login import logout_user, safe_next_url
 
+from ..auth import end_logins, log_out
 from ..db import db
 from ..models import User, username_key
 from ..passwords import hash_password, needs_rehash, verify_password, waste_a_verification
@@ -100,7 +101,7 @@ def _log_in(user: User, password: str, remember: bool) -> None:
 
 @bp.post("/logout")
 def logout():
-    logout_user()
+    log_out()
     flash("You have been logged out.", "info")
     return redirect(_home())
 
@@ -118,8 +119,9 @@ def change_password():
             remembered = login_remembered()
             user.password_hash = hash_password(form.password.data)
             user.rotate_remember_token()  # every other device must log in again
+            end_logins(user)
             db.session.commit()
-            login_user(user, remember=remembered)
+            login_user(user, remember=remembered)  # a new login for this device
             flash("Your password has been changed. Other devices have been logged out.", "success")
             return redirect(_home())
     return render_template("accounts/change_password.html", form=form)
@@ -130,6 +132,7 @@ def change_password():
 def logout_everywhere():
     user = current_user._get_current_object()
     user.rotate_remember_token()
+    end_logins(user)
     db.session.commit()
     logout_user()
     flash("You have been logged out on every device.", "info")

@@ -9,6 +9,7 @@ from .post import Comment as Comment
 from .post import Like as Like
 from .post import Post as Post
 from .security import LoginFailure as LoginFailure
+from .security import LoginSession as LoginSession
 from .user import ADMIN as ADMIN
 from .user import MEMBER as MEMBER
 from .user import ROLES as ROLES

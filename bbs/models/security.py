@@ -1,13 +1,33 @@
-"""Records kept to defend the site: failed logins, for rate limiting."""
+"""Records kept to defend the site: open logins, and failed logins for rate limiting."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index, String
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, utcnow
+
+
+class LoginSession(Base):
+    """One login of a user, from logging in until logging out.
+
+    The session cookie (and the remember cookie, when "remember me" was ticked) carries a
+    random token; the table keeps only its SHA-256. A cookie whose row is gone no longer
+    logs anybody in, so deleting rows revokes logins: logging out deletes its own row, a new
+    password or "log out everywhere" deletes all of the user's, and so does a ban.
+    """
+
+    __tablename__ = "login_sessions"
+    __table_args__ = (
+        Index("ix_login_sessions_user_id", "user_id"),
+        Index("ix_login_sessions_created_at", "created_at"),
+    )
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class LoginFailure(Base):

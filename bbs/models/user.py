@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 import unicodedata
 from datetime import datetime
@@ -78,12 +77,19 @@ class User(UserMixin, Base):
         anything when they are an admin (B2)."""
         return self.is_admin or (owner_id is not None and owner_id == self.id)
 
-    def session_stamp(self) -> str:
-        """A digest of the remember token that sessions carry; a new token ends old sessions."""
-        return hashlib.sha256(f"session:{self.remember_token}".encode()).hexdigest()[:24]
+    def start_login(self) -> str:
+        """Open a new login for this user and return the token its session carries.
+
+        ``login_user()`` calls it (it is the login manager's ``id_attribute``), so every login
+        gets its own row in ``login_sessions``, which logging out deletes.
+        """
+        from ..auth import open_login  # the model stays free of the request machinery
+
+        return open_login(self)
 
     def rotate_remember_token(self) -> None:
-        """Log the user out everywhere: old remember cookies and sessions stop working."""
+        """Make every remember cookie issued so far invalid (with the logins ended, see
+        :func:`bbs.auth.end_logins`, this logs the user out everywhere)."""
         self.remember_token = new_remember_token()
 
     def __repr__(self) -> str:

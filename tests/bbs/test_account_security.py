@@ -1,0 +1,106 @@
+"""Account security: what logging out, a new password and a ban revoke; the captcha and the
+rate limits; the secret key; trusted hosts; look-alike usernames."""
+
+from __future__ import annotations
+
+from bbs_helpers import logged_in_name, login, token_for
+from sqlalchemy import func, select
+
+from bbs.db import db
+from bbs.models import LoginSession
+
+
+def _copy_cookies(app, client, *names):
+    """A new client holding copies of ``client``'s cookies called ``names``."""
+    thief = app.test_client()
+    for name in names:
+        cookie = client.get_cookie(name)
+        assert cookie is not None, name
+        thief.set_cookie(name, cookie.value)
+    return thief
+
+
+def _log_out(client):
+    response = client.post("/logout", data={"csrf_token": token_for(client, "/")})
+    assert response.status_code == 302
+    return response
+
+
+def _open_logins(app):
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(LoginSession))
+
+
+# Logging out revokes the login server-side ---------------------------------------------------
+
+
+def test_a_copied_session_cookie_stops_working_at_logout(app, member):
+    client = app.test_client()
+    login(client, "ada")
+    copy = _copy_cookies(app, client, "session")
+    assert logged_in_name(copy) == "ada"
+    _log_out(client)
+    assert logged_in_name(copy) is None
+
+
+def test_a_copied_remember_cookie_stops_working_at_logout(app, member):
+    client = app.test_client()
+    login(client, "ada", remember=True)
+    remember = client.get_cookie("remember_token").value
+    copy = _copy_cookies(app, client, "remember_token")
+    assert logged_in_name(copy) == "ada"  # and now it has a session of its own too
+    _log_out(client)
+    assert logged_in_name(copy) is None
+    only_the_cookie = app.test_client()
+    only_the_cookie.set_cookie("remember_token", remember)
+    assert logged_in_name(only_the_cookie) is None
+
+
+def test_logging_out_ends_only_this_login(app, member):
+    phone, laptop = app.test_client(), app.test_client()
+    login(phone, "ada", remember=True)
+    login(laptop, "ada", remember=True)
+    assert _open_logins(app) == 2
+    _log_out(laptop)
+    assert _open_logins(app) == 1
+    assert logged_in_name(phone) == "ada"
+    phone.delete_cookie("session")
+    assert logged_in_name(phone) == "ada"
+
+
+def test_a_new_password_ends_every_other_login(app, member):
+    from test_password import _change
+
+    here, elsewhere = app.test_client(), app.test_client()
+    login(elsewhere, "ada", remember=True)
+    login(here, "ada")
+    stolen = _copy_cookies(app, elsewhere, "session", "remember_token")
+    _change(here)
+    assert _open_logins(app) == 1  # this device's new login
+    assert logged_in_name(stolen) is None
+    assert logged_in_name(here) == "ada"
+
+
+def test_a_ban_ends_every_login(app, admin, member):
+    client = app.test_client()
+    login(client, "ada", remember=True)
+    from bbs.admin import moderation
+    from bbs.models import User
+
+    with app.test_request_context(method="POST"):
+        moderation.set_banned(db.session.get(User, admin.id), db.session.get(User, member.id),
+                              True)
+        db.session.commit()
+    assert _open_logins(app) == 0
+    with app.app_context():
+        user = db.session.get(User, member.id)
+        user.banned = False
+        db.session.commit()
+    assert logged_in_name(client) is None  # unbanning doesn't bring the old logins back
+
+
+def test_sessions_from_before_server_side_logins_log_nobody_in(app, member):
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = str(member.id)  # what a session used to carry
+    assert logged_in_name(client) is None
