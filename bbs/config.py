@@ -43,6 +43,10 @@ DEFAULTS: dict[str, t.Any] = {
     "LOGIN_FAILURES_PER_ACCOUNT": 5,
     "LOGIN_FAILURES_PER_ADDRESS": 20,
     "LOGIN_FAILURE_WINDOW": timedelta(minutes=15),
+    # Registration forms accepted within REGISTRATION_WINDOW, from one address and in total.
+    "REGISTRATION_ATTEMPTS_PER_ADDRESS": 10,
+    "REGISTRATION_ATTEMPTS_TOTAL": 200,
+    "REGISTRATION_WINDOW": timedelta(hours=1),
     # argon2-cffi PasswordHasher arguments; empty means the library's (RFC 9106) defaults.
     "PASSWORD_HASHER": {},
 }
@@ -65,7 +69,7 @@ def configure(app: Flagon, overrides: t.Mapping[str, t.Any] | None = None) -> No
     else:
         config["SECRET_KEY"] = instance_secret_key(app.instance_path)
     for name in ("CSRF_TIME_LIMIT", "CAPTCHA_TIME_LIMIT", "LOGIN_FAILURE_WINDOW",
-                 "REMEMBER_COOKIE_DURATION"):
+                 "REGISTRATION_WINDOW", "REMEMBER_COOKIE_DURATION"):
         if not isinstance(config[name], timedelta):
             config[name] = timedelta(seconds=config[name])
     https = bool(config["HTTPS"])

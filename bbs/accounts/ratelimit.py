@@ -1,8 +1,12 @@
-"""Login rate limiting: too many failed logins for one account, or from one address, in a
-recent window, and further attempts are refused with 429 until the window moves on.
+"""Rate limits on logins and registrations.
 
-Failures are kept in the ``login_failures`` table, so the limit holds across workers and
-restarts. A successful login clears its account's failures (not its address's).
+Logins: too many failed logins for one account, or from one address, in a recent window, and
+further attempts are refused with 429 until the window moves on. Failures are kept in the
+``login_failures`` table, so the limit holds across workers and restarts. A successful login
+clears its account's failures (not its address's).
+
+Registrations: every registration form sent counts, from its address and in total, since each
+can cost an Argon2 hash; too many within ``REGISTRATION_WINDOW`` and further ones get 429.
 """
 
 from __future__ import annotations
@@ -14,8 +18,9 @@ from sqlalchemy import delete, func, select
 
 from flagon import current_app
 
+from .. import limits
 from ..db import db
-from ..models import LoginFailure, utcnow
+from ..models import LoginFailure, RegistrationAttempt, utcnow
 
 
 def _window() -> timedelta:
@@ -64,3 +69,30 @@ def failure_count(account: str) -> int:
     recent = LoginFailure.failed_at > utcnow() - _window()
     query = select(func.count()).where(LoginFailure.account == account, recent)
     return db.session.scalar(query) or 0
+
+
+REGISTRATIONS_EVERYWHERE = "registrations"
+
+
+def record_registration_attempt(address: str) -> None:
+    """Count a registration attempt from ``address`` (not committed); 429 instead when the
+    address or the whole site is at its limit."""
+    config = current_app.config
+    window = config["REGISTRATION_WINDOW"]
+    limits.purge(RegistrationAttempt, RegistrationAttempt.attempted_at, utcnow() - window)
+    limits.lock(REGISTRATIONS_EVERYWHERE)
+    column = RegistrationAttempt.attempted_at
+    per_address = config["REGISTRATION_ATTEMPTS_PER_ADDRESS"]
+    times = limits.recent_times(column, RegistrationAttempt.address == address,
+                                limit=per_address, window=window)
+    wait = limits.seconds_until_below(times, per_address, window)
+    if wait:
+        db.session.commit()
+        limits.refuse("Too many registrations from your address.", wait)
+    total = config["REGISTRATION_ATTEMPTS_TOTAL"]
+    times = limits.recent_times(column, limit=total, window=window)
+    wait = limits.seconds_until_below(times, total, window)
+    if wait:
+        db.session.commit()
+        limits.refuse("Too many people are registering right now.", wait)
+    db.session.add(RegistrationAttempt(address=address))

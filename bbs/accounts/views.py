@@ -34,7 +34,10 @@ def register():
         return redirect(_home())
     form = RegisterForm()
     if form.validate_on_submit():
-        if not check_captcha(form.captcha.data):
+        ratelimit.record_registration_attempt(request.remote_addr or "unknown")
+        answered = check_captcha(form.captcha.data)
+        db.session.commit()  # the attempt and the used-up question; ends the write lock
+        if not answered:
             form.captcha.errors.append("That is not the answer. Try the new question.")
         else:
             user = _create_member(form)

@@ -1,4 +1,5 @@
-"""Records kept to defend the site: open logins, and failed logins for rate limiting."""
+"""Records kept to defend the site: open logins, failed logins and registration attempts for
+the rate limits, and the captcha questions already answered."""
 
 from __future__ import annotations
 
@@ -44,3 +45,28 @@ class LoginFailure(Base):
     account: Mapped[str] = mapped_column(String(128))
     address: Mapped[str] = mapped_column(String(64))
     failed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RegistrationAttempt(Base):
+    """A registration form sent (whatever came of it), from the client's address."""
+
+    __tablename__ = "registration_attempts"
+    __table_args__ = (
+        Index("ix_registration_attempts_address_attempted_at", "address", "attempted_at"),
+        Index("ix_registration_attempts_attempted_at", "attempted_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    address: Mapped[str] = mapped_column(String(64))
+    attempted_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AnsweredCaptcha(Base):
+    """A registration question that has been answered (rightly or not) and may not be again,
+    kept until it would have expired anyway."""
+
+    __tablename__ = "answered_captchas"
+    __table_args__ = (Index("ix_answered_captchas_expires_at", "expires_at"),)
+
+    nonce: Mapped[str] = mapped_column(String(32), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column()

@@ -3,11 +3,13 @@ rate limits; the secret key; trusted hosts; look-alike usernames."""
 
 from __future__ import annotations
 
-from bbs_helpers import logged_in_name, login, token_for
+import pytest
+from bbs_helpers import PASSWORD, csrf_token, logged_in_name, login, solve_captcha
+from bbs_helpers import token_for
 from sqlalchemy import func, select
 
 from bbs.db import db
-from bbs.models import LoginSession
+from bbs.models import LoginSession, User
 
 
 def _copy_cookies(app, client, *names):
@@ -104,3 +106,84 @@ def test_sessions_from_before_server_side_logins_log_nobody_in(app, member):
     with client.session_transaction() as session:
         session["_user_id"] = str(member.id)  # what a session used to carry
     assert logged_in_name(client) is None
+
+
+# The captcha is used once, server-side; registrations are rate-limited ---------------------
+
+
+def _users(app):
+    with app.app_context():
+        return set(db.session.scalars(select(User.username)))
+
+
+def _registration(page, username, answer=None):
+    return {"csrf_token": csrf_token(page), "username": username,
+            "email": f"{username}@example.com", "password": PASSWORD, "confirm": PASSWORD,
+            "captcha": solve_captcha(page) if answer is None else answer}
+
+
+def _replay(app, cookie, page, username, answer=None, address="192.0.2.9"):
+    """Send a registration with a saved session cookie, as a bot replaying it would."""
+    bot = app.test_client()
+    bot.set_cookie("session", cookie)
+    return bot.post("/register", data=_registration(page, username, answer),
+                    environ_base={"REMOTE_ADDR": address})
+
+
+def test_replaying_the_captcha_cookie_registers_nobody_more(app):
+    client = app.test_client()
+    page = client.get("/register").text
+    cookie = client.get_cookie("session").value
+    assert _replay(app, cookie, page, "firstbot").status_code == 302
+    response = _replay(app, cookie, page, "secondbot")
+    assert response.status_code == 200
+    assert "That is not the answer" in response.text
+    assert _users(app) == {"firstbot"}
+
+
+def test_one_guess_per_question(app):
+    client = app.test_client()
+    page = client.get("/register").text
+    cookie = client.get_cookie("session").value
+    right = int(solve_captcha(page))
+    for guess in (right + 1, right + 2):  # wrong guesses, each on the same cookie
+        assert "That is not the answer" in _replay(app, cookie, page, "guesser", str(guess)).text
+    response = _replay(app, cookie, page, "guesser", str(right))
+    assert "That is not the answer" in response.text  # even the right one, now
+    assert _users(app) == set()
+
+
+def _attempt(client, username, address):
+    page = client.get("/register").text
+    return client.post("/register", data=_registration(page, username, answer="-1"),
+                       environ_base={"REMOTE_ADDR": address})
+
+
+def test_registrations_from_one_address_are_limited(make_app):
+    app = make_app(REGISTRATION_ATTEMPTS_PER_ADDRESS=3)
+    client = app.test_client()
+    for n in range(3):
+        assert _attempt(client, f"bot{n}", "192.0.2.1").status_code == 200
+    response = _attempt(client, "bot3", "192.0.2.1")
+    assert response.status_code == 429
+    assert "Too many registrations from your address." in response.text
+    assert 0 < int(response.headers["Retry-After"]) <= 3600
+    page = client.get("/register").text  # even the right answer: no hash is computed
+    response = client.post("/register", data=_registration(page, "patient"),
+                           environ_base={"REMOTE_ADDR": "192.0.2.1"})
+    assert response.status_code == 429
+    other = app.test_client()
+    page = other.get("/register").text
+    response = other.post("/register", data=_registration(page, "person"),
+                          environ_base={"REMOTE_ADDR": "198.51.100.1"})
+    assert response.status_code == 302
+    assert _users(app) == {"person"}
+
+
+def test_registrations_are_limited_in_total(make_app):
+    app = make_app(REGISTRATION_ATTEMPTS_TOTAL=3)
+    for n in range(3):
+        assert _attempt(app.test_client(), f"bot{n}", f"192.0.2.{n}").status_code == 200
+    response = _attempt(app.test_client(), "bot3", "198.51.100.1")
+    assert response.status_code == 429
+    assert "Too many people are registering right now." in response.text

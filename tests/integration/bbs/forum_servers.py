@@ -79,6 +79,8 @@ def forum_environment(instance: Path, database_url: str, **settings: str) -> dic
         "BBS_DATABASE_URL": database_url,
         "BBS_SECRET_KEY": SECRET_KEY,
         "BBS_PASSWORD_HASHER": json.dumps(FAST_HASHER),
+        # Every visitor of these tests comes from 127.0.0.1.
+        "BBS_REGISTRATION_ATTEMPTS_PER_ADDRESS": "1000",
         **settings,
     }
 
