@@ -31,37 +31,55 @@ def seconds_until_allowed(account: str, address: str) -> int:
     """0 when a login may be tried; otherwise how long until the account or the address
     is below its limit of failures within the window."""
     config = current_app.config
-    since = utcnow() - _window()
-    limits = (
+    limits_ = (
         (LoginFailure.account == account, config["LOGIN_FAILURES_PER_ACCOUNT"]),
         (LoginFailure.address == address, config["LOGIN_FAILURES_PER_ADDRESS"]),
     )
     wait = 0.0
-    for condition, limit in limits:
-        recent = (
-            select(LoginFailure.failed_at)
-            .where(condition, LoginFailure.failed_at > since)
-            .order_by(LoginFailure.failed_at.desc())
-            .limit(limit)
-        )
-        times = db.session.scalars(recent).all()
-        if len(times) >= limit:
-            # Allowed again once the limit-th most recent failure leaves the window.
-            wait = max(wait, (times[-1] + _window() - utcnow()).total_seconds())
+    for condition, limit in limits_:
+        times = limits.recent_times(LoginFailure.failed_at, condition, limit=limit,
+                                    window=_window())
+        wait = max(wait, limits.seconds_until_below(times, limit, _window()))
     return max(0, math.ceil(wait))
 
 
-def record_failure(account: str, address: str) -> None:
-    """Remember a failed login (and forget failures too old to matter)."""
-    db.session.execute(delete(LoginFailure).where(LoginFailure.failed_at < utcnow() - _window()))
-    db.session.add(LoginFailure(account=account, address=address))
+def begin_login_attempt(account: str, address: str) -> int:
+    """Check the limits and count this attempt as a failure until it succeeds (committed);
+    returns the failure's id, for :func:`login_succeeded`. 429 instead when over a limit.
+
+    Checking and counting are one step under a lock on the account and the address, so
+    simultaneous guesses are counted one after the other: with a limit of 5, a burst of 12
+    gets 5 checked and 7 refused, instead of 12 checked against a count nobody has raised yet.
+    """
+    limits.purge(LoginFailure, LoginFailure.failed_at, utcnow() - _window())
+    limits.lock(f"login-account:{account}", f"login-address:{address}")
+    wait = seconds_until_allowed(account, address)
+    if wait:
+        db.session.commit()
+        limits.refuse("Too many failed logins.", wait)
+    failure = LoginFailure(account=account, address=address)
+    db.session.add(failure)
     db.session.commit()
+    return failure.id
 
 
-def clear_failures(account: str) -> None:
+def login_succeeded(failure_id: int, account: str) -> None:
+    """The attempt counted by :func:`begin_login_attempt` was right: forget the account's
+    failures, that one included (not committed)."""
+    db.session.execute(delete(LoginFailure).where(LoginFailure.id == failure_id))
+    clear_failures(account, commit=False)
+
+
+def not_a_failure(failure_id: int) -> None:
+    """Uncount an attempt that was not a wrong password (not committed)."""
+    db.session.execute(delete(LoginFailure).where(LoginFailure.id == failure_id))
+
+
+def clear_failures(account: str, commit: bool = True) -> None:
     """Forget the failures of an account its owner just logged in to."""
     db.session.execute(delete(LoginFailure).where(LoginFailure.account == account))
-    db.session.commit()
+    if commit:
+        db.session.commit()
 
 
 def failure_count(account: str) -> int:

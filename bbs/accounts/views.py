@@ -6,7 +6,6 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from flagon import flash, redirect, render_template, request, url_for
-from flagon.exceptions import TooManyRequests
 from flagon.ext.login import current_user, login_remembered, login_required, login_user
 from flagon.ext.login import logout_user, safe_next_url
 
@@ -72,33 +71,31 @@ def login():
     if form.validate_on_submit():
         account = username_key(form.username.data)
         address = request.remote_addr or "unknown"
-        wait = ratelimit.seconds_until_allowed(account, address)
-        if wait:
-            minutes = max(1, round(wait / 60))
-            raise TooManyRequests(
-                f"Too many failed logins. Try again in {minutes} minute{'s' * (minutes != 1)}.",
-                retry_after=wait,
-            )
         user = find_user(form.username.data)
-        db.session.commit()  # end the transaction (and SQLite's write lock) before hashing
+        # Counted as a failure until the password proves right; 429 when over a limit. Ends
+        # the transaction (and SQLite's write lock) before hashing.
+        attempt = ratelimit.begin_login_attempt(account, address)
         if user is None:
             waste_a_verification(form.password.data)
         if user is None or not verify_password(user.password_hash, form.password.data):
-            ratelimit.record_failure(account, address)
             flash("Wrong username or password.", "error")
         elif user.banned:
+            ratelimit.not_a_failure(attempt)
+            db.session.commit()
             flash("This account has been banned.", "error")
         else:
-            _log_in(user, form.password.data, remember=form.remember.data)
+            _log_in(user, form.password.data, attempt, remember=form.remember.data)
             return redirect(safe_next_url(default=_home()))
     return render_template("accounts/login.html", form=form)
 
 
-def _log_in(user: User, password: str, remember: bool) -> None:
-    ratelimit.clear_failures(user.username_key)
-    if needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
-        db.session.commit()
+def _log_in(user: User, password: str, attempt: int, remember: bool) -> None:
+    # Hashing is slow: done before the transaction starts.
+    new_hash = hash_password(password) if needs_rehash(user.password_hash) else None
+    ratelimit.login_succeeded(attempt, user.username_key)
+    if new_hash is not None:
+        user.password_hash = new_hash
+    db.session.commit()
     login_user(user, remember=remember)
 
 

@@ -3,6 +3,9 @@ rate limits; the secret key; trusted hosts; look-alike usernames."""
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
 from bbs_helpers import PASSWORD, csrf_token, logged_in_name, login, solve_captcha
 from bbs_helpers import token_for
@@ -187,3 +190,47 @@ def test_registrations_are_limited_in_total(make_app):
     response = _attempt(app.test_client(), "bot3", "198.51.100.1")
     assert response.status_code == 429
     assert "Too many people are registering right now." in response.text
+
+
+# The login limit holds against simultaneous guesses ------------------------------------------
+
+
+def _simultaneously(count, action):
+    """Run ``action(n)`` in ``count`` threads started together; their results, in order."""
+    barrier = threading.Barrier(count)
+    results = [None] * count
+
+    def run(n):
+        barrier.wait(timeout=10)
+        results[n] = action(n)
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
+
+
+def test_simultaneous_wrong_guesses_are_counted_one_by_one(app, member, monkeypatch):
+    from bbs.accounts import ratelimit, views
+
+    real_verify = views.verify_password
+
+    def slow_verify(password_hash, password):  # Argon2's real cost, so the guesses overlap
+        time.sleep(0.2)
+        return real_verify(password_hash, password)
+
+    monkeypatch.setattr(views, "verify_password", slow_verify)
+    clients = [app.test_client() for _ in range(12)]
+    tokens = [token_for(client) for client in clients]
+
+    def guess(n):
+        data = {"csrf_token": tokens[n], "username": "ada", "password": f"guess {n}"}
+        return clients[n].post("/login", data=data,
+                               environ_base={"REMOTE_ADDR": f"192.0.2.{n}"}).status_code
+
+    statuses = _simultaneously(12, guess)
+    assert sorted(statuses) == [200] * 5 + [429] * 7
+    with app.app_context():
+        assert ratelimit.failure_count("ada") == 5
