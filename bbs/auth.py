@@ -5,7 +5,8 @@ Every login is a row in ``login_sessions`` (:class:`bbs.models.LoginSession`). T
 cookie and the remember cookie carry a random token naming that row, not the user's id, so
 deleting the row ends the login wherever the cookies were copied to: logging out deletes its
 own row; a new password, "log out everywhere" and a ban delete all of the user's rows. A login
-lasts at most ``REMEMBER_COOKIE_DURATION``.
+lasts at most ``REMEMBER_COOKIE_DURATION``. Logging in and out also renews the session's CSRF
+secret, so tokens handed out before stop working.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from sqlalchemy import delete, select
 
 from flagon import abort, current_app, session
 from flagon.ext.login import AnonymousUserMixin, LoginManager, current_user, logout_user
+from flagon.ext.login import user_logged_in, user_logged_out
 
 from .db import db
 from .models import ROLES, LoginSession, User, utcnow
@@ -128,5 +130,13 @@ def role_required(role: str) -> t.Callable[[F], F]:
     return decorator
 
 
+def _new_csrf_secret(_app: t.Any, **_extra: t.Any) -> None:
+    # Tokens from before a login (or a logout) must not work after it: the next form gets a
+    # new secret (WTForms' session CSRF keeps it under "csrf").
+    session.pop("csrf", None)
+
+
 def init_app(app: Flagon) -> None:
     login_manager.init_app(app)
+    user_logged_in.connect(_new_csrf_secret, app)
+    user_logged_out.connect(_new_csrf_secret, app)

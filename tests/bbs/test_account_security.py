@@ -234,3 +234,27 @@ def test_simultaneous_wrong_guesses_are_counted_one_by_one(app, member, monkeypa
     assert sorted(statuses) == [200] * 5 + [429] * 7
     with app.app_context():
         assert ratelimit.failure_count("ada") == 5
+
+
+# Logging in renews the CSRF secret ------------------------------------------------------------
+
+
+def test_a_csrf_token_from_before_the_login_is_refused_after_it(app, member):
+    client = app.test_client()
+    anonymous_token = token_for(client, "/login")
+    response = client.post("/login", data={"csrf_token": anonymous_token, "username": "ada",
+                                           "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.post("/logout", data={"csrf_token": anonymous_token}).status_code == 400
+    assert logged_in_name(client) == "ada"
+    assert client.post("/logout", data={"csrf_token": token_for(client, "/")}).status_code == 302
+
+
+def test_a_csrf_token_from_before_the_logout_is_refused_after_it(app, member):
+    client = app.test_client()
+    login(client, "ada")
+    token = token_for(client, "/")
+    assert client.post("/logout", data={"csrf_token": token}).status_code == 302
+    response = client.post("/login", data={"csrf_token": token, "username": "ada",
+                                           "password": PASSWORD})
+    assert response.status_code == 400
