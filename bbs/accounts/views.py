@@ -112,12 +112,17 @@ def change_password():
     user = current_user._get_current_object()
     form = ChangePasswordForm(owner=user.username)
     if form.validate_on_submit():
-        db.session.commit()  # end the transaction (and SQLite's write lock) before hashing
+        # A stolen session must not be a way to guess the password: the current password
+        # is checked under the login limits, and a wrong one counts as a failed login.
+        attempt = ratelimit.begin_login_attempt(user.username_key,
+                                                request.remote_addr or "unknown")
         if not verify_password(user.password_hash, form.old_password.data):
             form.old_password.errors.append("This is not your current password.")
         else:
             remembered = login_remembered()
-            user.password_hash = hash_password(form.password.data)
+            new_hash = hash_password(form.password.data)  # before the transaction starts
+            ratelimit.login_succeeded(attempt, user.username_key)
+            user.password_hash = new_hash
             user.rotate_remember_token()  # every other device must log in again
             end_logins(user)
             db.session.commit()

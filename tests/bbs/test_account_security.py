@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from bbs.db import db
 from bbs.models import LoginSession, User
+from bbs.passwords import verify_password
 
 
 def _copy_cookies(app, client, *names):
@@ -258,3 +259,23 @@ def test_a_csrf_token_from_before_the_logout_is_refused_after_it(app, member):
     response = client.post("/login", data={"csrf_token": token, "username": "ada",
                                            "password": PASSWORD})
     assert response.status_code == 400
+
+
+# The current password is checked under the login limits when changing it -------------------
+
+
+def test_guessing_the_current_password_is_limited(app, member):
+    from test_password import _change
+
+    client = app.test_client()
+    login(client, "ada")
+    for n in range(5):
+        response = _change(client, old=f"guess number {n}")
+        assert "This is not your current password." in response.text
+    response = _change(client)  # the right one, now too late
+    assert response.status_code == 429
+    assert "Too many failed logins." in response.text
+    with app.app_context():
+        assert verify_password(db.session.get(User, member.id).password_hash, PASSWORD)
+    # The guesses count for logging in too.
+    assert login(app.test_client(), "ada").status_code == 429
