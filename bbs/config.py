@@ -3,6 +3,8 @@
 Every setting can come from the environment with a ``BBS_`` prefix (``BBS_DATABASE_URL``,
 ``BBS_POSTS_PER_PAGE=50``, ``BBS_HTTPS=1``); values that parse as JSON are read as JSON. The
 secret key comes from ``BBS_SECRET_KEY`` or is generated once and kept in the instance folder.
+A key that is set must be strong (:func:`secret_key_problem`): the app refuses to start with a
+placeholder or a short key, except under ``TESTING``.
 """
 
 from __future__ import annotations
@@ -18,6 +20,16 @@ if t.TYPE_CHECKING:
 
 SECRET_KEY_FILE = "secret_key"
 CONFIG_FILE = "bbs.cfg"
+MIN_SECRET_KEY_LENGTH = 32
+# Values that stand for "put a key here" in examples and templates, deploy/bbs.env.example's
+# included; compared without case, spaces, dashes and underscores.
+PLACEHOLDER_WORDS = ("changeme", "secret", "secretkey", "yoursecretkey", "example", "default",
+                     "dev", "development", "test", "password", "insecure", "xxx")
+MAKE_A_KEY = 'python3 -c "import secrets; print(secrets.token_hex(32))"'
+
+
+class InsecureSecretKey(RuntimeError):
+    """The configured secret key is too weak for the forum to start with."""
 
 DEFAULTS: dict[str, t.Any] = {
     # The database; ``None`` means SQLite at ``<instance>/bbs.sqlite3``.
@@ -66,6 +78,16 @@ def configure(app: Flagon, overrides: t.Mapping[str, t.Any] | None = None) -> No
     if config["SECRET_KEY"]:
         # BBS_SECRET_KEY=1234 parses as a number; a key is text.
         config["SECRET_KEY"] = str(config["SECRET_KEY"])
+        problem = secret_key_problem(config["SECRET_KEY"])
+        if problem and not config["TESTING"]:
+            raise InsecureSecretKey(
+                f"The secret key (BBS_SECRET_KEY) {problem}. It signs every session, remember"
+                " cookie and CSRF token: whoever knows or guesses it can log in as anybody."
+                f" Make one with\n\n    {MAKE_A_KEY}\n\nand set BBS_SECRET_KEY to it (in"
+                " /etc/bbs/bbs.env for the deployment in deploy/), or leave BBS_SECRET_KEY unset"
+                " to have a random key generated into the instance folder (for a site served"
+                " by one machine)."
+            )
     else:
         config["SECRET_KEY"] = instance_secret_key(app.instance_path)
     for name in ("CSRF_TIME_LIMIT", "CAPTCHA_TIME_LIMIT", "LOGIN_FAILURE_WINDOW",
@@ -76,6 +98,18 @@ def configure(app: Flagon, overrides: t.Mapping[str, t.Any] | None = None) -> No
     config["SESSION_COOKIE_SECURE"] = https
     config["REMEMBER_COOKIE_SECURE"] = https
     config["PREFERRED_URL_SCHEME"] = "https" if https else "http"
+
+
+def secret_key_problem(key: str) -> str | None:
+    """Why ``key`` is too weak to sign the forum's cookies, or ``None``."""
+    squeezed = "".join(character for character in key.casefold() if character.isalnum())
+    if "changeme" in squeezed or squeezed in PLACEHOLDER_WORDS:
+        return "is a placeholder, not a secret"
+    if len(key) < MIN_SECRET_KEY_LENGTH:
+        return f"is {len(key)} characters long; use at least {MIN_SECRET_KEY_LENGTH}"
+    if len(set(key)) < 8:
+        return "repeats too few characters to be random"
+    return None
 
 
 def instance_secret_key(instance_path: str) -> str:

@@ -3,6 +3,11 @@ rate limits; the secret key; trusted hosts; look-alike usernames."""
 
 from __future__ import annotations
 
+import os
+import pathlib
+import secrets
+import subprocess
+import sys
 import threading
 import time
 
@@ -11,6 +16,8 @@ from bbs_helpers import PASSWORD, csrf_token, logged_in_name, login, solve_captc
 from bbs_helpers import token_for
 from sqlalchemy import func, select
 
+from bbs import create_app
+from bbs.config import MAKE_A_KEY, InsecureSecretKey, secret_key_problem
 from bbs.db import db
 from bbs.models import LoginSession, User
 from bbs.passwords import verify_password
@@ -279,3 +286,70 @@ def test_guessing_the_current_password_is_limited(app, member):
         assert verify_password(db.session.get(User, member.id).password_hash, PASSWORD)
     # The guesses count for logging in too.
     assert login(app.test_client(), "ada").status_code == 429
+
+
+# The secret key must be strong -------------------------------------------------------------
+
+EXAMPLE_ENV = pathlib.Path(__file__).resolve().parents[2] / "deploy" / "bbs.env.example"
+
+
+def _example_secret_key():
+    for line in EXAMPLE_ENV.read_text().splitlines():
+        if line.startswith("BBS_SECRET_KEY="):
+            return line.split("=", 1)[1]
+    raise AssertionError("no BBS_SECRET_KEY in deploy/bbs.env.example")
+
+
+@pytest.fixture
+def clean_environment(monkeypatch):
+    for name in list(os.environ):
+        if name.startswith("BBS_"):
+            monkeypatch.delenv(name)
+    return monkeypatch
+
+
+@pytest.mark.parametrize("key", [
+    "CHANGE_ME", "change-me-to-something-long-and-random", "your secret key", "short",
+    "a" * 64, "abcabcabcabcabcabcabcabcabcabcabcabc",
+])
+def test_weak_secret_keys_keep_the_forum_from_starting(tmp_path, clean_environment, key):
+    clean_environment.setenv("BBS_SECRET_KEY", key)
+    with pytest.raises(InsecureSecretKey) as refused:
+        create_app(instance_path=str(tmp_path))
+    message = str(refused.value)
+    assert "BBS_SECRET_KEY" in message and MAKE_A_KEY in message
+
+
+def test_the_example_environment_file_does_not_start_the_forum(tmp_path, clean_environment):
+    clean_environment.setenv("BBS_SECRET_KEY", _example_secret_key())
+    with pytest.raises(InsecureSecretKey, match="placeholder"):
+        create_app(instance_path=str(tmp_path))
+
+
+def test_weak_keys_given_in_code_are_refused_too(tmp_path, clean_environment):
+    with pytest.raises(InsecureSecretKey, match="at least 32"):
+        create_app({"SECRET_KEY": "k3y!"}, instance_path=str(tmp_path))
+
+
+def test_strong_and_generated_keys_start_it(tmp_path, clean_environment):
+    key = secrets.token_hex(32)
+    clean_environment.setenv("BBS_SECRET_KEY", key)
+    assert create_app(instance_path=str(tmp_path / "set")).config["SECRET_KEY"] == key
+    clean_environment.delenv("BBS_SECRET_KEY")
+    generated = create_app(instance_path=str(tmp_path / "dev")).config["SECRET_KEY"]
+    assert secret_key_problem(generated) is None
+
+
+def test_tests_may_use_any_key(tmp_path, clean_environment):
+    app = create_app({"SECRET_KEY": "k", "TESTING": True}, instance_path=str(tmp_path))
+    assert app.config["SECRET_KEY"] == "k"
+
+
+def test_the_command_line_says_how_to_make_a_key(tmp_path, clean_environment):
+    environment = dict(os.environ, BBS_INSTANCE_PATH=str(tmp_path), FLAGON_SKIP_DOTENV="1",
+                       BBS_SECRET_KEY=_example_secret_key())
+    flagon = os.path.join(os.path.dirname(sys.executable), "flagon")
+    result = subprocess.run([flagon, "--app", "bbs", "db", "current"], env=environment,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    assert MAKE_A_KEY in result.stderr + result.stdout

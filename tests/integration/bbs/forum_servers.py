@@ -40,7 +40,7 @@ from bbs_helpers import FAST_HASHER, PASSWORD, form_inputs, solve_captcha  # noq
 
 COMMAND_TIMEOUT = 60  # seconds, for every command these tests run
 REQUEST_TIMEOUT = 20  # seconds, for every HTTP request
-SECRET_KEY = "a secret shared by every worker"
+SECRET_KEY = "a secret shared by every worker of these tests"
 
 
 def missing(reason: str) -> t.NoReturn:
