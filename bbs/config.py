@@ -14,6 +14,7 @@ import secrets
 import tempfile
 import typing as t
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 if t.TYPE_CHECKING:
     from flagon import Flagon
@@ -41,6 +42,10 @@ DEFAULTS: dict[str, t.Any] = {
     "HTTPS": False,
     # Behind exactly one reverse proxy whose X-Forwarded-* headers are to be believed.
     "PROXY_FIX": False,
+    # The site's address as visitors type it ("https://forum.example.org"): absolute links
+    # (feeds) use it, and requests naming another host get 400. Sets SERVER_NAME and, unless
+    # given, TRUSTED_HOSTS (flagon's list of the hosts it answers).
+    "PUBLIC_URL": None,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_HTTPONLY": True,
@@ -98,6 +103,29 @@ def configure(app: Flagon, overrides: t.Mapping[str, t.Any] | None = None) -> No
     config["SESSION_COOKIE_SECURE"] = https
     config["REMEMBER_COOKIE_SECURE"] = https
     config["PREFERRED_URL_SCHEME"] = "https" if https else "http"
+    _configure_host(config)
+
+
+def _configure_host(config: t.Any) -> None:
+    """SERVER_NAME, the scheme and TRUSTED_HOSTS from PUBLIC_URL (or SERVER_NAME alone)."""
+    public_url = config["PUBLIC_URL"]
+    if public_url:
+        parts = urlsplit(str(public_url))
+        if (parts.scheme not in ("http", "https") or not parts.hostname
+                or parts.path not in ("", "/") or parts.query or parts.fragment
+                or parts.username is not None or parts.password is not None):
+            raise ValueError(
+                f"PUBLIC_URL must be the site's scheme and host, such as"
+                f" https://forum.example.org, not {public_url!r}"
+            )
+        config["PUBLIC_URL"] = f"{parts.scheme}://{parts.netloc.lower()}"
+        config["SERVER_NAME"] = parts.netloc.lower()
+        config["PREFERRED_URL_SCHEME"] = parts.scheme
+    server_name = config["SERVER_NAME"]
+    if server_name and config["TRUSTED_HOSTS"] is None:
+        # Any port: behind a proxy, Host may name the proxy's port (forum.example.org:443).
+        host = urlsplit(f"//{server_name}").hostname or server_name
+        config["TRUSTED_HOSTS"] = [host]
 
 
 def secret_key_problem(key: str) -> str | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import pathlib
+import re
 import secrets
 import subprocess
 import sys
@@ -12,7 +13,7 @@ import threading
 import time
 
 import pytest
-from bbs_helpers import PASSWORD, csrf_token, logged_in_name, login, solve_captcha
+from bbs_helpers import PASSWORD, csrf_token, logged_in_name, login, make_user, solve_captcha
 from bbs_helpers import token_for
 from sqlalchemy import func, select
 
@@ -353,3 +354,51 @@ def test_the_command_line_says_how_to_make_a_key(tmp_path, clean_environment):
                             capture_output=True, text=True, timeout=60)
     assert result.returncode != 0
     assert MAKE_A_KEY in result.stderr + result.stdout
+
+
+# The public host: absolute links use it, other hosts are refused ---------------------------
+
+
+def test_other_hosts_are_refused_when_the_public_url_is_set(make_app):
+    app = make_app(PUBLIC_URL="https://forum.example")
+    assert app.config["TRUSTED_HOSTS"] == ["forum.example"]
+    client = app.test_client()
+    assert client.get("/", base_url="https://forum.example").status_code == 200
+    assert client.get("/", base_url="http://forum.example:8000").status_code == 200  # any port
+    for host in ("evil.example", "forum.example.evil.example", "127.0.0.1:8000"):
+        response = client.get("/account/password", base_url=f"http://{host}")
+        assert response.status_code == 400, host
+        assert "does not serve that host name" in response.text
+        assert "Location" not in response.headers and host not in response.text
+
+
+def test_feed_links_name_the_public_url_whatever_the_request_said(make_app):
+    from social_helpers import write_posts
+
+    app = make_app(PUBLIC_URL="https://Forum.Example/")
+    author = make_user(app, "ada")
+    write_posts(app, author, 1)
+    feed = app.test_client().get("/feed.atom", base_url="http://forum.example:8000").text
+    links = re.findall(r'(?:href="|<id>|<uri>)([^"<]+)', feed)
+    assert links and all(link.startswith("https://forum.example/") for link in links), links
+
+
+def test_server_name_alone_sets_the_host_too(make_app):
+    app = make_app(SERVER_NAME="forum.example:8443", PREFERRED_URL_SCHEME="https")
+    assert app.config["TRUSTED_HOSTS"] == ["forum.example"]
+    client = app.test_client()
+    assert client.get("/", base_url="http://evil.example").status_code == 400
+    feed = client.get("/feed.atom", base_url="http://forum.example").text
+    assert "<id>http://forum.example:8443/feed.atom</id>" in feed
+
+
+def test_without_a_public_url_any_host_is_served(app):
+    assert app.config["TRUSTED_HOSTS"] is None
+    assert app.test_client().get("/", base_url="http://127.0.0.1:5000").status_code == 200
+
+
+@pytest.mark.parametrize("url", ["forum.example", "ftp://forum.example", "https://forum.example/bbs",
+                                 "https://user@forum.example", "https://forum.example/?x=1"])
+def test_a_public_url_must_be_a_scheme_and_a_host(make_app, url):
+    with pytest.raises(ValueError, match="PUBLIC_URL"):
+        make_app(PUBLIC_URL=url)
