@@ -12,6 +12,7 @@ limit (:func:`purge`) takes anyway.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import math
 import typing as t
 from datetime import datetime, timedelta
@@ -22,6 +23,24 @@ from flagon.exceptions import TooManyRequests
 
 from .db import db
 from .models import utcnow
+
+
+IPV6_PREFIX = 64
+
+
+def client_network(address: str | None) -> str:
+    """What the limits count an address as: an IPv4 address itself, an IPv6 address as its
+    /64 (the block one subscriber gets, so changing the last 64 bits gains nothing), and
+    anything unreadable as ``"unknown"``."""
+    try:
+        parsed = ipaddress.ip_address((address or "").split("%", 1)[0])
+    except ValueError:
+        return "unknown"
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.IPv6Network((parsed, IPV6_PREFIX), strict=False))
+    return str(parsed)
 
 
 def _lock_number(key: str) -> int:

@@ -11,6 +11,7 @@ from flagon.ext.login import logout_user, safe_next_url
 
 from ..auth import end_logins, log_out
 from ..db import db
+from ..limits import client_network
 from ..models import User, username_key
 from ..passwords import hash_password, needs_rehash, verify_password, waste_a_verification
 from . import bp, ratelimit
@@ -33,7 +34,7 @@ def register():
         return redirect(_home())
     form = RegisterForm()
     if form.validate_on_submit():
-        ratelimit.record_registration_attempt(request.remote_addr or "unknown")
+        ratelimit.record_registration_attempt(client_network(request.remote_addr))
         answered = check_captcha(form.captcha.data)
         db.session.commit()  # the attempt and the used-up question; ends the write lock
         if not answered:
@@ -70,7 +71,7 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         account = username_key(form.username.data)
-        address = request.remote_addr or "unknown"
+        address = client_network(request.remote_addr)
         user = find_user(form.username.data)
         # Counted as a failure until the password proves right; 429 when over a limit. Ends
         # the transaction (and SQLite's write lock) before hashing.
@@ -115,7 +116,7 @@ def change_password():
         # A stolen session must not be a way to guess the password: the current password
         # is checked under the login limits, and a wrong one counts as a failed login.
         attempt = ratelimit.begin_login_attempt(user.username_key,
-                                                request.remote_addr or "unknown")
+                                                client_network(request.remote_addr))
         if not verify_password(user.password_hash, form.old_password.data):
             form.old_password.errors.append("This is not your current password.")
         else:

@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from bbs import create_app
 from bbs.config import MAKE_A_KEY, InsecureSecretKey, secret_key_problem
 from bbs.db import db
+from bbs.limits import client_network
 from bbs.models import LoginSession, User
 from bbs.passwords import verify_password
 
@@ -402,3 +403,39 @@ def test_without_a_public_url_any_host_is_served(app):
 def test_a_public_url_must_be_a_scheme_and_a_host(make_app, url):
     with pytest.raises(ValueError, match="PUBLIC_URL"):
         make_app(PUBLIC_URL=url)
+
+
+# IPv6 addresses count by /64 -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("address", "network"), [
+    ("192.0.2.7", "192.0.2.7"),
+    ("2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64"),
+    ("2001:DB8:1:2::1", "2001:db8:1:2::/64"),
+    ("fe80::1%eth0", "fe80::/64"),
+    ("::ffff:192.0.2.7", "192.0.2.7"),
+    ("", "unknown"), (None, "unknown"), ("not an address", "unknown"),
+])
+def test_addresses_are_counted_by_network(address, network):
+    assert client_network(address) == network
+
+
+def test_a_whole_ipv6_64_shares_the_per_address_login_limit(make_app):
+    app = make_app(LOGIN_FAILURES_PER_ADDRESS=3)
+    make_user(app, "ada")
+    client = app.test_client()
+    for n, name in enumerate(("alpha", "beta", "gamma"), 1):
+        response = login(client, name, "wrong password",
+                         environ_base={"REMOTE_ADDR": f"2001:db8:1:2::{n}"})
+        assert response.status_code == 200
+    same_64 = {"REMOTE_ADDR": "2001:db8:1:2:ffff:ffff:ffff:9"}
+    assert login(app.test_client(), "ada", environ_base=same_64).status_code == 429
+    next_64 = {"REMOTE_ADDR": "2001:db8:1:3::1"}
+    assert login(app.test_client(), "ada", environ_base=next_64).status_code == 302
+
+
+def test_a_whole_ipv6_64_shares_the_registration_limit(make_app):
+    app = make_app(REGISTRATION_ATTEMPTS_PER_ADDRESS=2)
+    for n in range(2):
+        assert _attempt(app.test_client(), f"bot{n}", f"2001:db8::{n + 1}").status_code == 200
+    assert _attempt(app.test_client(), "bot2", "2001:db8::abcd:1").status_code == 429
