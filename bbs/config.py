@@ -60,6 +60,8 @@ DEFAULTS: dict[str, t.Any] = {
     "LOGIN_FAILURES_PER_ACCOUNT": 5,
     "LOGIN_FAILURES_PER_ADDRESS": 20,
     "LOGIN_FAILURE_WINDOW": timedelta(minutes=15),
+    # How long a browser stays known to the accounts that logged in from it (bbs_device).
+    "DEVICE_COOKIE_DURATION": timedelta(days=365),
     # Registration forms accepted within REGISTRATION_WINDOW, from one address and in total.
     "REGISTRATION_ATTEMPTS_PER_ADDRESS": 10,
     "REGISTRATION_ATTEMPTS_TOTAL": 200,
@@ -96,7 +98,7 @@ def configure(app: Flagon, overrides: t.Mapping[str, t.Any] | None = None) -> No
     else:
         config["SECRET_KEY"] = instance_secret_key(app.instance_path)
     for name in ("CSRF_TIME_LIMIT", "CAPTCHA_TIME_LIMIT", "LOGIN_FAILURE_WINDOW",
-                 "REGISTRATION_WINDOW", "REMEMBER_COOKIE_DURATION"):
+                 "REGISTRATION_WINDOW", "REMEMBER_COOKIE_DURATION", "DEVICE_COOKIE_DURATION"):
         if not isinstance(config[name], timedelta):
             config[name] = timedelta(seconds=config[name])
     https = bool(config["HTTPS"])

@@ -16,6 +16,7 @@ from ..models import User, username_key
 from ..passwords import hash_password, needs_rehash, verify_password, waste_a_verification
 from . import bp, ratelimit
 from .captcha import check_captcha, new_captcha
+from .devices import remember_device
 from .forms import ChangePasswordForm, LoginForm, RegisterForm
 
 
@@ -43,6 +44,7 @@ def register():
             user = _create_member(form)
             if user is not None:
                 login_user(user)
+                remember_device(user)
                 flash(f"Welcome, {user.username}!", "success")
                 return redirect(_home())
             form.username.errors.append("This username is taken.")
@@ -73,9 +75,10 @@ def login():
         account = username_key(form.username.data)
         address = client_network(request.remote_addr)
         user = find_user(form.username.data)
+        source = ratelimit.login_source(user, address)
         # Counted as a failure until the password proves right; 429 when over a limit. Ends
         # the transaction (and SQLite's write lock) before hashing.
-        attempt = ratelimit.begin_login_attempt(account, address)
+        attempt = ratelimit.begin_login_attempt(account, address, source)
         if user is None:
             waste_a_verification(form.password.data)
         if user is None or not verify_password(user.password_hash, form.password.data):
@@ -85,19 +88,18 @@ def login():
             db.session.commit()
             flash("This account has been banned.", "error")
         else:
-            _log_in(user, form.password.data, attempt, remember=form.remember.data)
+            # Hashing is slow: done before the transaction starts.
+            new_hash = (hash_password(form.password.data) if needs_rehash(user.password_hash)
+                        else None)
+            ratelimit.login_succeeded(attempt, account, source)
+            if new_hash is not None:
+                user.password_hash = new_hash
+            user.last_login_network = address
+            db.session.commit()
+            login_user(user, remember=form.remember.data)
+            remember_device(user)
             return redirect(safe_next_url(default=_home()))
     return render_template("accounts/login.html", form=form)
-
-
-def _log_in(user: User, password: str, attempt: int, remember: bool) -> None:
-    # Hashing is slow: done before the transaction starts.
-    new_hash = hash_password(password) if needs_rehash(user.password_hash) else None
-    ratelimit.login_succeeded(attempt, user.username_key)
-    if new_hash is not None:
-        user.password_hash = new_hash
-    db.session.commit()
-    login_user(user, remember=remember)
 
 
 @bp.post("/logout")

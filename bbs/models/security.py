@@ -32,7 +32,8 @@ class LoginSession(Base):
 
 
 class LoginFailure(Base):
-    """A failed login: the account tried (its username key) and the client's address."""
+    """A failed login: the account tried (its username key), the client's address (IPv6: its
+    /64) and where the attempt came from."""
 
     __tablename__ = "login_failures"
     __table_args__ = (
@@ -44,6 +45,9 @@ class LoginFailure(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     account: Mapped[str] = mapped_column(String(128))
     address: Mapped[str] = mapped_column(String(64))
+    # Where the attempt came from, for the per-account limit: "" (anywhere), "network" (the
+    # account's last login network) or "device:<id>" (a browser the account logged in from).
+    source: Mapped[str] = mapped_column(String(40), default="", server_default="")
     failed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -43,6 +43,8 @@ class User(UserMixin, Base):
     role: Mapped[str] = mapped_column(String(16), default=MEMBER)
     banned: Mapped[bool] = mapped_column(default=False)
     remember_token: Mapped[str] = mapped_column(String(64), default=new_remember_token)
+    # The network (IPv4 address, IPv6 /64) of the last login: its failures are counted apart.
+    last_login_network: Mapped[str] = mapped_column(String(64), default="", server_default="")
     blog: Mapped[str] = mapped_column(String(200), default="")
     github: Mapped[str] = mapped_column(String(39), default="")
     phone: Mapped[str] = mapped_column(String(32), default="")

@@ -286,8 +286,9 @@ def test_guessing_the_current_password_is_limited(app, member):
     assert "Too many failed logins." in response.text
     with app.app_context():
         assert verify_password(db.session.get(User, member.id).password_hash, PASSWORD)
-    # The guesses count for logging in too.
-    assert login(app.test_client(), "ada").status_code == 429
+    # The guesses count for logging in too (from anywhere but a known browser or network).
+    elsewhere = {"REMOTE_ADDR": "198.51.100.7"}
+    assert login(app.test_client(), "ada", environ_base=elsewhere).status_code == 429
 
 
 # The secret key must be strong -------------------------------------------------------------
@@ -439,3 +440,67 @@ def test_a_whole_ipv6_64_shares_the_registration_limit(make_app):
     for n in range(2):
         assert _attempt(app.test_client(), f"bot{n}", f"2001:db8::{n + 1}").status_code == 200
     assert _attempt(app.test_client(), "bot2", "2001:db8::abcd:1").status_code == 429
+
+
+# An attacker's failures can't lock the owner out of their own browser or network ------------
+
+ATTACKER = {"REMOTE_ADDR": "203.0.113.66"}
+OWNER_HOME = {"REMOTE_ADDR": "198.51.100.20"}
+TRAVELLING = {"REMOTE_ADDR": "192.0.2.200"}
+
+
+def _lock_out(app, username="ada"):
+    attacker = app.test_client()
+    for n in range(5):
+        assert login(attacker, username, f"guess {n}", environ_base=ATTACKER).status_code == 200
+    assert login(attacker, username, environ_base=ATTACKER).status_code == 429
+    return attacker
+
+
+def _known_browser(app, username="ada"):
+    browser = app.test_client()
+    assert login(browser, username, environ_base=OWNER_HOME).status_code == 302
+    _log_out(browser)
+    return browser
+
+
+def test_the_owner_logs_in_from_a_known_browser_despite_an_attack(app, member):
+    browser = _known_browser(app)
+    _lock_out(app)
+    assert login(browser, "ada", environ_base=TRAVELLING).status_code == 302
+    # A new browser anywhere else is still locked out, even after the owner's login.
+    elsewhere = {"REMOTE_ADDR": "192.0.2.201"}
+    assert login(app.test_client(), "ada", environ_base=elsewhere).status_code == 429
+
+
+def test_the_owner_logs_in_from_the_last_login_network_despite_an_attack(app, member):
+    _known_browser(app)
+    _lock_out(app)
+    assert login(app.test_client(), "ada", environ_base=OWNER_HOME).status_code == 302
+
+
+def test_a_known_browser_has_a_limit_of_its_own(app, member):
+    browser = _known_browser(app)
+    for n in range(5):
+        assert login(browser, "ada", f"guess {n}", environ_base=ATTACKER).status_code == 200
+    assert login(browser, "ada", environ_base=ATTACKER).status_code == 429
+    # The failures of that browser don't lock out anyone else.
+    assert login(app.test_client(), "ada", environ_base=TRAVELLING).status_code == 302
+
+
+def test_a_browser_known_to_another_account_or_a_forged_cookie_helps_nobody(app, member):
+    make_user(app, "mallory")
+    mallory = _known_browser(app, "mallory")
+    _lock_out(app)
+    assert login(mallory, "ada", environ_base=TRAVELLING).status_code == 429
+    forged = app.test_client()
+    forged.set_cookie("bbs_device", mallory.get_cookie("bbs_device").value + "x")
+    assert login(forged, "ada", environ_base=TRAVELLING).status_code == 429
+
+
+def test_the_device_cookie_is_private_and_long_lived(app, member):
+    response = login(app.test_client(), "ada")
+    cookie = next(value for value in response.headers.getlist("Set-Cookie")
+                  if value.startswith("bbs_device="))
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert "Max-Age=31536000" in cookie
