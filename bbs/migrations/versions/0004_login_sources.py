@@ -25,7 +25,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("users") as users:
-        users.drop_column("last_login_network")
-    with op.batch_alter_table("login_failures") as failures:
-        failures.drop_column("source")
+    # Plain ALTER TABLE … DROP COLUMN (SQLite 3.35+), never a batch copy of the table: on
+    # SQLite that drops and recreates "users", and its foreign keys would cascade.
+    op.drop_column("users", "last_login_network")
+    op.drop_column("login_failures", "source")
