@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from flagon import flash, redirect, render_template, request, url_for
@@ -13,6 +13,7 @@ from ..auth import end_logins, log_out
 from ..db import db
 from ..limits import client_network
 from ..models import User, username_key
+from ..names import username_skeleton
 from ..passwords import hash_password, needs_rehash, verify_password, waste_a_verification
 from . import bp, ratelimit
 from .captcha import check_captcha, new_captcha
@@ -29,6 +30,18 @@ def find_user(username: str) -> User | None:
     return db.session.scalar(select(User).where(User.username_key == username_key(username)))
 
 
+def name_taken(username: str) -> str | None:
+    """Why ``username`` can't be had: it is taken, or looks like a name that is; or ``None``."""
+    same_or_alike = or_(User.username_key == username_key(username),
+                        User.username_skeleton == username_skeleton(username))
+    other = db.session.scalar(select(User).where(same_or_alike).limit(1))
+    if other is None:
+        return None
+    if other.username_key == username_key(username):
+        return "This username is taken."
+    return f"This username looks too much like {other.username!r}, which is taken."
+
+
 @bp.route("/register", methods=["GET", "POST"])
 def register():
     if current_user.is_authenticated:
@@ -37,9 +50,12 @@ def register():
     if form.validate_on_submit():
         ratelimit.record_registration_attempt(client_network(request.remote_addr))
         answered = check_captcha(form.captcha.data)
+        taken = name_taken(form.username.data) if answered else None
         db.session.commit()  # the attempt and the used-up question; ends the write lock
         if not answered:
             form.captcha.errors.append("That is not the answer. Try the new question.")
+        elif taken:
+            form.username.errors.append(taken)
         else:
             user = _create_member(form)
             if user is not None:
@@ -53,16 +69,14 @@ def register():
 
 
 def _create_member(form: RegisterForm) -> User | None:
-    """The new member, or ``None`` when the username is taken."""
-    # Hashing is slow: done before the first query, so no transaction waits for it.
+    """The new member, or ``None`` when the username (or its skeleton) was taken meanwhile."""
+    # Hashing is slow: done before the transaction starts, so no writer waits for it.
     password_hash = hash_password(form.password.data)
-    if find_user(form.username.data) is not None:
-        return None
     user = User(username=form.username.data, email=form.email.data, password_hash=password_hash)
     db.session.add(user)
     try:
         db.session.commit()
-    except IntegrityError:  # registered by someone else a moment ago
+    except IntegrityError:  # the name, or a look-alike, registered a moment ago
         db.session.rollback()
         return None
     return user

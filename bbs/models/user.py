@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-import unicodedata
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, LargeBinary, String, Text
@@ -11,7 +10,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from flagon.ext.login import UserMixin
 
+from ..names import username_key, username_skeleton
 from .base import Base, utcnow
+
+__all__ = ["ADMIN", "MEMBER", "ROLES", "Avatar", "Follow", "User", "username_key"]
 
 MEMBER = "member"
 ADMIN = "admin"
@@ -23,21 +25,21 @@ def new_remember_token() -> str:
     return secrets.token_hex(32)
 
 
-def username_key(username: str) -> str:
-    """The form of a username that must be unique: ``Ada``, ``ADA`` and ``ａｄａ`` are one."""
-    return unicodedata.normalize("NFKC", username).casefold()
-
-
 class User(UserMixin, Base):
     """A member (or admin) of the forum."""
 
     __tablename__ = "users"
-    __table_args__ = (CheckConstraint(f"role IN {ROLES!r}", name="role"),)
+    __table_args__ = (
+        CheckConstraint(f"role IN {ROLES!r}", name="role"),
+        Index("ix_users_username_skeleton", "username_skeleton", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(32))
     # Unique case-insensitively; kept as a column so SQLite and PostgreSQL agree on "the same".
     username_key: Mapped[str] = mapped_column(String(128), unique=True)
+    # Unique too: look-alike names (Cyrillic "rооt" next to "root") share it. See bbs.names.
+    username_skeleton: Mapped[str] = mapped_column(String(255), server_default="")
     email: Mapped[str] = mapped_column(String(254))
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(16), default=MEMBER)
@@ -59,6 +61,7 @@ class User(UserMixin, Base):
     @validates("username")
     def _keep_key_in_step(self, _name: str, username: str) -> str:
         self.username_key = username_key(username)
+        self.username_skeleton = username_skeleton(username)
         return username
 
     @property

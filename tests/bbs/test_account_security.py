@@ -504,3 +504,99 @@ def test_the_device_cookie_is_private_and_long_lived(app, member):
                   if value.startswith("bbs_device="))
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
     assert "Max-Age=31536000" in cookie
+
+
+# Look-alike usernames ------------------------------------------------------------------------
+
+CYRILLIC_O = "\u043e"
+
+
+def _register_page(client, username):
+    page = client.get("/register").text
+    return client.post("/register", data=_registration(page, username))
+
+
+@pytest.mark.parametrize("username", [
+    f"r{CYRILLIC_O}{CYRILLIC_O}t",          # Latin r and t, Cyrillic о
+    "\u0391laskaJazz",                       # Greek capital alpha
+    "pay\u0440al",                           # Cyrillic р
+])
+def test_mixed_script_usernames_are_refused(app, username):
+    response = _register_page(app.test_client(), username)
+    assert response.status_code == 200
+    assert "one writing system" in response.text
+    assert _users(app) == set()
+
+
+@pytest.mark.parametrize(("existing", "lookalike"), [
+    ("pop", "\u0440\u043e\u0440"),           # all Cyrillic: рор
+    ("paypal", "paypa1"),                    # digit one for l
+    ("modern", "rnodern"),                   # r n for m
+])
+def test_usernames_confusable_with_a_taken_one_are_refused(app, existing, lookalike):
+    make_user(app, existing)
+    response = _register_page(app.test_client(), lookalike)
+    assert response.status_code == 200
+    assert "looks too much like" in response.text
+    assert _users(app) == {existing}
+
+
+def test_a_whole_script_look_alike_is_refused_with_the_name_it_imitates(app):
+    make_user(app, "pop")
+    response = _register_page(app.test_client(), "\u0440\u043e\u0440")
+    assert "This username looks too much like &#39;pop&#39;, which is taken." in response.text
+
+
+@pytest.mark.parametrize("username", ["Иван", "山田たろう", "小明_2024", "김철수abc", "ada.lovelace-1",
+                                      "Ελένη"])
+def test_names_in_one_writing_system_are_welcome(app, username):
+    assert _register_page(app.test_client(), username).status_code == 302
+    assert _users(app) == {username}
+
+
+def test_the_database_refuses_look_alikes_too(app):
+    from sqlalchemy.exc import IntegrityError
+
+    make_user(app, "pop")
+    with pytest.raises(IntegrityError):
+        make_user(app, "\u0440\u043e\u0440")
+
+
+def test_create_admin_refuses_look_alikes(app):
+    make_user(app, "pop")
+    result = app.test_cli_runner().invoke(args=[
+        "create-admin", "--username", "\u0440\u043e\u0440", "--email", "x@example.com",
+        "--password", "a long passphrase"])
+    assert result.exit_code != 0 and "looks too much like 'pop'" in result.output
+
+
+def test_skeletons(app):
+    from bbs.names import mixes_scripts, username_skeleton
+
+    assert username_skeleton(f"r{CYRILLIC_O}{CYRILLIC_O}t") == username_skeleton("root")
+    assert username_skeleton("ROOT") == username_skeleton("ｒｏｏｔ") == username_skeleton("root")
+    assert username_skeleton("r00t") != username_skeleton("root")  # zero isn't o
+    assert mixes_scripts(f"r{CYRILLIC_O}{CYRILLIC_O}t") and not mixes_scripts("山田たろう")
+
+
+def test_the_migration_gives_existing_accounts_their_skeletons(tmp_path):
+    from sqlalchemy import text
+
+    from bbs import migrate
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "k",
+                      "DATABASE_URL": f"sqlite:///{tmp_path}/old.sqlite3"},
+                     instance_path=str(tmp_path))
+    migrate.upgrade(app, "0004")
+    with app.app_context():
+        for name in ("pop", "\u0440\u043e\u0440", "ada"):  # two that already look alike
+            db.session.execute(text(
+                "INSERT INTO users (username, username_key, email, password_hash, role, banned,"
+                " remember_token, blog, github, phone, qq, bio, created_at) VALUES (:name,"
+                " :name, 'e@example.com', 'h', 'member', false, 't', '', '', '', '', '',"
+                " '2024-01-01')"), {"name": name})
+        db.session.commit()
+    migrate.upgrade(app)
+    with app.app_context():
+        rows = db.session.execute(text("SELECT id, username_skeleton FROM users ORDER BY id"))
+        assert [skeleton for _, skeleton in rows] == ["pop", "pop#2", "ada"]
