@@ -15,10 +15,11 @@ from xml.etree import ElementTree as ET
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from flagon import Response, current_app, request, url_for
+from flagon import Response, current_app, request
 
 from ..db import db
 from ..models import Post, utcnow
+from ..urls import absolute_url
 from . import bp
 from .follows import find_member
 from .links import post_url, user_url
@@ -91,8 +92,8 @@ def _atom_response(document: bytes) -> Response:
 @bp.get("/feed.atom")
 def site_feed():
     posts = _newest_posts()
-    feed_url = url_for("social.site_feed", _external=True)
-    page_url = url_for("main.index", _external=True)
+    feed_url = absolute_url("social.site_feed")
+    page_url = absolute_url("main.index")
     return _atom_response(build_feed(current_app.config["SITE_NAME"], feed_url, page_url, posts))
 
 
@@ -101,6 +102,6 @@ def user_feed(username: str):
     user = find_member(username)
     posts = _newest_posts(Post.author_id == user.id)
     title = f"{user.username} · {current_app.config['SITE_NAME']}"
-    feed_url = url_for("social.user_feed", username=user.username, _external=True)
+    feed_url = absolute_url("social.user_feed", username=user.username)
     return _atom_response(build_feed(title, feed_url, user_url(user.username, _external=True),
                                      posts))
