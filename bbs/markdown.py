@@ -3,14 +3,21 @@
 :func:`render` turns Markdown into HTML that is safe to put in a page as it is. Two layers keep
 it safe: mistune escapes any raw HTML in the text (it is shown, never interpreted), and nh3
 then keeps only an allowlist of tags and attributes, links to ``http``, ``https``, ``mailto``
-or this site, and images from ``http(s)`` or this site. Single line breaks are kept (hard
-wraps), and fenced code blocks keep their language as a ``language-…`` class.
+or this site, and images from this site only. Single line breaks are kept (hard wraps), and
+fenced code blocks keep their language as a ``language-…`` class.
+
+Two things make the HTML fit the page it goes into. Headings are one level down (``# x`` is an
+``<h2>``): the page's own title is its only ``<h1>``. And an image from another site
+(``![alt](https://…)``) becomes a link to it: the page never loads it (the
+Content-Security-Policy allows images from this site only), so reading a post tells no other
+site who read it, or when.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+import typing as t
 
 import mistune
 import nh3
@@ -30,8 +37,11 @@ ATTRIBUTES = {
 }
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 LINK_REL = "nofollow noopener"
-# Where an image may come from: the web, or a path on this site (no mailto:, no data:).
-_IMAGE_SOURCE = re.compile(r"^(?:https?://|/(?!/)|[^:/?#]+(?:[/?#]|$))", re.IGNORECASE)
+# Where an image may come from: a path on this site (no other site, no mailto:, no data:).
+_IMAGE_SOURCE = re.compile(r"^(?:/(?!/)|[^:/?#]+(?:[/?#]|$))", re.IGNORECASE)
+# An image address naming another site: shown as a link instead.
+_EXTERNAL_IMAGE = re.compile(r"^(?:https?:)?//", re.IGNORECASE)
+_ANCHOR_TAG = re.compile(r"</?a\b[^>]*>")
 _CODE_CLASS = re.compile(r"^language-[A-Za-z0-9_+.#-]{1,32}$")
 _DIGITS = re.compile(r"^\d{1,9}$")
 
@@ -59,8 +69,26 @@ _cleaner = nh3.Cleaner(
     strip_comments=True,
 )
 
+class _ForumRenderer(mistune.HTMLRenderer):
+    """mistune's HTML, with headings a level down and other sites' images as links."""
+
+    def heading(self, text: str, level: int, **attrs: t.Any) -> str:
+        return super().heading(text, min(level + 1, 6), **attrs)
+
+    def image(self, text: str, url: str, title: str | None = None) -> str:
+        if not _EXTERNAL_IMAGE.match(url.strip()):
+            return super().image(text, url, title)
+        label = mistune.util.striptags(text).strip() or url
+        return self.link(mistune.util.escape(label) if label == url else text, url, title)
+
+    def link(self, text: str, url: str, title: str | None = None) -> str:
+        # An image link inside a link (``[![alt](https://…)](https://…)``) keeps only its text:
+        # links can't nest. Raw HTML is escaped, so any <a> here is one rendered above.
+        return super().link(_ANCHOR_TAG.sub("", text), url, title)
+
+
 _markdown = mistune.create_markdown(
-    escape=True,  # raw HTML in the text is shown as text
+    renderer=_ForumRenderer(escape=True),  # raw HTML in the text is shown as text
     hard_wrap=True,
     plugins=["strikethrough", "table", "url"],
 )

@@ -315,3 +315,14 @@ def test_the_front_page_runs_the_same_queries_for_any_number_of_posts(app, membe
     for n in range(30):
         make_post(app, make_user(app, f"writer{n}") if n % 10 == 0 else member, f"Post {n}")
     assert _queries(app, "/") == few
+
+
+def test_headings_in_posts_and_comments_leave_the_page_one_h1(app, client, member, grace):
+    post = make_post(app, member, "The title", "# A heading in the post")
+    with app.app_context():
+        content.add_comment(db.session.get(Post, post.id), grace, "# A heading in a comment")
+        db.session.commit()
+    page = client.get(f"/posts/{post.id}").text
+    assert re.findall(r"<h1\b[^>]*>([^<]*)</h1>", page) == ["The title"]
+    assert "<h2>A heading in the post</h2>" in page
+    assert "<h2>A heading in a comment</h2>" in page
