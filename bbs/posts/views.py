@@ -41,8 +41,13 @@ def new():
     return render_template("posts/edit.html", form=form, post=None)
 
 
-@bp.get(f"/posts/<{ID}:post_id>")
+@bp.route(f"/posts/<{ID}:post_id>", methods=["GET", "POST"])
 def show(post_id: int):
+    """The post and a page of its comments; a POST is a new comment (the page's form sends it
+    here, so a comment that is refused shows its errors at an address the browser can load
+    again)."""
+    if request.method == "POST":
+        return comment(post_id)
     post = _post_or_404(post_id)
     return _post_page(post, page_number(), CommentForm())
 
@@ -84,6 +89,8 @@ def comment(post_id: int):
     post = _post_or_404(post_id)
     form = CommentForm()
     if not form.validate():
+        if request.endpoint == "posts.show":  # the page the form was on
+            return _post_page(post, page_number(), form), 400
         last_page = Page([], 1, _comments_per_page(), post.comment_count).pages
         return _post_page(post, last_page, form), 400
     new_comment = content.add_comment(post, current_user, form.body.data)

@@ -393,3 +393,42 @@ def test_the_page_to_return_to_is_always_one_of_the_posts(paged_app, page):
     assert response.status_code == 302
     assert response.headers["Location"] in (f"/posts/{post.id}#comments",
                                             f"/posts/{post.id}?page=2#comments")
+
+
+# A refused comment ---------------------------------------------------------------------------
+
+
+def test_the_comment_form_posts_to_the_post_page(app, member_client, post):
+    page = member_client.get(f"/posts/{post.id}").text
+    assert f'<form method="post" action="/posts/{post.id}#comment-form"' in page
+    assert 'id="comment-form"' in page
+
+
+def test_a_refused_comment_is_shown_at_an_address_that_can_be_loaded_again(paged_app):
+    author = make_user(paged_app, "ada")
+    post = make_post(paged_app, author)
+    add_comments(paged_app, post, author, 7)
+    client = paged_app.test_client(user=author)
+    address = f"/posts/{post.id}?page=2"
+    assert f'action="{address}#comment-form"' in client.get(address).text
+    response = submit(client, address, {"body": "  "}, page=address)
+    assert response.status_code == 400
+    assert "This field is required." in response.text
+    assert comment_texts(response.text) == ["Comment number 4", "Comment number 5",
+                                            "Comment number 6"]
+    assert client.get(address).status_code == 200  # where the browser is: a page
+    assert counts(paged_app, post.id) == (7, 7)
+
+
+def test_comments_sent_to_the_post_page_are_added(app, post, grace):
+    client = app.test_client(user=grace)
+    response = submit(client, f"/posts/{post.id}", {"body": "Hello"})
+    assert response.status_code == 302
+    assert re.fullmatch(rf"/posts/{post.id}#comment-\d+", response.headers["Location"])
+    assert counts(app, post.id) == (1, 1)
+
+
+def test_visitors_posting_to_the_post_page_are_sent_to_log_in(app, client, post):
+    response = submit(client, f"/posts/{post.id}", {"body": "hi"}, page="/login")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+    assert counts(app, post.id) == (0, 0)
