@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import re
 import typing as t
+from urllib.parse import urljoin
 
 import mistune
 import nh3
@@ -92,6 +93,28 @@ _markdown = mistune.create_markdown(
     hard_wrap=True,
     plugins=["strikethrough", "table", "url"],
 )
+
+
+def absolute_links(html: str, base: str) -> Markup:
+    """Sanitised ``html`` with every link and image address made absolute, resolved against
+    ``base`` (an absolute URL): for HTML read away from the site, such as in a feed."""
+
+    def absolute(tag: str, attribute: str, value: str) -> str | None:
+        kept = _filter_attribute(tag, attribute, value)
+        if kept is not None and (tag, attribute) in (("a", "href"), ("img", "src")):
+            return urljoin(base, kept)
+        return kept
+
+    cleaner = nh3.Cleaner(
+        tags=set(TAGS),
+        clean_content_tags={"script", "style"},
+        attributes={tag: set(names) for tag, names in ATTRIBUTES.items()},
+        attribute_filter=absolute,
+        link_rel=LINK_REL,
+        url_schemes=set(URL_SCHEMES),
+        strip_comments=True,
+    )
+    return Markup(cleaner.clean(html))
 
 
 def sanitize(html: str) -> Markup:
