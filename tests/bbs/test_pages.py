@@ -174,3 +174,18 @@ def test_nul_characters_are_refused_before_any_view(client, path, data):
     response = client.post(path, data=data) if data else client.get(path)
     assert response.status_code == 400
     assert "NUL" in response.text
+
+
+def test_the_favicon_is_served_and_cached(client):
+    from PIL import Image
+    import io
+
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    assert response.mimetype == "image/vnd.microsoft.icon"
+    assert response.headers["Cache-Control"] == "public, max-age=604800"
+    icon = Image.open(io.BytesIO(response.data))
+    assert icon.format == "ICO" and (16, 16) in icon.info["sizes"]
+    again = client.get("/favicon.ico", headers={"If-None-Match": response.headers["ETag"]})
+    assert again.status_code == 304
+    assert '<link rel="icon" href="/favicon.ico"' in client.get("/").text
