@@ -30,3 +30,42 @@ def test_a_long_code_line_scrolls_inside_its_block_in_the_preview_and_the_post(
     page.locator(".post-body pre").wait_for()
     assert page_overflow(page) == 0
     browser_log.assert_clean()
+
+
+def make_admin(forum, username: str) -> None:
+    from sqlalchemy import update
+
+    from bbs.db import db
+    from bbs.models import User
+
+    forum.make_user(username)
+    with forum.app.app_context():
+        db.session.execute(update(User).where(User.username == username).values(role="admin"))
+        db.session.commit()
+
+
+def test_the_moderation_pages_fit_a_phone(forum, page, browser_log):
+    make_admin(forum, "root")
+    for name in ("ada", "grace_hopper_the_admiral", "x" * 30):
+        forum.make_user(name)
+    post_id = forum.make_post("grace_hopper_the_admiral", "A rather long title " * 8, "Body.")
+    with forum.app.app_context():
+        from bbs.db import db
+        from bbs.models import Post, User
+        from bbs.posts.content import add_comment
+
+        add_comment(db.session.get(Post, post_id), db.session.get(User, 2), "A comment " * 30)
+        db.session.commit()
+    page.set_viewport_size({"width": 375, "height": 800})
+    log_in(page, forum.url, "root")
+    for path in ("/admin/users", "/admin/", "/admin/comments"):
+        page.goto(f"{forum.url}{path}")
+        assert page_overflow(page) == 0, path
+    # Still usable: every account's buttons are there, and inside the window.
+    page.goto(f"{forum.url}/admin/users")
+    ban = page.get_by_role("button", name="Ban ada")
+    box = ban.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 375
+    ban.click()
+    assert "ada has been banned." in page.locator(".flashes").inner_text()
+    browser_log.assert_clean()
