@@ -22,11 +22,22 @@ def test_404_is_the_sites_own_page(client):
     assert 'class="site-header"' in response.text and "/static/bbs.css" in response.text
 
 
-def test_405_is_a_site_page_too(client):
-    response = client.get("/logout")
+@pytest.mark.parametrize(("method", "path"), [("get", "/logout"), ("get", "/posts/preview"),
+                                              ("put", "/"), ("delete", "/login")])
+def test_405_is_a_site_page_too(client, method, path):
+    response = getattr(client, method)(path)
     assert response.status_code == 405
-    assert 'class="site-header"' in response.text
-    assert "POST" in response.headers["Allow"]
+    assert response.mimetype == "text/html"
+    assert 'class="site-header"' in response.text and "/static/bbs.css" in response.text
+    assert '<p class="error-code">405</p>' in response.text
+    assert "<h1>That doesn't work here</h1>" in response.text
+    assert "<title>405 Method Not Allowed · bbs</title>" in response.text
+    assert response.headers["Allow"]
+
+
+def test_the_405_page_says_when_an_address_is_only_a_forms_target(client):
+    assert "not a page to open" in client.get("/logout").text
+    assert "not a page to open" not in client.put("/").text
 
 
 def test_500_is_the_sites_own_page(make_app):
