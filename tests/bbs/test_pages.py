@@ -200,3 +200,20 @@ def test_the_favicon_is_served_and_cached(client):
     again = client.get("/favicon.ico", headers={"If-None-Match": response.headers["ETag"]})
     assert again.status_code == 304
     assert '<link rel="icon" href="/favicon.ico"' in client.get("/").text
+
+
+def test_every_page_starts_with_a_skip_link_to_its_content(client):
+    page = client.get("/").text
+    body = page.split("<body>", 1)[1].lstrip()
+    assert body.startswith('<a class="skip-link" href="#content">Skip to content</a>')
+    assert '<main class="container" id="content" tabindex="-1">' in page
+
+
+def test_a_fields_description_and_errors_are_named_together(member_client):
+    from bbs_helpers import submit
+
+    response = submit(member_client, "/posts/new", {"title": "A title", "body": ""})
+    field = re.search(r"<textarea [^>]*>", response.text).group(0)
+    assert 'aria-describedby="body-help body-error-1"' in field
+    assert '<p class="field-help" id="body-help">' in response.text
+    assert 'id="body-error-1">This field is required.</p>' in response.text
