@@ -60,15 +60,20 @@ def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
-_cleaner = nh3.Cleaner(
-    tags=set(TAGS),
-    clean_content_tags={"script", "style"},
-    attributes={tag: set(names) for tag, names in ATTRIBUTES.items()},
-    attribute_filter=_filter_attribute,
-    link_rel=LINK_REL,
-    url_schemes=set(URL_SCHEMES),
-    strip_comments=True,
-)
+def _make_cleaner(attribute_filter: t.Callable[[str, str, str], str | None]) -> nh3.Cleaner:
+    return nh3.Cleaner(
+        tags=set(TAGS),
+        clean_content_tags={"script", "style"},
+        attributes={tag: set(names) for tag, names in ATTRIBUTES.items()},
+        attribute_filter=attribute_filter,
+        link_rel=LINK_REL,
+        url_schemes=set(URL_SCHEMES),
+        strip_comments=True,
+    )
+
+
+_cleaner = _make_cleaner(_filter_attribute)
+
 
 class _ForumRenderer(mistune.HTMLRenderer):
     """mistune's HTML, with headings a level down and other sites' images as links."""
@@ -105,16 +110,7 @@ def absolute_links(html: str, base: str) -> Markup:
             return urljoin(base, kept)
         return kept
 
-    cleaner = nh3.Cleaner(
-        tags=set(TAGS),
-        clean_content_tags={"script", "style"},
-        attributes={tag: set(names) for tag, names in ATTRIBUTES.items()},
-        attribute_filter=absolute,
-        link_rel=LINK_REL,
-        url_schemes=set(URL_SCHEMES),
-        strip_comments=True,
-    )
-    return Markup(cleaner.clean(html))
+    return Markup(_make_cleaner(absolute).clean(html))
 
 
 def sanitize(html: str) -> Markup:
