@@ -1,4 +1,4 @@
-"""Error pages in the site's layout: 400, 403, 404, 413, 429, 500 and the rest; 503 when the
+"""Error pages in the site's layout: 400, 403, 404, 405, 413, 429, 500 and the rest; 503 when the
 database is unreachable (see :mod:`bbs.outage`)."""
 
 from __future__ import annotations

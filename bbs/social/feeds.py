@@ -18,6 +18,7 @@ from sqlalchemy.orm import joinedload
 from flagon import Response, current_app, request
 
 from ..db import db
+from ..markdown import absolute_links
 from ..models import Post, utcnow
 from ..urls import absolute_url
 from . import bp
@@ -26,6 +27,7 @@ from .links import post_url, user_url
 
 ATOM_NAMESPACE = "http://www.w3.org/2005/Atom"
 ATOM_MIMETYPE = "application/atom+xml"
+XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
 FEED_ENTRIES = 20
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
@@ -48,8 +50,12 @@ def _add(parent: ET.Element, tag: str, text: str | None = None, **attributes: st
 
 
 def build_feed(title: str, feed_url: str, page_url: str, posts: t.Sequence[Post]) -> bytes:
-    """An Atom document for ``posts`` (newest first), published at ``feed_url``."""
-    feed = ET.Element("feed", xmlns=ATOM_NAMESPACE)
+    """An Atom document for ``posts`` (newest first), published at ``feed_url``.
+
+    Every address in it is absolute, the links inside the posts' HTML too (a feed reader shows
+    them away from the site), and ``xml:base`` names the site for readers that look for it.
+    """
+    feed = ET.Element("feed", {"xmlns": ATOM_NAMESPACE, XML_BASE: absolute_url("main.index")})
     _add(feed, "title", title)
     _add(feed, "id", feed_url)
     _add(feed, "link", rel="self", type=ATOM_MIMETYPE, href=feed_url)
@@ -68,7 +74,7 @@ def build_feed(title: str, feed_url: str, page_url: str, posts: t.Sequence[Post]
         author = _add(entry, "author")
         _add(author, "name", post.author.username)
         _add(author, "uri", user_url(post.author.username, _external=True))
-        _add(entry, "content", post.body_html, type="html")
+        _add(entry, "content", absolute_links(post.body_html, url), type="html")
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
 
 
