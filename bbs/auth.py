@@ -1,26 +1,36 @@
-"""Who is logged in: the login manager, the user loader, and role checks for views.
+"""Who is logged in: the login manager, the user loader, logins kept server-side, and role
+checks for views.
 
-Sessions carry a stamp derived from the user's remember token: rotating the token (password
-change, "log out everywhere") ends the user's other sessions as well as their remember cookies.
+Every login is a row in ``login_sessions`` (:class:`bbs.models.LoginSession`). The session
+cookie and the remember cookie carry a random token naming that row, not the user's id, so
+deleting the row ends the login wherever the cookies were copied to: logging out deletes its
+own row; a new password, "log out everywhere" and a ban delete all of the user's rows. A login
+lasts at most ``REMEMBER_COOKIE_DURATION``. Logging in and out also renews the session's CSRF
+secret, so tokens handed out before stop working.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
+import re
+import secrets
 import typing as t
 
-from flagon import abort, session
-from flagon.ext.login import AnonymousUserMixin, LoginManager, current_user
-from flagon.ext.login import user_loaded_from_cookie, user_logged_in, user_logged_out
+from sqlalchemy import delete, select
+
+from flagon import abort, current_app, session
+from flagon.ext.login import AnonymousUserMixin, LoginManager, current_user, logout_user
+from flagon.ext.login import user_logged_in, user_logged_out
 
 from .db import db
-from .models import ROLES, User
+from .models import ROLES, LoginSession, User, utcnow
 
 if t.TYPE_CHECKING:
     from flagon import Flagon
 
 F = t.TypeVar("F", bound=t.Callable[..., t.Any])
-STAMP_KEY = "_bbs_stamp"
+_TOKEN = re.compile(r"[0-9a-f]{64}\Z")
 
 
 class Anonymous(AnonymousUserMixin):
@@ -43,30 +53,59 @@ login_manager.anonymous_user = Anonymous
 login_manager.login_view = "accounts.login"
 login_manager.login_message = "Please log in to see this page."
 login_manager.login_message_category = "info"
+# login_user() stores what this method returns: a new login's token, not the user's id.
+login_manager.id_attribute = "start_login"
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _oldest_valid_login() -> t.Any:
+    return utcnow() - current_app.config["REMEMBER_COOKIE_DURATION"]
+
+
+def open_login(user: User) -> str:
+    """Record a new login of ``user`` (committed) and return its token."""
+    token = secrets.token_hex(32)
+    db.session.execute(delete(LoginSession).where(LoginSession.created_at < _oldest_valid_login()))
+    db.session.add(LoginSession(token_hash=_token_hash(token), user_id=user.id))
+    db.session.commit()
+    return token
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    """The user whose id the session or remember cookie holds, if the session is still valid."""
-    try:
-        user = db.session.get(User, int(user_id))
-    except (TypeError, ValueError, OverflowError):
-        return None
-    if user is None:
-        return None
-    stamp = session.get(STAMP_KEY)
-    if stamp is not None and stamp != user.session_stamp():
-        return None  # the session predates a password change or "log out everywhere"
-    return user
+def load_user(token: t.Any) -> User | None:
+    """The user of the login the session or remember cookie names, if it is still open."""
+    if not isinstance(token, str) or not _TOKEN.match(token):
+        return None  # includes sessions from before logins were kept server-side
+    query = (
+        select(User)
+        .join(LoginSession, LoginSession.user_id == User.id)
+        .where(LoginSession.token_hash == _token_hash(token),
+               LoginSession.created_at >= _oldest_valid_login())
+    )
+    return db.session.scalar(query)
 
 
-def _stamp_session(_app: t.Any, user: t.Any = None, **_extra: t.Any) -> None:
-    if isinstance(user, User):
-        session[STAMP_KEY] = user.session_stamp()
+def end_login() -> None:
+    """End this session's login server-side (not committed): its cookies stop working."""
+    token = session.get("_user_id")
+    if isinstance(token, str):
+        db.session.execute(delete(LoginSession).where(LoginSession.token_hash == _token_hash(token)))
 
 
-def _unstamp_session(_app: t.Any, **_extra: t.Any) -> None:
-    session.pop(STAMP_KEY, None)
+def end_logins(user: User) -> None:
+    """End every login of ``user`` (not committed), on every device."""
+    db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
+
+
+def log_out() -> None:
+    """Log the current user out, here and server-side: a copy of this session's cookies
+    logs nobody in afterwards."""
+    end_login()
+    db.session.commit()
+    logout_user()
 
 
 def role_required(role: str) -> t.Callable[[F], F]:
@@ -91,8 +130,13 @@ def role_required(role: str) -> t.Callable[[F], F]:
     return decorator
 
 
+def _new_csrf_secret(_app: t.Any, **_extra: t.Any) -> None:
+    # Tokens from before a login (or a logout) must not work after it: the next form gets a
+    # new secret (WTForms' session CSRF keeps it under "csrf").
+    session.pop("csrf", None)
+
+
 def init_app(app: Flagon) -> None:
     login_manager.init_app(app)
-    user_logged_in.connect(_stamp_session, app)
-    user_loaded_from_cookie.connect(_stamp_session, app)
-    user_logged_out.connect(_unstamp_session, app)
+    user_logged_in.connect(_new_csrf_secret, app)
+    user_logged_out.connect(_new_csrf_secret, app)

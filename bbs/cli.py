@@ -13,7 +13,7 @@ from flagon.cli import with_appcontext
 
 from . import migrate
 from .accounts.forms import normalize_username, username_problem
-from .accounts.views import find_user
+from .accounts.views import name_taken
 from .db import db
 from .forms import Email
 from .models import ADMIN, User
@@ -88,8 +88,8 @@ def create_admin_command(username: str, email: str, password: str) -> None:
         or (None if Email().pattern_matches(email) else "Enter a valid email address.")
         or password_problem(password, username)
     )
-    if problem is None and find_user(username) is not None:
-        problem = f"The username {username!r} is taken."
+    if problem is None:
+        problem = name_taken(username)
     if problem:
         raise click.ClickException(problem)
     db.session.add(User(username=username, email=email, password_hash=hash_password(password),

@@ -3,6 +3,8 @@
 Every setting can come from the environment with a ``BBS_`` prefix (``BBS_DATABASE_URL``,
 ``BBS_POSTS_PER_PAGE=50``, ``BBS_HTTPS=1``); values that parse as JSON are read as JSON. The
 secret key comes from ``BBS_SECRET_KEY`` or is generated once and kept in the instance folder.
+A key that is set must be strong (:func:`secret_key_problem`): the app refuses to start with a
+placeholder or a short key, except under ``TESTING``.
 """
 
 from __future__ import annotations
@@ -12,12 +14,23 @@ import secrets
 import tempfile
 import typing as t
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 if t.TYPE_CHECKING:
     from flagon import Flagon
 
 SECRET_KEY_FILE = "secret_key"
 CONFIG_FILE = "bbs.cfg"
+MIN_SECRET_KEY_LENGTH = 32
+# Values that stand for "put a key here" in examples and templates, deploy/bbs.env.example's
+# included; compared without case, spaces, dashes and underscores.
+PLACEHOLDER_WORDS = ("changeme", "secret", "secretkey", "yoursecretkey", "example", "default",
+                     "dev", "development", "test", "password", "insecure", "xxx")
+MAKE_A_KEY = 'python3 -c "import secrets; print(secrets.token_hex(32))"'
+
+
+class InsecureSecretKey(RuntimeError):
+    """The configured secret key is too weak for the forum to start with."""
 
 DEFAULTS: dict[str, t.Any] = {
     # The database; ``None`` means SQLite at ``<instance>/bbs.sqlite3``.
@@ -29,6 +42,10 @@ DEFAULTS: dict[str, t.Any] = {
     "HTTPS": False,
     # Behind exactly one reverse proxy whose X-Forwarded-* headers are to be believed.
     "PROXY_FIX": False,
+    # The site's address as visitors type it ("https://forum.example.org"): absolute links
+    # (feeds) use it, and requests naming another host get 400. Sets SERVER_NAME and, unless
+    # given, TRUSTED_HOSTS (flagon's list of the hosts it answers).
+    "PUBLIC_URL": None,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_HTTPONLY": True,
@@ -43,6 +60,12 @@ DEFAULTS: dict[str, t.Any] = {
     "LOGIN_FAILURES_PER_ACCOUNT": 5,
     "LOGIN_FAILURES_PER_ADDRESS": 20,
     "LOGIN_FAILURE_WINDOW": timedelta(minutes=15),
+    # How long a browser stays known to the accounts that logged in from it (bbs_device).
+    "DEVICE_COOKIE_DURATION": timedelta(days=365),
+    # Registration forms accepted within REGISTRATION_WINDOW, from one address and in total.
+    "REGISTRATION_ATTEMPTS_PER_ADDRESS": 10,
+    "REGISTRATION_ATTEMPTS_TOTAL": 200,
+    "REGISTRATION_WINDOW": timedelta(hours=1),
     # argon2-cffi PasswordHasher arguments; empty means the library's (RFC 9106) defaults.
     "PASSWORD_HASHER": {},
 }
@@ -62,15 +85,61 @@ def configure(app: Flagon, overrides: t.Mapping[str, t.Any] | None = None) -> No
     if config["SECRET_KEY"]:
         # BBS_SECRET_KEY=1234 parses as a number; a key is text.
         config["SECRET_KEY"] = str(config["SECRET_KEY"])
+        problem = secret_key_problem(config["SECRET_KEY"])
+        if problem and not config["TESTING"]:
+            raise InsecureSecretKey(
+                f"The secret key (BBS_SECRET_KEY) {problem}. It signs every session, remember"
+                " cookie and CSRF token: whoever knows or guesses it can log in as anybody."
+                f" Make one with\n\n    {MAKE_A_KEY}\n\nand set BBS_SECRET_KEY to it (in"
+                " /etc/bbs/bbs.env for the deployment in deploy/), or leave BBS_SECRET_KEY unset"
+                " to have a random key generated into the instance folder (for a site served"
+                " by one machine)."
+            )
     else:
         config["SECRET_KEY"] = instance_secret_key(app.instance_path)
-    for name in ("CSRF_TIME_LIMIT", "CAPTCHA_TIME_LIMIT", "LOGIN_FAILURE_WINDOW"):
+    for name in ("CSRF_TIME_LIMIT", "CAPTCHA_TIME_LIMIT", "LOGIN_FAILURE_WINDOW",
+                 "REGISTRATION_WINDOW", "REMEMBER_COOKIE_DURATION", "DEVICE_COOKIE_DURATION"):
         if not isinstance(config[name], timedelta):
             config[name] = timedelta(seconds=config[name])
     https = bool(config["HTTPS"])
     config["SESSION_COOKIE_SECURE"] = https
     config["REMEMBER_COOKIE_SECURE"] = https
     config["PREFERRED_URL_SCHEME"] = "https" if https else "http"
+    _configure_host(config)
+
+
+def _configure_host(config: t.Any) -> None:
+    """SERVER_NAME, the scheme and TRUSTED_HOSTS from PUBLIC_URL (or SERVER_NAME alone)."""
+    public_url = config["PUBLIC_URL"]
+    if public_url:
+        parts = urlsplit(str(public_url))
+        if (parts.scheme not in ("http", "https") or not parts.hostname
+                or parts.path not in ("", "/") or parts.query or parts.fragment
+                or parts.username is not None or parts.password is not None):
+            raise ValueError(
+                f"PUBLIC_URL must be the site's scheme and host, such as"
+                f" https://forum.example.org, not {public_url!r}"
+            )
+        config["PUBLIC_URL"] = f"{parts.scheme}://{parts.netloc.lower()}"
+        config["SERVER_NAME"] = parts.netloc.lower()
+        config["PREFERRED_URL_SCHEME"] = parts.scheme
+    server_name = config["SERVER_NAME"]
+    if server_name and config["TRUSTED_HOSTS"] is None:
+        # Any port: behind a proxy, Host may name the proxy's port (forum.example.org:443).
+        host = urlsplit(f"//{server_name}").hostname or server_name
+        config["TRUSTED_HOSTS"] = [host]
+
+
+def secret_key_problem(key: str) -> str | None:
+    """Why ``key`` is too weak to sign the forum's cookies, or ``None``."""
+    squeezed = "".join(character for character in key.casefold() if character.isalnum())
+    if "changeme" in squeezed or squeezed in PLACEHOLDER_WORDS:
+        return "is a placeholder, not a secret"
+    if len(key) < MIN_SECRET_KEY_LENGTH:
+        return f"is {len(key)} characters long; use at least {MIN_SECRET_KEY_LENGTH}"
+    if len(set(key)) < 8:
+        return "repeats too few characters to be random"
+    return None
 
 
 def instance_secret_key(instance_path: str) -> str:

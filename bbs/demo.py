@@ -28,6 +28,7 @@ from flagon.cli import with_appcontext
 from .db import db
 from .markdown import render
 from .models import Comment, Follow, Like, Post, User, username_key, utcnow
+from .names import username_skeleton
 from .passwords import hash_password
 
 DEMO_PASSWORD = "demo password"
@@ -244,6 +245,7 @@ def _users(rng: random.Random, user_ids: list[int], password_hash: str,
     for user_id in user_ids:
         name = f"{rng.choice(NAMES)}{user_id}"
         yield {"id": user_id, "username": name, "username_key": username_key(name),
+               "username_skeleton": username_skeleton(name),
                "email": f"{name}@example.com", "password_hash": password_hash,
                "role": "member", "banned": False, "remember_token": secrets.token_hex(32),
                "blog": "", "github": "", "phone": "", "qq": "",

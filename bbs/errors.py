@@ -1,4 +1,4 @@
-"""Error pages in the site's layout: 400, 403, 404, 413, 429, 500 and the rest; 503 when the
+"""Error pages in the site's layout: 400, 403, 404, 405, 413, 429, 500 and the rest; 503 when the
 database is unreachable (see :mod:`bbs.outage`)."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import typing as t
 from jinja2 import TemplateNotFound
 
 from flagon import render_template
-from flagon.exceptions import HTTPException, InternalServerError
+from flagon.exceptions import HTTPException, InternalServerError, SecurityError
 
 from . import outage
 from .db import EXTENSION_KEY as DATABASE_KEY
@@ -22,10 +22,18 @@ BARE_500 = (
     "<!doctype html><title>Server error</title><h1>Something went wrong</h1>"
     "<p>The error has been logged. Please try again later.</p>"
 )
+# For a request naming a host the site doesn't serve (TRUSTED_HOSTS): no page of the site can
+# be built for it, since every link would name that host.
+BARE_UNKNOWN_HOST = (
+    "<!doctype html><title>Unknown host</title><h1>Bad request</h1>"
+    "<p>This server does not serve that host name.</p>"
+)
 
 
 def http_error(error: HTTPException) -> t.Any:
     """Render ``errors/<code>.html`` (or ``errors/error.html``) with the error's status."""
+    if isinstance(error, SecurityError):
+        return BARE_UNKNOWN_HOST, 400, {"Content-Type": "text/html; charset=utf-8"}
     names = [f"errors/{error.code}.html", "errors/error.html"]
     try:
         body = render_template(names, error=error)

@@ -3,14 +3,22 @@
 :func:`render` turns Markdown into HTML that is safe to put in a page as it is. Two layers keep
 it safe: mistune escapes any raw HTML in the text (it is shown, never interpreted), and nh3
 then keeps only an allowlist of tags and attributes, links to ``http``, ``https``, ``mailto``
-or this site, and images from ``http(s)`` or this site. Single line breaks are kept (hard
-wraps), and fenced code blocks keep their language as a ``language-…`` class.
+or this site, and images from this site only. Single line breaks are kept (hard wraps), and
+fenced code blocks keep their language as a ``language-…`` class.
+
+Two things make the HTML fit the page it goes into. Headings are one level down (``# x`` is an
+``<h2>``): the page's own title is its only ``<h1>``. And an image from another site
+(``![alt](https://…)``) becomes a link to it: the page never loads it (the
+Content-Security-Policy allows images from this site only), so reading a post tells no other
+site who read it, or when.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+import typing as t
+from urllib.parse import urljoin
 
 import mistune
 import nh3
@@ -30,8 +38,11 @@ ATTRIBUTES = {
 }
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 LINK_REL = "nofollow noopener"
-# Where an image may come from: the web, or a path on this site (no mailto:, no data:).
-_IMAGE_SOURCE = re.compile(r"^(?:https?://|/(?!/)|[^:/?#]+(?:[/?#]|$))", re.IGNORECASE)
+# Where an image may come from: a path on this site (no other site, no mailto:, no data:).
+_IMAGE_SOURCE = re.compile(r"^(?:/(?!/)|[^:/?#]+(?:[/?#]|$))", re.IGNORECASE)
+# An image address naming another site: shown as a link instead.
+_EXTERNAL_IMAGE = re.compile(r"^(?:https?:)?//", re.IGNORECASE)
+_ANCHOR_TAG = re.compile(r"</?a\b[^>]*>")
 _CODE_CLASS = re.compile(r"^language-[A-Za-z0-9_+.#-]{1,32}$")
 _DIGITS = re.compile(r"^\d{1,9}$")
 
@@ -49,21 +60,57 @@ def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
-_cleaner = nh3.Cleaner(
-    tags=set(TAGS),
-    clean_content_tags={"script", "style"},
-    attributes={tag: set(names) for tag, names in ATTRIBUTES.items()},
-    attribute_filter=_filter_attribute,
-    link_rel=LINK_REL,
-    url_schemes=set(URL_SCHEMES),
-    strip_comments=True,
-)
+def _make_cleaner(attribute_filter: t.Callable[[str, str, str], str | None]) -> nh3.Cleaner:
+    return nh3.Cleaner(
+        tags=set(TAGS),
+        clean_content_tags={"script", "style"},
+        attributes={tag: set(names) for tag, names in ATTRIBUTES.items()},
+        attribute_filter=attribute_filter,
+        link_rel=LINK_REL,
+        url_schemes=set(URL_SCHEMES),
+        strip_comments=True,
+    )
+
+
+_cleaner = _make_cleaner(_filter_attribute)
+
+
+class _ForumRenderer(mistune.HTMLRenderer):
+    """mistune's HTML, with headings a level down and other sites' images as links."""
+
+    def heading(self, text: str, level: int, **attrs: t.Any) -> str:
+        return super().heading(text, min(level + 1, 6), **attrs)
+
+    def image(self, text: str, url: str, title: str | None = None) -> str:
+        if not _EXTERNAL_IMAGE.match(url.strip()):
+            return super().image(text, url, title)
+        label = mistune.util.striptags(text).strip() or url
+        return self.link(mistune.util.escape(label) if label == url else text, url, title)
+
+    def link(self, text: str, url: str, title: str | None = None) -> str:
+        # An image link inside a link (``[![alt](https://…)](https://…)``) keeps only its text:
+        # links can't nest. Raw HTML is escaped, so any <a> here is one rendered above.
+        return super().link(_ANCHOR_TAG.sub("", text), url, title)
+
 
 _markdown = mistune.create_markdown(
-    escape=True,  # raw HTML in the text is shown as text
+    renderer=_ForumRenderer(escape=True),  # raw HTML in the text is shown as text
     hard_wrap=True,
     plugins=["strikethrough", "table", "url"],
 )
+
+
+def absolute_links(html: str, base: str) -> Markup:
+    """Sanitised ``html`` with every link and image address made absolute, resolved against
+    ``base`` (an absolute URL): for HTML read away from the site, such as in a feed."""
+
+    def absolute(tag: str, attribute: str, value: str) -> str | None:
+        kept = _filter_attribute(tag, attribute, value)
+        if kept is not None and (tag, attribute) in (("a", "href"), ("img", "src")):
+            return urljoin(base, kept)
+        return kept
+
+    return Markup(_make_cleaner(absolute).clean(html))
 
 
 def sanitize(html: str) -> Markup:

@@ -1,8 +1,11 @@
 """The registration captcha: a small sum whose answer is kept in the visitor's session.
 
 Each page view asks a new question. The session (a signed cookie the visitor can read) holds
-only an HMAC of the answer and an expiry, so the cookie doesn't give the answer away. A
-question is answered once: checking it removes it from the session.
+only an HMAC of the answer, a random nonce and an expiry, so the cookie doesn't give the answer
+away. A question is answered once, right or wrong: checking it removes it from the session and
+records its nonce in ``answered_captchas``, so sending the same cookie again (a replay) finds
+the question already answered. One guess per question: the answer can't be found by trying
+every number on one cookie.
 """
 
 from __future__ import annotations
@@ -12,8 +15,15 @@ import hmac
 import re
 import secrets
 import time
+from datetime import datetime, timezone
+
+from sqlalchemy.exc import IntegrityError
 
 from flagon import current_app, session
+
+from ..db import db
+from ..limits import purge
+from ..models import AnsweredCaptcha, utcnow
 
 SESSION_KEY = "_captcha"
 _ANSWER = re.compile(r"-?[0-9]{1,4}\Z")
@@ -54,17 +64,34 @@ def new_captcha() -> str:
 
 
 def check_captcha(given: str | None) -> bool:
-    """Whether ``given`` answers the question this visitor was asked (which is used up)."""
+    """Whether ``given`` answers the question this visitor was asked. The question is used up
+    whatever the answer (recorded in the database, not committed)."""
     asked = session.pop(SESSION_KEY, None)
-    if not isinstance(asked, dict) or given is None:
-        return False
-    given = given.strip().replace("−", "-")
-    if not _ANSWER.match(given):
+    if not isinstance(asked, dict):
         return False
     try:
-        expired = time.time() > float(asked["expires"])
+        expires = float(asked["expires"])
         expected = str(asked["digest"])
         nonce = str(asked["nonce"])
     except (KeyError, TypeError, ValueError):
         return False
-    return not expired and hmac.compare_digest(expected, _digest(nonce, int(given)))
+    if time.time() > expires or not _first_answer(nonce, expires):
+        return False
+    if given is None:
+        return False
+    given = given.strip().replace("−", "-")
+    if not _ANSWER.match(given):
+        return False
+    return hmac.compare_digest(expected, _digest(nonce, int(given)))
+
+
+def _first_answer(nonce: str, expires: float) -> bool:
+    """Record that question ``nonce`` has been answered; False if it already had been."""
+    purge(AnsweredCaptcha, AnsweredCaptcha.expires_at, utcnow())
+    try:
+        with db.session.begin_nested():  # the primary key decides, even between workers
+            db.session.add(AnsweredCaptcha(
+                nonce=nonce[:32], expires_at=datetime.fromtimestamp(expires, timezone.utc)))
+    except IntegrityError:
+        return False
+    return True

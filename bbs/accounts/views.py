@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from flagon import flash, redirect, render_template, request, url_for
-from flagon.exceptions import TooManyRequests
 from flagon.ext.login import current_user, login_remembered, login_required, login_user
 from flagon.ext.login import logout_user, safe_next_url
 
+from ..auth import end_logins, log_out
 from ..db import db
+from ..limits import client_network
 from ..models import User, username_key
+from ..names import username_skeleton
 from ..passwords import hash_password, needs_rehash, verify_password, waste_a_verification
 from . import bp, ratelimit
 from .captcha import check_captcha, new_captcha
+from .devices import remember_device
 from .forms import ChangePasswordForm, LoginForm, RegisterForm
 
 
@@ -27,18 +30,37 @@ def find_user(username: str) -> User | None:
     return db.session.scalar(select(User).where(User.username_key == username_key(username)))
 
 
+def name_taken(username: str) -> str | None:
+    """Why ``username`` can't be had: it is taken, or looks like a name that is; or ``None``."""
+    same_or_alike = or_(User.username_key == username_key(username),
+                        User.username_skeleton == username_skeleton(username))
+    other = db.session.scalar(select(User).where(same_or_alike).limit(1))
+    if other is None:
+        return None
+    if other.username_key == username_key(username):
+        return "This username is taken."
+    return f"This username looks too much like {other.username!r}, which is taken."
+
+
 @bp.route("/register", methods=["GET", "POST"])
 def register():
     if current_user.is_authenticated:
         return redirect(_home())
     form = RegisterForm()
     if form.validate_on_submit():
-        if not check_captcha(form.captcha.data):
+        ratelimit.record_registration_attempt(client_network(request.remote_addr))
+        answered = check_captcha(form.captcha.data)
+        taken = name_taken(form.username.data) if answered else None
+        db.session.commit()  # the attempt and the used-up question; ends the write lock
+        if not answered:
             form.captcha.errors.append("That is not the answer. Try the new question.")
+        elif taken:
+            form.username.errors.append(taken)
         else:
             user = _create_member(form)
             if user is not None:
                 login_user(user)
+                remember_device(user)
                 flash(f"Welcome, {user.username}!", "success")
                 return redirect(_home())
             form.username.errors.append("This username is taken.")
@@ -47,16 +69,14 @@ def register():
 
 
 def _create_member(form: RegisterForm) -> User | None:
-    """The new member, or ``None`` when the username is taken."""
-    # Hashing is slow: done before the first query, so no transaction waits for it.
+    """The new member, or ``None`` when the username (or its skeleton) was taken meanwhile."""
+    # Hashing is slow: done before the transaction starts, so no writer waits for it.
     password_hash = hash_password(form.password.data)
-    if find_user(form.username.data) is not None:
-        return None
     user = User(username=form.username.data, email=form.email.data, password_hash=password_hash)
     db.session.add(user)
     try:
         db.session.commit()
-    except IntegrityError:  # registered by someone else a moment ago
+    except IntegrityError:  # the name, or a look-alike, registered a moment ago
         db.session.rollback()
         return None
     return user
@@ -67,40 +87,38 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         account = username_key(form.username.data)
-        address = request.remote_addr or "unknown"
-        wait = ratelimit.seconds_until_allowed(account, address)
-        if wait:
-            minutes = max(1, round(wait / 60))
-            raise TooManyRequests(
-                f"Too many failed logins. Try again in {minutes} minute{'s' * (minutes != 1)}.",
-                retry_after=wait,
-            )
+        address = client_network(request.remote_addr)
         user = find_user(form.username.data)
-        db.session.commit()  # end the transaction (and SQLite's write lock) before hashing
+        source = ratelimit.login_source(user, address)
+        # Counted as a failure until the password proves right; 429 when over a limit. Ends
+        # the transaction (and SQLite's write lock) before hashing.
+        attempt = ratelimit.begin_login_attempt(account, address, source)
         if user is None:
             waste_a_verification(form.password.data)
         if user is None or not verify_password(user.password_hash, form.password.data):
-            ratelimit.record_failure(account, address)
             flash("Wrong username or password.", "error")
         elif user.banned:
+            ratelimit.not_a_failure(attempt)
+            db.session.commit()
             flash("This account has been banned.", "error")
         else:
-            _log_in(user, form.password.data, remember=form.remember.data)
+            # Hashing is slow: done before the transaction starts.
+            new_hash = (hash_password(form.password.data) if needs_rehash(user.password_hash)
+                        else None)
+            ratelimit.login_succeeded(attempt, account, source)
+            if new_hash is not None:
+                user.password_hash = new_hash
+            user.last_login_network = address
+            db.session.commit()
+            login_user(user, remember=form.remember.data)
+            remember_device(user)
             return redirect(safe_next_url(default=_home()))
     return render_template("accounts/login.html", form=form)
 
 
-def _log_in(user: User, password: str, remember: bool) -> None:
-    ratelimit.clear_failures(user.username_key)
-    if needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
-        db.session.commit()
-    login_user(user, remember=remember)
-
-
 @bp.post("/logout")
 def logout():
-    logout_user()
+    log_out()
     flash("You have been logged out.", "info")
     return redirect(_home())
 
@@ -111,15 +129,21 @@ def change_password():
     user = current_user._get_current_object()
     form = ChangePasswordForm(owner=user.username)
     if form.validate_on_submit():
-        db.session.commit()  # end the transaction (and SQLite's write lock) before hashing
+        # A stolen session must not be a way to guess the password: the current password
+        # is checked under the login limits, and a wrong one counts as a failed login.
+        attempt = ratelimit.begin_login_attempt(user.username_key,
+                                                client_network(request.remote_addr))
         if not verify_password(user.password_hash, form.old_password.data):
             form.old_password.errors.append("This is not your current password.")
         else:
             remembered = login_remembered()
-            user.password_hash = hash_password(form.password.data)
+            new_hash = hash_password(form.password.data)  # before the transaction starts
+            ratelimit.login_succeeded(attempt, user.username_key)
+            user.password_hash = new_hash
             user.rotate_remember_token()  # every other device must log in again
+            end_logins(user)
             db.session.commit()
-            login_user(user, remember=remembered)
+            login_user(user, remember=remembered)  # a new login for this device
             flash("Your password has been changed. Other devices have been logged out.", "success")
             return redirect(_home())
     return render_template("accounts/change_password.html", form=form)
@@ -130,6 +154,7 @@ def change_password():
 def logout_everywhere():
     user = current_user._get_current_object()
     user.rotate_remember_token()
+    end_logins(user)
     db.session.commit()
     logout_user()
     flash("You have been logged out on every device.", "info")

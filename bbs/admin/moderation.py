@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from ..auth import end_logins
 from ..db import db
 from ..models import ADMIN, ROLES, Comment, Post, User
 from ..posts import content
@@ -53,6 +54,7 @@ def set_banned(actor: User, target: User, banned: bool) -> None:
         target.banned = banned
         if banned:
             target.rotate_remember_token()
+            end_logins(target)
 
 
 def set_role(actor: User, target: User, role: str) -> None:

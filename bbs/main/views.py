@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from flagon import current_app, render_template
+from flagon import current_app, render_template, send_from_directory
 
 from ..db import db
 from ..models import Post
@@ -22,3 +22,13 @@ def index():
     )
     page = paginate(db.session, newest_first, page_number(), current_app.config["POSTS_PER_PAGE"])
     return render_template("main/index.html", page=page)
+
+
+# Browsers ask for /favicon.ico on every site, whatever the page links: a week in their cache.
+FAVICON_MAX_AGE = 7 * 24 * 3600
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    return send_from_directory(current_app.static_folder, "favicon.ico",
+                               mimetype="image/vnd.microsoft.icon", max_age=FAVICON_MAX_AGE)

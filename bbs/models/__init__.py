@@ -8,7 +8,10 @@ from .base import utcnow as utcnow
 from .post import Comment as Comment
 from .post import Like as Like
 from .post import Post as Post
+from .security import AnsweredCaptcha as AnsweredCaptcha
 from .security import LoginFailure as LoginFailure
+from .security import LoginSession as LoginSession
+from .security import RegistrationAttempt as RegistrationAttempt
 from .user import ADMIN as ADMIN
 from .user import MEMBER as MEMBER
 from .user import ROLES as ROLES

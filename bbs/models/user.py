@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
-import unicodedata
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, LargeBinary, String, Text
@@ -12,7 +10,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from flagon.ext.login import UserMixin
 
+from ..names import username_key, username_skeleton
 from .base import Base, utcnow
+
+__all__ = ["ADMIN", "MEMBER", "ROLES", "Avatar", "Follow", "User", "username_key"]
 
 MEMBER = "member"
 ADMIN = "admin"
@@ -24,26 +25,28 @@ def new_remember_token() -> str:
     return secrets.token_hex(32)
 
 
-def username_key(username: str) -> str:
-    """The form of a username that must be unique: ``Ada``, ``ADA`` and ``ａｄａ`` are one."""
-    return unicodedata.normalize("NFKC", username).casefold()
-
-
 class User(UserMixin, Base):
     """A member (or admin) of the forum."""
 
     __tablename__ = "users"
-    __table_args__ = (CheckConstraint(f"role IN {ROLES!r}", name="role"),)
+    __table_args__ = (
+        CheckConstraint(f"role IN {ROLES!r}", name="role"),
+        Index("ix_users_username_skeleton", "username_skeleton", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(32))
     # Unique case-insensitively; kept as a column so SQLite and PostgreSQL agree on "the same".
     username_key: Mapped[str] = mapped_column(String(128), unique=True)
+    # Unique too: look-alike names (Cyrillic "rооt" next to "root") share it. See bbs.names.
+    username_skeleton: Mapped[str] = mapped_column(String(255), server_default="")
     email: Mapped[str] = mapped_column(String(254))
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(16), default=MEMBER)
     banned: Mapped[bool] = mapped_column(default=False)
     remember_token: Mapped[str] = mapped_column(String(64), default=new_remember_token)
+    # The network (IPv4 address, IPv6 /64) of the last login: its failures are counted apart.
+    last_login_network: Mapped[str] = mapped_column(String(64), default="", server_default="")
     blog: Mapped[str] = mapped_column(String(200), default="")
     github: Mapped[str] = mapped_column(String(39), default="")
     phone: Mapped[str] = mapped_column(String(32), default="")
@@ -58,6 +61,7 @@ class User(UserMixin, Base):
     @validates("username")
     def _keep_key_in_step(self, _name: str, username: str) -> str:
         self.username_key = username_key(username)
+        self.username_skeleton = username_skeleton(username)
         return username
 
     @property
@@ -78,12 +82,19 @@ class User(UserMixin, Base):
         anything when they are an admin (B2)."""
         return self.is_admin or (owner_id is not None and owner_id == self.id)
 
-    def session_stamp(self) -> str:
-        """A digest of the remember token that sessions carry; a new token ends old sessions."""
-        return hashlib.sha256(f"session:{self.remember_token}".encode()).hexdigest()[:24]
+    def start_login(self) -> str:
+        """Open a new login for this user and return the token its session carries.
+
+        ``login_user()`` calls it (it is the login manager's ``id_attribute``), so every login
+        gets its own row in ``login_sessions``, which logging out deletes.
+        """
+        from ..auth import open_login  # the model stays free of the request machinery
+
+        return open_login(self)
 
     def rotate_remember_token(self) -> None:
-        """Log the user out everywhere: old remember cookies and sessions stop working."""
+        """Make every remember cookie issued so far invalid (with the logins ended, see
+        :func:`bbs.auth.end_logins`, this logs the user out everywhere)."""
         self.remember_token = new_remember_token()
 
     def __repr__(self) -> str:

@@ -41,8 +41,13 @@ def new():
     return render_template("posts/edit.html", form=form, post=None)
 
 
-@bp.get(f"/posts/<{ID}:post_id>")
+@bp.route(f"/posts/<{ID}:post_id>", methods=["GET", "POST"])
 def show(post_id: int):
+    """The post and a page of its comments; a POST is a new comment (the page's form sends it
+    here, so a comment that is refused shows its errors at an address the browser can load
+    again)."""
+    if request.method == "POST":
+        return comment(post_id)
     post = _post_or_404(post_id)
     return _post_page(post, page_number(), CommentForm())
 
@@ -84,6 +89,8 @@ def comment(post_id: int):
     post = _post_or_404(post_id)
     form = CommentForm()
     if not form.validate():
+        if request.endpoint == "posts.show":  # the page the form was on
+            return _post_page(post, page_number(), form), 400
         last_page = Page([], 1, _comments_per_page(), post.comment_count).pages
         return _post_page(post, last_page, form), 400
     new_comment = content.add_comment(post, current_user, form.body.data)
@@ -103,10 +110,11 @@ def delete_comment(comment_id: int):
         abort(404)
     if not content.may_delete_comment(current_user, found, found.post):
         abort(403)
+    post, remaining = found.post, found.post.comment_count - 1
     content.delete_comment(found)
     db.session.commit()
     flash("The comment is deleted.", "success")
-    return redirect(url_for(".show", post_id=found.post_id))
+    return redirect(_comments_url(post.id, remaining, request.form.get("page")))
 
 
 @bp.post("/posts/preview")
@@ -131,6 +139,15 @@ def _post_or_404(post_id: int) -> Post:
 
 def _comments_per_page() -> int:
     return int(current_app.config.get("COMMENTS_PER_PAGE", COMMENTS_PER_PAGE))
+
+
+def _comments_url(post_id: int, comment_count: int, page: str | None) -> str:
+    """The comments of post ``post_id`` on page ``page``: a form field, so anything but a page
+    number that still exists gives the nearest one that does. Always a path on this site."""
+    last_page = Page([], 1, _comments_per_page(), max(comment_count, 0)).pages
+    number = int(page) if page and page.isascii() and page.isdigit() and len(page) < 10 else 1
+    number = max(1, min(number, last_page))
+    return url_for(".show", post_id=post_id, page=number if number > 1 else None) + "#comments"
 
 
 def _post_page(post: Post, number: int, form: CommentForm) -> str:

@@ -15,16 +15,19 @@ from xml.etree import ElementTree as ET
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from flagon import Response, current_app, request, url_for
+from flagon import Response, current_app, request
 
 from ..db import db
+from ..markdown import absolute_links
 from ..models import Post, utcnow
+from ..urls import absolute_url
 from . import bp
 from .follows import find_member
 from .links import post_url, user_url
 
 ATOM_NAMESPACE = "http://www.w3.org/2005/Atom"
 ATOM_MIMETYPE = "application/atom+xml"
+XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
 FEED_ENTRIES = 20
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
@@ -47,8 +50,12 @@ def _add(parent: ET.Element, tag: str, text: str | None = None, **attributes: st
 
 
 def build_feed(title: str, feed_url: str, page_url: str, posts: t.Sequence[Post]) -> bytes:
-    """An Atom document for ``posts`` (newest first), published at ``feed_url``."""
-    feed = ET.Element("feed", xmlns=ATOM_NAMESPACE)
+    """An Atom document for ``posts`` (newest first), published at ``feed_url``.
+
+    Every address in it is absolute, the links inside the posts' HTML too (a feed reader shows
+    them away from the site), and ``xml:base`` names the site for readers that look for it.
+    """
+    feed = ET.Element("feed", {"xmlns": ATOM_NAMESPACE, XML_BASE: absolute_url("main.index")})
     _add(feed, "title", title)
     _add(feed, "id", feed_url)
     _add(feed, "link", rel="self", type=ATOM_MIMETYPE, href=feed_url)
@@ -67,7 +74,7 @@ def build_feed(title: str, feed_url: str, page_url: str, posts: t.Sequence[Post]
         author = _add(entry, "author")
         _add(author, "name", post.author.username)
         _add(author, "uri", user_url(post.author.username, _external=True))
-        _add(entry, "content", post.body_html, type="html")
+        _add(entry, "content", absolute_links(post.body_html, url), type="html")
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
 
 
@@ -91,8 +98,8 @@ def _atom_response(document: bytes) -> Response:
 @bp.get("/feed.atom")
 def site_feed():
     posts = _newest_posts()
-    feed_url = url_for("social.site_feed", _external=True)
-    page_url = url_for("main.index", _external=True)
+    feed_url = absolute_url("social.site_feed")
+    page_url = absolute_url("main.index")
     return _atom_response(build_feed(current_app.config["SITE_NAME"], feed_url, page_url, posts))
 
 
@@ -101,6 +108,6 @@ def user_feed(username: str):
     user = find_member(username)
     posts = _newest_posts(Post.author_id == user.id)
     title = f"{user.username} · {current_app.config['SITE_NAME']}"
-    feed_url = url_for("social.user_feed", username=user.username, _external=True)
+    feed_url = absolute_url("social.user_feed", username=user.username)
     return _atom_response(build_feed(title, feed_url, user_url(user.username, _external=True),
                                      posts))

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from werkzeug import datastructures as _werkzeug
 
 from ..datastructures import ContentRange, HeaderSet
-from ..http import dump_header, http_date, parse_content_range_header, parse_date, parse_dict_header
+from ..http import http_date, parse_content_range_header, parse_date, parse_dict_header
 
 
 class _Directive:
@@ -89,16 +89,6 @@ class ResponseCacheControl(_werkzeug.ResponseCacheControl):
         """Parse a header value (``"public, max-age=60"``)."""
         return cls(parse_dict_header(value) if value else None, on_update)
 
-    def to_header(self) -> str:
-        return dump_header(self)
-
-    def __str__(self) -> str:
-        return self.to_header()
-
-    def __repr__(self) -> str:
-        items = " ".join(f"{key}={value!r}" for key, value in sorted(self.items()))
-        return f"<{type(self).__name__} {items}>"
-
 
 class RequestCacheControl(_werkzeug.RequestCacheControl):
     """The directives of a request's ``Cache-Control`` header, read-only: a Werkzeug
@@ -112,16 +102,6 @@ class RequestCacheControl(_werkzeug.RequestCacheControl):
     no_transform = _Directive("no-transform", bool)
     only_if_cached = _Directive("only-if-cached", bool)
     stale_if_error = _Directive("stale-if-error", int)
-
-    def to_header(self) -> str:
-        return dump_header(self)
-
-    def __str__(self) -> str:
-        return self.to_header()
-
-    def __repr__(self) -> str:
-        items = " ".join(f"{key}={value!r}" for key, value in sorted(self.items()))
-        return f"<{type(self).__name__} {items}>"
 
 
 class CacheControlHeader:

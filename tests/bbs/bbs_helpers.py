@@ -21,7 +21,7 @@ def forum_config(database: t.Any, **overrides: t.Any) -> dict[str, t.Any]:
     """Settings for a test app on the SQLite file ``database``."""
     config = {
         "TESTING": True,
-        "SECRET_KEY": "a secret for the tests",
+        "SECRET_KEY": "a secret for the tests, long enough for the forum to accept",
         "DATABASE_URL": f"sqlite:///{database}",
         "PASSWORD_HASHER": FAST_HASHER,
     }

@@ -232,3 +232,20 @@ def test_the_navigation_links_admins_to_moderation(client, member_client, admin_
     assert 'href="/admin/"' in admin_client.get("/").text
     assert 'href="/admin/"' not in member_client.get("/").text
     assert 'href="/admin/"' not in client.get("/").text
+
+
+def test_the_action_buttons_say_what_they_act_on(app, admin_client, member):
+    from bbs.posts import content
+
+    with app.app_context():
+        post = content.create_post(member, "Tea & cake", "Body.")
+        content.add_comment(post, member, "A comment.")
+        db.session.commit()
+    users = admin_client.get("/admin/users").text
+    assert 'aria-label="Ban ada">Ban</button>' in users
+    assert 'aria-label="Change the role of ada">Change</button>' in users
+    assert 'aria-label="Delete the post “Tea &amp; cake”">Delete</button>' in (
+        admin_client.get("/admin/").text)
+    assert 'aria-label="Delete the comment by ada on “Tea &amp; cake”">Delete</button>' in (
+        admin_client.get("/admin/comments").text)
+    assert '<td data-label="Email">ada@example.com</td>' in users

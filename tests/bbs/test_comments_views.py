@@ -139,7 +139,7 @@ def test_who_may_delete_a_comment(app, post, grace, member, admin, graces_commen
                            data={"csrf_token": token_for(client, "/")})
     if allowed:
         assert response.status_code == 302
-        assert response.headers["Location"] == f"/posts/{post.id}"
+        assert response.headers["Location"] == f"/posts/{post.id}#comments"
         assert "The comment is deleted." in client.get(response.headers["Location"]).text
         assert counts(app, post.id) == (0, 0)
     else:
@@ -303,8 +303,10 @@ def test_the_post_page_runs_the_same_queries_for_5_or_200_comments(make_app):
     large_page = client.get(f"/posts/{large.id}").text
     assert large_page.count('class="comment"') == 200
     assert _queries(app, f"/posts/{large.id}", client) == small_count
-    assert small_count <= 3  # the user, the post with its author, the comments with theirs
-    assert _queries(app, f"/posts/{large.id}") == small_count - 1  # anonymous: no user
+    # The user (through their login), the post with its author, the comments with theirs,
+    # whether the user likes the post.
+    assert small_count <= 4
+    assert _queries(app, f"/posts/{large.id}") == small_count - 2  # anonymous: no user, no like
 
 
 def test_the_front_page_runs_the_same_queries_for_any_number_of_posts(app, member):
@@ -313,3 +315,120 @@ def test_the_front_page_runs_the_same_queries_for_any_number_of_posts(app, membe
     for n in range(30):
         make_post(app, make_user(app, f"writer{n}") if n % 10 == 0 else member, f"Post {n}")
     assert _queries(app, "/") == few
+
+
+def test_headings_in_posts_and_comments_leave_the_page_one_h1(app, client, member, grace):
+    post = make_post(app, member, "The title", "# A heading in the post")
+    with app.app_context():
+        content.add_comment(db.session.get(Post, post.id), grace, "# A heading in a comment")
+        db.session.commit()
+    page = client.get(f"/posts/{post.id}").text
+    assert re.findall(r"<h1\b[^>]*>([^<]*)</h1>", page) == ["The title"]
+    assert "<h2>A heading in the post</h2>" in page
+    assert "<h2>A heading in a comment</h2>" in page
+
+
+# Deleting: the markup, and where the member lands -------------------------------------------
+
+
+def test_the_delete_form_is_not_inside_a_paragraph(app, post, graces_comment, grace):
+    from html.parser import HTMLParser
+
+    page = app.test_client(user=grace).get(f"/posts/{post.id}").text
+    open_elements: list[str] = []
+    forms_in_paragraphs = []
+
+    class Nesting(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            if tag == "form" and "p" in open_elements:
+                forms_in_paragraphs.append(dict(attrs).get("action"))
+            if tag not in ("input", "img", "br", "meta", "link", "hr"):
+                open_elements.append(tag)
+
+        def handle_endtag(self, tag):
+            if tag in open_elements:
+                del open_elements[len(open_elements) - 1 - open_elements[::-1].index(tag):]
+
+    Nesting().feed(page)
+    assert f'action="/comments/{graces_comment}/delete"' in page
+    assert forms_in_paragraphs == []
+
+
+def test_delete_buttons_say_whose_comment_they_delete(app, post, graces_comment, member):
+    page = app.test_client(user=member).get(f"/posts/{post.id}").text
+    assert 'aria-label="Delete comment by grace">Delete</button>' in page
+
+
+def delete_from_page(client, comment_id, page):
+    return client.post(f"/comments/{comment_id}/delete",
+                       data={"csrf_token": token_for(client, "/"), "page": page})
+
+
+def test_deleting_a_comment_returns_to_its_page_of_comments(paged_app):
+    author = make_user(paged_app, "ada")
+    post = make_post(paged_app, author)
+    ids = add_comments(paged_app, post, author, 7)
+    client = paged_app.test_client(user=author)
+    page = client.get(f"/posts/{post.id}?page=2").text
+    assert f'name="page" value="2"' in page
+    response = delete_from_page(client, ids[3], "2")
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/posts/{post.id}?page=2#comments"
+    landed = client.get(response.headers["Location"]).text
+    assert "The comment is deleted." in landed
+    assert comment_texts(landed) == ["Comment number 5", "Comment number 6", "Comment number 7"]
+    # The last comment of the last page: that page is gone, the one before it is shown.
+    response = delete_from_page(client, ids[6], "3")
+    assert response.headers["Location"] == f"/posts/{post.id}?page=2#comments"
+
+
+@pytest.mark.parametrize("page", ["", "0", "-1", "abc", "１", str(10**40),
+                                  "//evil.example", "https://evil.example/"])
+def test_the_page_to_return_to_is_always_one_of_the_posts(paged_app, page):
+    author = make_user(paged_app, "ada")
+    post = make_post(paged_app, author)
+    ids = add_comments(paged_app, post, author, 7)
+    client = paged_app.test_client(user=author)
+    response = delete_from_page(client, ids[0], page)
+    assert response.status_code == 302
+    assert response.headers["Location"] in (f"/posts/{post.id}#comments",
+                                            f"/posts/{post.id}?page=2#comments")
+
+
+# A refused comment ---------------------------------------------------------------------------
+
+
+def test_the_comment_form_posts_to_the_post_page(app, member_client, post):
+    page = member_client.get(f"/posts/{post.id}").text
+    assert f'<form method="post" action="/posts/{post.id}" class="form comment-form"' in page
+    assert 'id="comment-form"' in page
+
+
+def test_a_refused_comment_is_shown_at_an_address_that_can_be_loaded_again(paged_app):
+    author = make_user(paged_app, "ada")
+    post = make_post(paged_app, author)
+    add_comments(paged_app, post, author, 7)
+    client = paged_app.test_client(user=author)
+    address = f"/posts/{post.id}?page=2"
+    assert f'action="{address}"' in client.get(address).text
+    response = submit(client, address, {"body": "  "}, page=address)
+    assert response.status_code == 400
+    assert "This field is required." in response.text
+    assert comment_texts(response.text) == ["Comment number 4", "Comment number 5",
+                                            "Comment number 6"]
+    assert client.get(address).status_code == 200  # where the browser is: a page
+    assert counts(paged_app, post.id) == (7, 7)
+
+
+def test_comments_sent_to_the_post_page_are_added(app, post, grace):
+    client = app.test_client(user=grace)
+    response = submit(client, f"/posts/{post.id}", {"body": "Hello"})
+    assert response.status_code == 302
+    assert re.fullmatch(rf"/posts/{post.id}#comment-\d+", response.headers["Location"])
+    assert counts(app, post.id) == (1, 1)
+
+
+def test_visitors_posting_to_the_post_page_are_sent_to_log_in(app, client, post):
+    response = submit(client, f"/posts/{post.id}", {"body": "hi"}, page="/login")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+    assert counts(app, post.id) == (0, 0)

@@ -47,11 +47,11 @@ def test_secret_key_is_generated_once_per_instance_and_kept_private(tmp_path):
 def test_environment_variables_override_defaults(tmp_path, monkeypatch):
     monkeypatch.setenv("BBS_DATABASE_URL", "sqlite:////srv/forum.sqlite3")
     monkeypatch.setenv("BBS_POSTS_PER_PAGE", "50")
-    monkeypatch.setenv("BBS_SECRET_KEY", "12345")
+    monkeypatch.setenv("BBS_SECRET_KEY", "1234567890" * 4)  # JSON reads it as a number
     app = create_app(instance_path=str(tmp_path))
     assert app.config["DATABASE_URL"] == "sqlite:////srv/forum.sqlite3"
     assert app.config["POSTS_PER_PAGE"] == 50
-    assert app.config["SECRET_KEY"] == "12345"
+    assert app.config["SECRET_KEY"] == "1234567890" * 4
     assert not (tmp_path / "secret_key").exists()
 
 

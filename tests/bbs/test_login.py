@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
 from argon2 import PasswordHasher
-from bbs_helpers import PASSWORD, logged_in_name, login, make_user, token_for
+from bbs_helpers import PASSWORD, logged_in_name, login, make_user, submit, token_for
 from sqlalchemy import select
 
 from bbs.accounts import ratelimit
@@ -185,3 +186,20 @@ def test_logging_in_clears_the_account_failures(app, member):
     assert login(client, "ada").status_code == 302
     with app.app_context():
         assert ratelimit.failure_count("ada") == 0
+
+
+def test_the_login_form_focuses_its_first_field(client):
+    page = client.get("/login").text
+    assert re.search(r'<input [^>]*\bautofocus\b[^>]*id="username"', page)
+    assert page.count("autofocus") == 1
+
+
+def test_a_refused_field_names_its_error_and_has_the_focus(client):
+    response = submit(client, "/login", {"username": "ada", "password": ""})
+    field = re.search(r'<input [^>]*id="password"[^>]*>', response.text).group(0)
+    assert 'aria-invalid="true"' in field and 'aria-describedby="password-error-1"' in field
+    assert " autofocus " in field and response.text.count("autofocus") == 1
+    assert '<p class="field-error" id="password-error-1">This field is required.</p>' in (
+        response.text)
+    username = re.search(r'<input [^>]*id="username"[^>]*>', response.text).group(0)
+    assert "aria-invalid" not in username and "aria-describedby" not in username

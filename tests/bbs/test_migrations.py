@@ -78,3 +78,48 @@ def test_the_flagon_command_runs_the_migrations(tmp_path):
     app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path}/cli.sqlite3"},
                      instance_path=str(tmp_path))
     assert TABLES <= _tables(app)
+
+
+def test_each_downgrade_keeps_the_rows_of_the_tables_it_keeps(tmp_path):
+    from bbs_helpers import make_user
+    from sqlalchemy import func, select, text
+
+    from bbs.models import Post
+
+    app = _empty_app(tmp_path)
+    migrate.upgrade(app)
+    author = make_user(app, "ada")
+    with app.app_context():
+        db.session.add(Post(author_id=author.id, title="kept", body_markdown="kept"))
+        db.session.commit()
+    script = migrate.ScriptDirectory.from_config(migrate.alembic_config())
+    for revision in script.walk_revisions():
+        if revision.down_revision is None:
+            break
+        migrate.downgrade(app, revision.down_revision)
+        with app.app_context():
+            users = db.session.execute(text("SELECT count(*) FROM users")).scalar()
+            posts = db.session.scalar(select(func.count()).select_from(Post.__table__))
+        assert (users, posts) == (1, 1), revision.revision
+
+
+def test_0006_renders_existing_posts_again(tmp_path):
+    from bbs_helpers import make_user
+    from sqlalchemy import select
+
+    from bbs.models import Post
+
+    app = _empty_app(tmp_path)
+    migrate.upgrade(app, "0005")
+    author = make_user(app, "ada")
+    with app.app_context():
+        post = Post(author_id=author.id, title="Old", body_html="<h1>Big</h1>",
+                    body_markdown="# Big\n\n![chart](https://example.com/chart.png)")
+        db.session.add(post)
+        db.session.commit()
+        post_id = post.id
+    migrate.upgrade(app)
+    with app.app_context():
+        html = db.session.scalar(select(Post.body_html).where(Post.id == post_id))
+    assert html == ('<h2>Big</h2>\n<p><a href="https://example.com/chart.png" '
+                    'rel="nofollow noopener">chart</a></p>\n')

@@ -22,11 +22,22 @@ def test_404_is_the_sites_own_page(client):
     assert 'class="site-header"' in response.text and "/static/bbs.css" in response.text
 
 
-def test_405_is_a_site_page_too(client):
-    response = client.get("/logout")
+@pytest.mark.parametrize(("method", "path"), [("get", "/logout"), ("get", "/posts/preview"),
+                                              ("put", "/"), ("delete", "/login")])
+def test_405_is_a_site_page_too(client, method, path):
+    response = getattr(client, method)(path)
     assert response.status_code == 405
-    assert 'class="site-header"' in response.text
-    assert "POST" in response.headers["Allow"]
+    assert response.mimetype == "text/html"
+    assert 'class="site-header"' in response.text and "/static/bbs.css" in response.text
+    assert '<p class="error-code">405</p>' in response.text
+    assert "<h1>That doesn't work here</h1>" in response.text
+    assert "<title>405 Method Not Allowed · bbs</title>" in response.text
+    assert response.headers["Allow"]
+
+
+def test_the_405_page_says_when_an_address_is_only_a_forms_target(client):
+    assert "not a page to open" in client.get("/logout").text
+    assert "not a page to open" not in client.put("/").text
 
 
 def test_500_is_the_sites_own_page(make_app):
@@ -174,3 +185,35 @@ def test_nul_characters_are_refused_before_any_view(client, path, data):
     response = client.post(path, data=data) if data else client.get(path)
     assert response.status_code == 400
     assert "NUL" in response.text
+
+
+def test_the_favicon_is_served_and_cached(client):
+    from PIL import Image
+    import io
+
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    assert response.mimetype == "image/vnd.microsoft.icon"
+    assert response.headers["Cache-Control"] == "public, max-age=604800"
+    icon = Image.open(io.BytesIO(response.data))
+    assert icon.format == "ICO" and (16, 16) in icon.info["sizes"]
+    again = client.get("/favicon.ico", headers={"If-None-Match": response.headers["ETag"]})
+    assert again.status_code == 304
+    assert '<link rel="icon" href="/favicon.ico"' in client.get("/").text
+
+
+def test_every_page_starts_with_a_skip_link_to_its_content(client):
+    page = client.get("/").text
+    body = page.split("<body>", 1)[1].lstrip()
+    assert body.startswith('<a class="skip-link" href="#content">Skip to content</a>')
+    assert '<main class="container" id="content" tabindex="-1">' in page
+
+
+def test_a_fields_description_and_errors_are_named_together(member_client):
+    from bbs_helpers import submit
+
+    response = submit(member_client, "/posts/new", {"title": "A title", "body": ""})
+    field = re.search(r"<textarea [^>]*>", response.text).group(0)
+    assert 'aria-describedby="body-help body-error-1"' in field
+    assert '<p class="field-help" id="body-help">' in response.text
+    assert 'id="body-error-1">This field is required.</p>' in response.text

@@ -25,7 +25,7 @@ def _attributes(html: str) -> list[tuple[str, dict[str, str | None]]]:
 
 def test_basic_markdown():
     html = render("# Title\n\nSome **bold** and _italic_ text, ~~struck~~.\n\n- one\n- two")
-    assert "<h1>Title</h1>" in html
+    assert "<h2>Title</h2>" in html
     assert "<strong>bold</strong>" in html and "<em>italic</em>" in html
     assert "<del>struck</del>" in html
     assert "<ul>\n<li>one</li>\n<li>two</li>\n</ul>" in html
@@ -110,21 +110,56 @@ def test_dangerous_links_lose_their_target(source):
 
 
 @pytest.mark.parametrize(("source", "kept"), [
-    ("![pic](https://example.com/a.png)", 'src="https://example.com/a.png"'),
-    ("![pic](http://example.com/a.png)", 'src="http://example.com/a.png"'),
     ("![pic](/avatar/ada)", 'src="/avatar/ada"'),
+    ("![pic](pictures/a.png)", 'src="pictures/a.png"'),
     ("![pic](data:image/png;base64,iVBORw0KGgo=)", None),
     ("![pic](data:image/svg+xml,<svg onload=alert(1)>)", None),
     ("![pic](javascript:alert(1))", None),
     ("![pic](mailto:a@example.com)", None),
     ("![pic](ftp://example.com/a.png)", None),
 ])
-def test_images_only_from_the_web_or_this_site(source, kept):
+def test_images_only_from_this_site(source, kept):
     html = render(source)
     if kept:
         assert "<img" in html and 'alt="pic"' in html and kept in html
     else:
         assert "src=" not in html and "<svg" not in html
+
+
+@pytest.mark.parametrize(("source", "link"), [
+    ("![pic](https://example.com/a.png)",
+     '<a href="https://example.com/a.png" rel="nofollow noopener">pic</a>'),
+    ('![a *pic*](HTTP://example.com/a.png "A title")',
+     '<a href="HTTP://example.com/a.png" title="A title" rel="nofollow noopener">a <em>pic</em></a>'),
+    ("![](//tracker.example/pixel.gif)",
+     '<a href="//tracker.example/pixel.gif" rel="nofollow noopener">//tracker.example/pixel.gif</a>'),
+    ("[![badge](https://ci.example/badge.svg)](https://ci.example/)",
+     '<a href="https://ci.example/" rel="nofollow noopener">badge</a>'),
+])
+def test_images_from_other_sites_become_links(source, link):
+    # The Content-Security-Policy lets pages load images from this site only (no tracking
+    # pixels, nobody else learns who reads what): other sites' images are links to them.
+    html = render(source)
+    assert html == f"<p>{link}</p>\n"
+    assert "<img" not in html
+
+
+def test_the_sanitiser_and_the_csp_agree_on_images(client):
+    from bbs.security import CONTENT_SECURITY_POLICY
+
+    image_sources = next(rule for rule in CONTENT_SECURITY_POLICY.split("; ")
+                         if rule.startswith("img-src"))
+    assert image_sources == "img-src 'self' data:"
+    from bbs.markdown import sanitize
+
+    for tag in ['<img src="https://example.com/a.png">', '<img src="//example.com/a.png">',
+                '<img src="data:image/png;base64,iVBORw0KGgo=">']:
+        assert "src" not in sanitize(tag)
+
+
+def test_headings_are_a_level_down_so_the_page_keeps_one_h1():
+    html = render("# One\n\n## Two\n\n##### Five\n\n###### Six\n\nTitle\n=====")
+    assert html == "<h2>One</h2>\n<h3>Two</h3>\n<h6>Five</h6>\n<h6>Six</h6>\n<h2>Title</h2>\n"
 
 
 def test_titles_cannot_break_out_of_their_attribute():

@@ -168,7 +168,7 @@ def test_the_author_edits_their_post(app, member_client, post):
                       {"title": "Hello again", "body": "# Changed"})
     assert response.status_code == 302 and response.headers["Location"] == f"/posts/{post.id}"
     changed = load_post(app, post.id)
-    assert changed.title == "Hello again" and changed.body_html == "<h1>Changed</h1>\n"
+    assert changed.title == "Hello again" and changed.body_html == "<h2>Changed</h2>\n"
     assert changed.updated_at > post.updated_at and changed.created_at == post.created_at
 
 

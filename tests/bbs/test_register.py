@@ -169,3 +169,16 @@ def test_the_form_keeps_what_was_typed_except_passwords_and_the_answer(client):
 def test_logged_in_users_are_sent_home(member_client):
     response = member_client.get("/register")
     assert response.status_code == 302 and response.headers["Location"] == "/"
+
+
+def _focused(page):
+    import re
+
+    return re.findall(r'<input [^>]*\bautofocus\b[^>]*\bid="([^"]+)"', page)
+
+
+def test_the_registration_form_focuses_the_first_field_then_the_first_refused_one(client):
+    assert _focused(client.get("/register").text) == ["username"]
+    response = register(client, email="not an address", confirm="something else")
+    assert _focused(response.text) == ["email"]
+    assert 'aria-describedby="email-error-1"' in response.text

@@ -115,3 +115,48 @@ def test_feeds_cost_a_bounded_number_of_queries(app, client, member, path):
     with counted_queries(app) as statements:
         parse(client.get(path))
     assert len(statements) <= 2  # the author, then posts with their authors
+
+
+LINKS = ("[a post](/posts/1) [relative](other) [section](#part) [web](https://example.org/x) "
+         "[mail](mailto:ada@example.com) ![me](/avatar/ada) ![pic](pictures/a.png)")
+
+
+def all_addresses(feed):
+    """Every address in the feed: its links' and its entries' HTML's."""
+    from html.parser import HTMLParser
+
+    found = [link.get("href") for link in feed.iter(f"{A}link")]
+    found += [element.text for element in feed.iter() if element.tag in (f"{A}id", f"{A}uri")]
+
+    class Addresses(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            found.extend(value for name, value in attrs if name in ("href", "src"))
+
+    for content in feed.iter(f"{A}content"):
+        Addresses().feed(content.text)
+    return found
+
+
+@pytest.mark.parametrize("settings", [{}, {"PUBLIC_URL": "https://forum.example"}])
+def test_every_address_in_the_feeds_is_absolute(make_app, settings):
+    from urllib.parse import urlsplit
+
+    app = make_app(**settings)
+    member = make_user(app, "ada")
+    post_id = write_posts(app, member, 1, body=LINKS)[0]
+    site = settings.get("PUBLIC_URL", "http://localhost")
+    client = app.test_client()
+    base_url = {"base_url": site} if settings else {}
+    for path in ("/feed.atom", "/u/ada/feed.atom"):
+        feed = parse(client.get(path, **base_url))
+        assert feed.get("{http://www.w3.org/XML/1998/namespace}base") == f"{site}/"
+        addresses = all_addresses(feed)
+        assert len(addresses) >= 12
+        for address in addresses:
+            assert urlsplit(address).scheme in ("http", "https", "mailto"), address
+        content = feed.find(f"{A}entry/{A}content").text
+        for expected in (f'href="{site}/posts/1"', f'href="{site}/posts/other"',
+                         f'href="{site}/posts/{post_id}#part"', 'href="https://example.org/x"',
+                         'href="mailto:ada@example.com"', f'src="{site}/avatar/ada"',
+                         f'src="{site}/posts/pictures/a.png"'):
+            assert expected in content

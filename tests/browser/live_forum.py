@@ -23,7 +23,7 @@ FAST_HASHER = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
 def forum_app(database: Path, instance: Path) -> t.Any:
     """A forum app on the SQLite file ``database`` (which must be migrated)."""
     return create_app({
-        "SECRET_KEY": "a secret for the browser tests",
+        "SECRET_KEY": "a secret for the browser tests, long enough for the forum",
         "DATABASE_URL": f"sqlite:///{database}",
         "PASSWORD_HASHER": FAST_HASHER,
     }, instance_path=str(instance))

@@ -37,3 +37,17 @@ def test_a_visitor_registers_logs_out_and_back_in(forum, page, browser_log):
     # The session cookie is out of the page's reach.
     assert page.evaluate("document.cookie") == ""
     browser_log.assert_clean()
+
+
+def test_the_keyboard_reaches_the_skip_link_first_and_the_login_form_has_the_focus(
+        forum, page, browser_log):
+    page.goto(f"{forum.url}/login")
+    assert page.evaluate("document.activeElement.id") == "username"
+    page.goto(f"{forum.url}/")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to content")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    assert skip.bounding_box()["y"] >= 0  # shown once it has the focus
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "content"
+    browser_log.assert_clean()

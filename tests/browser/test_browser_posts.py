@@ -85,3 +85,36 @@ def test_a_member_comments_on_a_post_likes_it_and_deletes_the_comment(forum, pag
     page.goto(f"{forum.url}/")
     assert "0 comments · 1 like" in page.locator(".post-summary .post-meta").inner_text()
     browser_log.assert_clean()
+
+
+def test_an_empty_comment_leaves_the_browser_on_the_post_page_with_the_error(
+        forum, page, browser_log):
+    forum.make_user("ada")
+    post_id = forum.make_post("ada", "Quiet", "Say something.")
+    log_in(page, forum.url, "ada")
+    page.goto(f"{forum.url}/posts/{post_id}")
+    page.get_by_role("button", name="Comment").click()
+    page.wait_for_load_state()
+    assert page.url == f"{forum.url}/posts/{post_id}"
+    box = page.get_by_role("textbox", name="Comment")
+    assert box.get_attribute("aria-invalid") == "true"
+    assert page.evaluate("document.activeElement.name") == "body"
+    assert "This field is required." in page.locator(".comment-form .field-error").inner_text()
+    page.goto(page.url)  # the address is a page: opened again (a GET), it shows the post
+    assert page.locator(".post-page-title").inner_text() == "Quiet"
+    assert page.locator(".field-error").count() == 0
+    browser_log.assert_clean()
+
+
+def test_an_image_from_another_site_is_a_link_and_nothing_is_blocked(forum, page, browser_log):
+    forum.make_user("ada")
+    post_id = forum.make_post("ada", "Pictures",
+                              "![a chart](https://images.example/chart.png)\n\n![me](/avatar/ada)")
+    page.goto(f"{forum.url}/posts/{post_id}")
+    body = page.locator(".post-body")
+    assert body.get_by_role("link", name="a chart").get_attribute("href") == (
+        "https://images.example/chart.png")
+    image = body.locator("img")
+    assert image.count() == 1 and image.get_attribute("src") == "/avatar/ada"
+    image.evaluate("img => img.decode()")  # loaded, not a broken icon
+    browser_log.assert_clean()

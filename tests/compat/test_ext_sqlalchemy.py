@@ -247,7 +247,8 @@ def test_models_committed_signal(app, client):
     assert seen == [(app, [("User", "insert")]), (app, [("User", "delete")])]
 
 
-def test_default_404_page_shows_the_description(tmp_path):
+def item_app(tmp_path, description):
+    """An app whose ``/item/<id>`` is ``get_or_404`` with ``description``, on an empty table."""
     db = SQLAlchemy()
     app = Flask(__name__)
     app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{tmp_path / 'plain.db'}"
@@ -261,8 +262,13 @@ def test_default_404_page_shows_the_description(tmp_path):
 
     @app.route("/item/<int:id>")
     def item(id):
-        return str(db.get_or_404(Item, id, description="No item <here>.").id)
+        return str(db.get_or_404(Item, id, description=description).id)
 
+    return app
+
+
+def test_default_404_page_shows_the_description(tmp_path):
+    app = item_app(tmp_path, "No item <here>.")
     client = app.test_client()
     response = client.get("/item/1")
     assert response.status_code == 404
@@ -272,20 +278,7 @@ def test_default_404_page_shows_the_description(tmp_path):
 
 
 def test_a_handler_for_the_werkzeug_not_found_class(tmp_path):
-    db = SQLAlchemy()
-    app = Flask(__name__)
-    app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{tmp_path / 'plain.db'}"
-    db.init_app(app)
-
-    class Item(db.Model):
-        id = db.Column(db.Integer, primary_key=True)
-
-    with app.app_context():
-        db.create_all()
-
-    @app.route("/item/<int:id>")
-    def item(id):
-        return str(db.get_or_404(Item, id, description="No such item.").id)
+    app = item_app(tmp_path, "No such item.")
 
     @app.errorhandler(werkzeug.exceptions.NotFound)
     def not_found(e):

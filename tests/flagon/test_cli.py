@@ -10,6 +10,7 @@ import types
 
 import click
 import pytest
+from cli_isolation import isolate
 from click.testing import CliRunner
 
 from flagon import Flagon, current_app
@@ -30,43 +31,10 @@ from flagon.cli import (
 from flagon.globals import _app_ctx_stack
 from flagon.testing import FlagonCliRunner
 
-ENV_VARS = (
-    "FLAGON_APP",
-    "FLAGON_DEBUG",
-    "FLAGON_RUN_FROM_CLI",
-    "FLAGON_SKIP_DOTENV",
-    "FLAGON_RUN_MAIN",
-    "FLASK_APP",
-    "FLASK_DEBUG",
-    "FLASK_SKIP_DOTENV",
-    "FROM_FLAGONENV",
-    "FROM_DOTENV",
-    "FROM_ENV_FILE",
-    "SHARED",
-)
-
 
 @pytest.fixture(autouse=True)
 def isolated(monkeypatch, tmp_path):
-    """Run in an empty folder, without the plugin commands installed packages add; undo what the
-    CLI does to the environment, sys.path, sys.modules."""
-    entry_points = importlib.metadata.entry_points
-
-    def no_plugins(**selection):
-        if selection.get("group") in ("flagon.commands", "flask.commands"):
-            return []
-        return entry_points(**selection)
-
-    monkeypatch.setattr(importlib.metadata, "entry_points", no_plugins)
-    for name in ENV_VARS:
-        monkeypatch.setenv(name, "")  # remembered, so that the teardown restores it
-        monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(sys, "path", sys.path[:])
-    modules = set(sys.modules)
-    yield tmp_path
-    for name in set(sys.modules) - modules:
-        del sys.modules[name]
+    yield from isolate(monkeypatch, tmp_path)
 
 
 def write(path, source: str = "") -> str:

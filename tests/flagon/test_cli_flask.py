@@ -17,6 +17,7 @@ from pathlib import Path
 
 import click
 import pytest
+from cli_isolation import ENV_VARS, isolate
 from click.testing import CliRunner
 
 import flagon
@@ -27,11 +28,6 @@ from flagon.helpers import get_debug_flag, get_load_dotenv
 
 ROOT = Path(flagon.__file__).resolve().parents[1]
 
-ENV_VARS = [
-    f"{prefix}_{name}"
-    for prefix in ("FLAGON", "FLASK")
-    for name in ("APP", "DEBUG", "SKIP_DOTENV", "RUN_PORT", "RUN_HOST", "RUN_FROM_CLI", "RUN_MAIN")
-] + ["SHARED", "FROM_FLASKENV", "FROM_FLAGONENV", "FROM_DOTENV", "FROM_PATH", "ONLY_UP"]
 
 APP_MODULE = """
 import os
@@ -46,25 +42,7 @@ def show():
 
 @pytest.fixture(autouse=True)
 def isolated(monkeypatch, tmp_path):
-    """Run in an empty folder, without installed plugin commands; undo what the CLI does to the
-    environment, sys.path and sys.modules."""
-    entry_points = importlib.metadata.entry_points
-
-    def no_plugins(**selection):
-        if selection.get("group") in ("flagon.commands", "flask.commands"):
-            return []
-        return entry_points(**selection)
-
-    monkeypatch.setattr(importlib.metadata, "entry_points", no_plugins)
-    for name in ENV_VARS:
-        monkeypatch.setenv(name, "")  # remembered, so that the teardown restores it
-        monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(sys, "path", sys.path[:])
-    modules = set(sys.modules)
-    yield tmp_path
-    for name in set(sys.modules) - modules:
-        del sys.modules[name]
+    yield from isolate(monkeypatch, tmp_path)
 
 
 def write(path: Path, source: str = "") -> None:

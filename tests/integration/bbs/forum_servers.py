@@ -40,7 +40,7 @@ from bbs_helpers import FAST_HASHER, PASSWORD, form_inputs, solve_captcha  # noq
 
 COMMAND_TIMEOUT = 60  # seconds, for every command these tests run
 REQUEST_TIMEOUT = 20  # seconds, for every HTTP request
-SECRET_KEY = "a secret shared by every worker"
+SECRET_KEY = "a secret shared by every worker of these tests"
 
 
 def missing(reason: str) -> t.NoReturn:
@@ -79,6 +79,8 @@ def forum_environment(instance: Path, database_url: str, **settings: str) -> dic
         "BBS_DATABASE_URL": database_url,
         "BBS_SECRET_KEY": SECRET_KEY,
         "BBS_PASSWORD_HASHER": json.dumps(FAST_HASHER),
+        # Every visitor of these tests comes from 127.0.0.1.
+        "BBS_REGISTRATION_ATTEMPTS_PER_ADDRESS": "1000",
         **settings,
     }
 

@@ -1,0 +1,71 @@
+"""The layout as a browser lays it out: nothing wider than the window, on a desktop or a phone."""
+
+from __future__ import annotations
+
+from browser_steps import log_in
+
+LONG_LINE = "x = " + "'a_very_long_identifier' + " * 120
+
+
+def page_overflow(page) -> int:
+    """How many pixels the page is wider than its window (0: no horizontal scroll)."""
+    return page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+
+def test_a_long_code_line_scrolls_inside_its_block_in_the_preview_and_the_post(
+        forum, page, browser_log):
+    forum.make_user("ada")
+    log_in(page, forum.url, "ada")
+    page.get_by_role("link", name="New post").click()
+    page.get_by_label("Title").fill("Long lines")
+    page.get_by_label("Body").fill(f"```\n{LONG_LINE}\n```\n")
+    page.get_by_role("button", name="Preview").click()
+    code = page.locator("#post-preview pre")
+    code.wait_for()
+    assert page_overflow(page) == 0
+    assert code.evaluate("pre => pre.scrollWidth > pre.clientWidth")  # it scrolls itself
+
+    page.get_by_role("button", name="Publish").click()
+    page.locator(".post-body pre").wait_for()
+    assert page_overflow(page) == 0
+    browser_log.assert_clean()
+
+
+def make_admin(forum, username: str) -> None:
+    from sqlalchemy import update
+
+    from bbs.db import db
+    from bbs.models import User
+
+    forum.make_user(username)
+    with forum.app.app_context():
+        db.session.execute(update(User).where(User.username == username).values(role="admin"))
+        db.session.commit()
+
+
+def test_the_moderation_pages_fit_a_phone(forum, page, browser_log):
+    make_admin(forum, "root")
+    for name in ("ada", "grace_hopper_the_admiral", "x" * 30):
+        forum.make_user(name)
+    post_id = forum.make_post("grace_hopper_the_admiral", "A rather long title " * 8, "Body.")
+    with forum.app.app_context():
+        from bbs.db import db
+        from bbs.models import Post, User
+        from bbs.posts.content import add_comment
+
+        add_comment(db.session.get(Post, post_id), db.session.get(User, 2), "A comment " * 30)
+        db.session.commit()
+    page.set_viewport_size({"width": 375, "height": 800})
+    log_in(page, forum.url, "root")
+    for path in ("/admin/users", "/admin/", "/admin/comments"):
+        page.goto(f"{forum.url}{path}")
+        assert page_overflow(page) == 0, path
+    # Still usable: every account's buttons are there, and inside the window.
+    page.goto(f"{forum.url}/admin/users")
+    ban = page.get_by_role("button", name="Ban ada")
+    box = ban.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 375
+    ban.click()
+    assert "ada has been banned." in page.locator(".flashes").inner_text()
+    browser_log.assert_clean()
