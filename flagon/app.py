@@ -81,7 +81,9 @@ def _template_decorator(add: t.Callable[..., None], name: t.Any) -> t.Any:
 
 #: ``(url value preprocessors, before-request functions, after-request functions)``.
 _RequestHooks = tuple[
-    tuple[t.Callable[..., t.Any], ...], tuple[t.Callable[..., t.Any], ...], tuple[t.Callable[..., t.Any], ...]
+    tuple[t.Callable[..., t.Any], ...],
+    tuple[t.Callable[..., t.Any], ...],
+    tuple[t.Callable[..., t.Any], ...],
 ]
 
 
@@ -116,7 +118,9 @@ class Flagon(Scaffold):
     secret_key = ConfigAttribute("SECRET_KEY")
     permanent_session_lifetime = ConfigAttribute(
         "PERMANENT_SESSION_LIFETIME",
-        get_converter=lambda value: value if isinstance(value, timedelta) else timedelta(seconds=value),
+        get_converter=lambda value: (
+            value if isinstance(value, timedelta) else timedelta(seconds=value)
+        ),
     )
 
     #: The settings every new app starts with (Flask 3.1's, plus ``PRESERVE_CONTEXT_ON_EXCEPTION``).
@@ -176,7 +180,9 @@ class Flagon(Scaffold):
         self._hooks_by_scopes: dict[tuple[str | None, ...], _RequestHooks] = {}
         self._hooks_version = 0
         for registry in (
-            self.url_value_preprocessors, self.before_request_funcs, self.after_request_funcs
+            self.url_value_preprocessors,
+            self.before_request_funcs,
+            self.after_request_funcs,
         ):
             registry.on_change = self._forget_request_hooks  # type: ignore[attr-defined]
         #: Functions returning names for ``flagon shell`` (see :meth:`make_shell_context`).
@@ -281,8 +287,9 @@ class Flagon(Scaffold):
             return open(path, mode)
         return open(path, mode, encoding=encoding)
 
-    def open_instance_resource(self, resource: str, mode: str = "rb",
-                               encoding: str | None = "utf-8") -> t.IO:
+    def open_instance_resource(
+        self, resource: str, mode: str = "rb", encoding: str | None = "utf-8"
+    ) -> t.IO:
         """Open a file relative to the instance folder (writing allowed)."""
         path = os.path.join(self.instance_path, resource)
         if "b" in mode:
@@ -416,13 +423,17 @@ class Flagon(Scaffold):
             url_adapter = req_ctx.url_adapter
             if endpoint[:1] == ".":
                 blueprint_name = req_ctx.request.blueprint
-                endpoint = f"{blueprint_name}{endpoint}" if blueprint_name is not None else endpoint[1:]
+                endpoint = (
+                    f"{blueprint_name}{endpoint}" if blueprint_name is not None else endpoint[1:]
+                )
             if _external is None:
                 _external = _scheme is not None
         else:
             app_ctx = _app_ctx_stack.top
-            url_adapter = app_ctx.url_adapter if app_ctx is not None and app_ctx.app is self else (
-                self.create_url_adapter(None)
+            url_adapter = (
+                app_ctx.url_adapter
+                if app_ctx is not None and app_ctx.app is self
+                else (self.create_url_adapter(None))
             )
             if url_adapter is None:
                 raise RuntimeError(
@@ -692,12 +703,16 @@ class Flagon(Scaffold):
         if hooks is not None:
             return hooks
         version = self._hooks_version
-        default_sync = type(self).ensure_sync is Flagon.ensure_sync and "ensure_sync" not in self.__dict__
+        default_sync = (
+            type(self).ensure_sync is Flagon.ensure_sync and "ensure_sync" not in self.__dict__
+        )
         # A custom ensure_sync is asked at each call, as it would be without the chains.
         sync = self.ensure_sync if default_sync else self._ensure_sync_on_call
         outer_first = scopes[::-1]
         preprocessors, before, after = (
-            self.url_value_preprocessors, self.before_request_funcs, self.after_request_funcs
+            self.url_value_preprocessors,
+            self.before_request_funcs,
+            self.after_request_funcs,
         )
         hooks = (
             tuple(func for name in outer_first for func in preprocessors.get(name, ())),
@@ -812,7 +827,9 @@ class Flagon(Scaffold):
             elif isinstance(rv, (dict, list)):
                 rv = self.json.response(rv)
             elif isinstance(rv, HTTPException):
-                rv = http_exception_response(response_class, rv, _request_ctx_stack.top.request.environ)
+                rv = http_exception_response(
+                    response_class, rv, _request_ctx_stack.top.request.environ
+                )
             elif isinstance(rv, Response) or callable(rv):
                 try:
                     rv = response_class.force_type(rv, _request_ctx_stack.top.request.environ)
@@ -887,7 +904,9 @@ class Flagon(Scaffold):
     def handle_user_exception(self, e: Exception) -> t.Any:
         """Handle an error raised by a hook or view: HTTP errors as responses, others through
         registered handlers; re-raised when no handler applies."""
-        if isinstance(e, BadRequestKeyError) and (self.debug or self.config["TRAP_BAD_REQUEST_ERRORS"]):
+        if isinstance(e, BadRequestKeyError) and (
+            self.debug or self.config["TRAP_BAD_REQUEST_ERRORS"]
+        ):
             e.show_exception = True
         if isinstance(e, HTTPException) and not self.trap_http_exception(e):
             return self.handle_http_exception(e)
@@ -927,7 +946,9 @@ class Flagon(Scaffold):
 
     # -- teardown ----------------------------------------------------------------------------------
 
-    def _run_all(self, funcs: t.Iterable[t.Callable[..., t.Any]], exc: BaseException | None) -> None:
+    def _run_all(
+        self, funcs: t.Iterable[t.Callable[..., t.Any]], exc: BaseException | None
+    ) -> None:
         """Call each teardown function even if an earlier one fails; report failures after."""
         errors: list[Exception] = []
         for func in funcs:
@@ -947,9 +968,7 @@ class Flagon(Scaffold):
         funcs = self.teardown_request_funcs
         if funcs:
             names = _request_ctx_stack.top.request._scopes
-            self._run_all(
-                chain.from_iterable(reversed(funcs.get(name, ())) for name in names), exc
-            )
+            self._run_all(chain.from_iterable(reversed(funcs.get(name, ())) for name in names), exc)
         if request_tearing_down.receivers:
             request_tearing_down.send(self, _async_wrapper=self.ensure_sync, exc=exc)
 

@@ -127,7 +127,11 @@ def wsgi_app(app: Flagon, environ: dict, start_response: t.Callable) -> t.Iterab
             app._got_first_request = True
             try:
                 rv = None
-                if request_started.receivers or app.before_request_funcs or app.url_value_preprocessors:
+                if (
+                    request_started.receivers
+                    or app.before_request_funcs
+                    or app.url_value_preprocessors
+                ):
                     if request_started.receivers:
                         request_started.send(app, _async_wrapper=app.ensure_sync)
                     # preprocess_request
@@ -142,7 +146,9 @@ def wsgi_app(app: Flagon, environ: dict, start_response: t.Callable) -> t.Iterab
                     if request.routing_exception is not None:
                         app.raise_routing_exception(request)
                     rule = request.url_rule
-                    if request.method == "OPTIONS" and getattr(rule, "provide_automatic_options", False):
+                    if request.method == "OPTIONS" and getattr(
+                        rule, "provide_automatic_options", False
+                    ):
                         rv = app.make_default_options_response()
                     else:
                         view = app.view_functions[rule.endpoint]  # type: ignore[union-attr]

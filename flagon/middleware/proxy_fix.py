@@ -50,7 +50,10 @@ class ProxyFix:
         x_prefix: int = 0,
     ) -> None:
         for name, value in (
-            ("x_for", x_for), ("x_proto", x_proto), ("x_host", x_host), ("x_port", x_port),
+            ("x_for", x_for),
+            ("x_proto", x_proto),
+            ("x_host", x_host),
+            ("x_port", x_port),
             ("x_prefix", x_prefix),
         ):
             if type(value) is not int or value < 0:
