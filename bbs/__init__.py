@@ -14,8 +14,9 @@ from flagon import Flagon
 from flagon.middleware import ProxyFix
 
 
-def create_app(config: t.Mapping[str, t.Any] | None = None, *,
-               instance_path: str | None = None) -> Flagon:
+def create_app(
+    config: t.Mapping[str, t.Any] | None = None, *, instance_path: str | None = None
+) -> Flagon:
     """Build the forum application.
 
     ``config`` overrides every other setting source (see :mod:`bbs.config`); ``instance_path``

@@ -82,8 +82,10 @@ def load_user(token: t.Any) -> User | None:
     query = (
         select(User)
         .join(LoginSession, LoginSession.user_id == User.id)
-        .where(LoginSession.token_hash == _token_hash(token),
-               LoginSession.created_at >= _oldest_valid_login())
+        .where(
+            LoginSession.token_hash == _token_hash(token),
+            LoginSession.created_at >= _oldest_valid_login(),
+        )
     )
     return db.session.scalar(query)
 
@@ -92,7 +94,9 @@ def end_login() -> None:
     """End this session's login server-side (not committed): its cookies stop working."""
     token = session.get("_user_id")
     if isinstance(token, str):
-        db.session.execute(delete(LoginSession).where(LoginSession.token_hash == _token_hash(token)))
+        db.session.execute(
+            delete(LoginSession).where(LoginSession.token_hash == _token_hash(token))
+        )
 
 
 def end_logins(user: User) -> None:

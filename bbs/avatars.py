@@ -104,8 +104,9 @@ def _check_dimensions(size: tuple[int, int]) -> None:
 
 def _square(image: Image.Image) -> Image.Image:
     """The middle square of ``image``, at most SIZE pixels a side, as a bare new image."""
-    mode = "RGBA" if image.mode in ("RGBA", "LA", "PA", "P") or "transparency" in image.info \
-        else "RGB"
+    mode = (
+        "RGBA" if image.mode in ("RGBA", "LA", "PA", "P") or "transparency" in image.info else "RGB"
+    )
     side = min(image.size)
     target = min(side, SIZE)
     fitted = ImageOps.fit(image.convert(mode), (target, target), Image.Resampling.LANCZOS)

@@ -77,8 +77,13 @@ def revision_command(message: str, empty: bool) -> None:
 @with_appcontext
 @click.option("--username", prompt=True, help="The admin's username.")
 @click.option("--email", prompt=True, help="The admin's email address.")
-@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
-              help="The password (asked for, hidden, when not given).")
+@click.option(
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    help="The password (asked for, hidden, when not given).",
+)
 def create_admin_command(username: str, email: str, password: str) -> None:
     """Create an admin account."""
     username = normalize_username(username) or ""
@@ -92,8 +97,9 @@ def create_admin_command(username: str, email: str, password: str) -> None:
         problem = name_taken(username)
     if problem:
         raise click.ClickException(problem)
-    db.session.add(User(username=username, email=email, password_hash=hash_password(password),
-                        role=ADMIN))
+    db.session.add(
+        User(username=username, email=email, password_hash=hash_password(password), role=ADMIN)
+    )
     try:
         db.session.commit()
     except IntegrityError:

@@ -24,13 +24,26 @@ CONFIG_FILE = "bbs.cfg"
 MIN_SECRET_KEY_LENGTH = 32
 # Values that stand for "put a key here" in examples and templates, deploy/bbs.env.example's
 # included; compared without case, spaces, dashes and underscores.
-PLACEHOLDER_WORDS = ("changeme", "secret", "secretkey", "yoursecretkey", "example", "default",
-                     "dev", "development", "test", "password", "insecure", "xxx")
+PLACEHOLDER_WORDS = (
+    "changeme",
+    "secret",
+    "secretkey",
+    "yoursecretkey",
+    "example",
+    "default",
+    "dev",
+    "development",
+    "test",
+    "password",
+    "insecure",
+    "xxx",
+)
 MAKE_A_KEY = 'python3 -c "import secrets; print(secrets.token_hex(32))"'
 
 
 class InsecureSecretKey(RuntimeError):
     """The configured secret key is too weak for the forum to start with."""
+
 
 DEFAULTS: dict[str, t.Any] = {
     # The database; ``None`` means SQLite at ``<instance>/bbs.sqlite3``.
@@ -97,8 +110,14 @@ def configure(app: Flagon, overrides: t.Mapping[str, t.Any] | None = None) -> No
             )
     else:
         config["SECRET_KEY"] = instance_secret_key(app.instance_path)
-    for name in ("CSRF_TIME_LIMIT", "CAPTCHA_TIME_LIMIT", "LOGIN_FAILURE_WINDOW",
-                 "REGISTRATION_WINDOW", "REMEMBER_COOKIE_DURATION", "DEVICE_COOKIE_DURATION"):
+    for name in (
+        "CSRF_TIME_LIMIT",
+        "CAPTCHA_TIME_LIMIT",
+        "LOGIN_FAILURE_WINDOW",
+        "REGISTRATION_WINDOW",
+        "REMEMBER_COOKIE_DURATION",
+        "DEVICE_COOKIE_DURATION",
+    ):
         if not isinstance(config[name], timedelta):
             config[name] = timedelta(seconds=config[name])
     https = bool(config["HTTPS"])
@@ -113,9 +132,15 @@ def _configure_host(config: t.Any) -> None:
     public_url = config["PUBLIC_URL"]
     if public_url:
         parts = urlsplit(str(public_url))
-        if (parts.scheme not in ("http", "https") or not parts.hostname
-                or parts.path not in ("", "/") or parts.query or parts.fragment
-                or parts.username is not None or parts.password is not None):
+        if (
+            parts.scheme not in ("http", "https")
+            or not parts.hostname
+            or parts.path not in ("", "/")
+            or parts.query
+            or parts.fragment
+            or parts.username is not None
+            or parts.password is not None
+        ):
             raise ValueError(
                 f"PUBLIC_URL must be the site's scheme and host, such as"
                 f" https://forum.example.org, not {public_url!r}"

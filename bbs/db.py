@@ -74,9 +74,7 @@ class Database:
 
     def init_app(self, app: Flagon) -> None:
         engine = make_engine(app.config["DATABASE_URL"], echo=app.config["DATABASE_ECHO"])
-        app.extensions[EXTENSION_KEY] = _State(
-            engine, sessionmaker(engine, expire_on_commit=False)
-        )
+        app.extensions[EXTENSION_KEY] = _State(engine, sessionmaker(engine, expire_on_commit=False))
         app.teardown_appcontext(self._close_session)
 
     @staticmethod

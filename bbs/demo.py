@@ -41,23 +41,139 @@ LIKES_PER_POST = 3  # on average
 FOLLOWS_PER_USER = 10  # at most
 POST_INTERVAL = timedelta(minutes=10)
 
-NAMES = ("ada", "alan", "grace", "linus", "guido", "barbara", "ken", "dennis", "margaret",
-         "edsger", "donald", "frances", "tim", "radia", "sophie", "john", "hedy", "niklaus")
-WORDS = (
-    "garden", "river", "lantern", "compiler", "bicycle", "harbour", "teapot", "violin",
-    "glacier", "orchard", "kernel", "pixel", "meadow", "saffron", "tundra", "quartz", "falcon",
-    "marble", "pepper", "thunder", "velvet", "willow", "almond", "beacon", "canyon", "dynamo",
-    "ember", "fossil", "gravity", "horizon", "igloo", "jasmine", "kettle", "lagoon", "mosaic",
-    "nebula", "oasis", "prism", "quill", "raven", "sparrow", "timber", "umbrella", "vortex",
-    "walnut", "yonder", "zephyr", "anchor", "bramble", "cobalt", "drizzle", "emerald",
-    "fjord", "granite", "hammock", "indigo", "juniper", "kayak", "lilac", "mango", "nutmeg",
-    "obsidian", "parsley", "quasar", "rhubarb", "sapphire", "tulip", "vanilla", "wombat",
-    "python", "sqlite", "postgres", "server", "router", "cache", "index", "query", "thread",
-    "socket", "buffer", "cookie", "session", "template", "markdown", "editor", "keyboard",
-    "the", "a", "and", "of", "to", "in", "is", "it", "on", "with", "for", "my", "this",
-    "that", "was", "today", "really", "very", "about", "how", "why", "new", "old", "small",
+NAMES = (
+    "ada",
+    "alan",
+    "grace",
+    "linus",
+    "guido",
+    "barbara",
+    "ken",
+    "dennis",
+    "margaret",
+    "edsger",
+    "donald",
+    "frances",
+    "tim",
+    "radia",
+    "sophie",
+    "john",
+    "hedy",
+    "niklaus",
 )
-COMMON = WORDS[WORDS.index("the"):]  # filler: many times more frequent than the rest
+WORDS = (
+    "garden",
+    "river",
+    "lantern",
+    "compiler",
+    "bicycle",
+    "harbour",
+    "teapot",
+    "violin",
+    "glacier",
+    "orchard",
+    "kernel",
+    "pixel",
+    "meadow",
+    "saffron",
+    "tundra",
+    "quartz",
+    "falcon",
+    "marble",
+    "pepper",
+    "thunder",
+    "velvet",
+    "willow",
+    "almond",
+    "beacon",
+    "canyon",
+    "dynamo",
+    "ember",
+    "fossil",
+    "gravity",
+    "horizon",
+    "igloo",
+    "jasmine",
+    "kettle",
+    "lagoon",
+    "mosaic",
+    "nebula",
+    "oasis",
+    "prism",
+    "quill",
+    "raven",
+    "sparrow",
+    "timber",
+    "umbrella",
+    "vortex",
+    "walnut",
+    "yonder",
+    "zephyr",
+    "anchor",
+    "bramble",
+    "cobalt",
+    "drizzle",
+    "emerald",
+    "fjord",
+    "granite",
+    "hammock",
+    "indigo",
+    "juniper",
+    "kayak",
+    "lilac",
+    "mango",
+    "nutmeg",
+    "obsidian",
+    "parsley",
+    "quasar",
+    "rhubarb",
+    "sapphire",
+    "tulip",
+    "vanilla",
+    "wombat",
+    "python",
+    "sqlite",
+    "postgres",
+    "server",
+    "router",
+    "cache",
+    "index",
+    "query",
+    "thread",
+    "socket",
+    "buffer",
+    "cookie",
+    "session",
+    "template",
+    "markdown",
+    "editor",
+    "keyboard",
+    "the",
+    "a",
+    "and",
+    "of",
+    "to",
+    "in",
+    "is",
+    "it",
+    "on",
+    "with",
+    "for",
+    "my",
+    "this",
+    "that",
+    "was",
+    "today",
+    "really",
+    "very",
+    "about",
+    "how",
+    "why",
+    "new",
+    "old",
+    "small",
+)
+COMMON = WORDS[WORDS.index("the") :]  # filler: many times more frequent than the rest
 LANGUAGES = ("python", "sql", "js", "")
 
 
@@ -126,17 +242,27 @@ def _new_ids(connection: Connection, table: Table, count: int) -> list[int]:
     """``count`` unused ids for ``table``, taken from its sequence on PostgreSQL (so rows the
     site adds later don't collide with them), after the largest one on SQLite."""
     if connection.dialect.name == "postgresql":
-        return sorted(connection.scalars(
-            text("SELECT nextval(pg_get_serial_sequence(:table, 'id'))"
-                 " FROM generate_series(1, :count)"),
-            {"table": table.name, "count": count},
-        ))
+        return sorted(
+            connection.scalars(
+                text(
+                    "SELECT nextval(pg_get_serial_sequence(:table, 'id'))"
+                    " FROM generate_series(1, :count)"
+                ),
+                {"table": table.name, "count": count},
+            )
+        )
     first = (connection.scalar(select(func.max(table.c.id))) or 0) + 1
     return list(range(first, first + count))
 
 
-def _insert(connection: Connection, table: Table, rows: t.Iterable[dict[str, t.Any]],
-            report: t.Callable[[str], None], label: str, total: int) -> int:
+def _insert(
+    connection: Connection,
+    table: Table,
+    rows: t.Iterable[dict[str, t.Any]],
+    report: t.Callable[[str], None],
+    label: str,
+    total: int,
+) -> int:
     """Insert ``rows`` in batches of ``BATCH`` (one executemany each); how many."""
     written = 0
     step = max(BATCH, total // 10)
@@ -157,9 +283,16 @@ def _vacuum(engine: Engine, report: t.Callable[[str], None]) -> None:
     if engine.dialect.name != "postgresql":
         return
     report("Vacuuming and analysing the tables…")
-    tables = ", ".join(table.name for table in (User.__table__, Post.__table__,
-                                                 Comment.__table__, Like.__table__,
-                                                 Follow.__table__))
+    tables = ", ".join(
+        table.name
+        for table in (
+            User.__table__,
+            Post.__table__,
+            Comment.__table__,
+            Like.__table__,
+            Follow.__table__,
+        )
+    )
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         try:
             connection.execute(text(f"VACUUM (ANALYZE) {tables}"))
@@ -173,8 +306,16 @@ def has_posts(engine: Engine) -> bool:
         return connection.scalar(select(Post.id).limit(1)) is not None
 
 
-def seed(engine: Engine, *, posts: int, comments: int, users: int, seed: int = 42,
-         password_hash: str, report: t.Callable[[str], None] = lambda _message: None) -> Totals:
+def seed(
+    engine: Engine,
+    *,
+    posts: int,
+    comments: int,
+    users: int,
+    seed: int = 42,
+    password_hash: str,
+    report: t.Callable[[str], None] = lambda _message: None,
+) -> Totals:
     """Write a demo forum of the given size into ``engine``'s (migrated) database."""
     rng = random.Random(seed)
     writer = _Writer(rng)
@@ -187,15 +328,23 @@ def seed(engine: Engine, *, posts: int, comments: int, users: int, seed: int = 4
         now = utcnow()
         report(f"Writing {users:,} users, {posts:,} posts, {comments:,} comments…")
 
-        totals.users = _insert(connection, user_table,
-                               _users(rng, user_ids, password_hash, now), report, "users", users)
+        totals.users = _insert(
+            connection,
+            user_table,
+            _users(rng, user_ids, password_hash, now),
+            report,
+            "users",
+            users,
+        )
 
         # Busy writers and quiet ones: authors are drawn with weights falling off like 1/rank.
         author_weights = list(itertools.accumulate(1 / (n + 1) for n in range(users)))
         authors = rng.choices(user_ids, cum_weights=author_weights, k=posts)
         comment_counts = _comment_counts(rng, posts, comments)
-        like_sets = [rng.sample(user_ids, min(users, int(rng.expovariate(1 / LIKES_PER_POST))))
-                     for _ in range(posts)]
+        like_sets = [
+            rng.sample(user_ids, min(users, int(rng.expovariate(1 / LIKES_PER_POST))))
+            for _ in range(posts)
+        ]
         bodies = [writer.post_body() for _ in range(min(BODY_POOL, max(posts, 1)))]
         rendered = [str(render(body)) for body in bodies]
         start = now - timedelta(days=1) - POST_INTERVAL * posts
@@ -204,10 +353,17 @@ def seed(engine: Engine, *, posts: int, comments: int, users: int, seed: int = 4
         def post_rows() -> t.Iterator[dict[str, t.Any]]:
             for n, post_id in enumerate(post_ids):
                 body = rng.randrange(len(bodies))
-                yield {"id": post_id, "author_id": authors[n], "title": writer.title(),
-                       "body_markdown": bodies[body], "body_html": rendered[body],
-                       "created_at": created[n], "updated_at": created[n],
-                       "like_count": len(like_sets[n]), "comment_count": comment_counts[n]}
+                yield {
+                    "id": post_id,
+                    "author_id": authors[n],
+                    "title": writer.title(),
+                    "body_markdown": bodies[body],
+                    "body_html": rendered[body],
+                    "created_at": created[n],
+                    "updated_at": created[n],
+                    "like_count": len(like_sets[n]),
+                    "comment_count": comment_counts[n],
+                }
 
         totals.posts = _insert(connection, post_table, post_rows(), report, "posts", posts)
 
@@ -218,20 +374,30 @@ def seed(engine: Engine, *, posts: int, comments: int, users: int, seed: int = 4
                 when = created[n]
                 for commenter in rng.choices(user_ids, cum_weights=author_weights, k=count):
                     when += timedelta(seconds=rng.randint(1, 120))
-                    yield {"post_id": post_ids[n], "author_id": commenter,
-                           "body": rng.choice(comment_pool), "created_at": when}
+                    yield {
+                        "post_id": post_ids[n],
+                        "author_id": commenter,
+                        "body": rng.choice(comment_pool),
+                        "created_at": when,
+                    }
 
-        totals.comments = _insert(connection, Comment.__table__, comment_rows(), report,
-                                  "comments", comments)
+        totals.comments = _insert(
+            connection, Comment.__table__, comment_rows(), report, "comments", comments
+        )
 
-        like_rows = ({"user_id": user_id, "post_id": post_ids[n], "created_at": created[n]}
-                     for n, likers in enumerate(like_sets) for user_id in likers)
-        totals.likes = _insert(connection, Like.__table__, like_rows, report, "likes",
-                               sum(map(len, like_sets)))
+        like_rows = (
+            {"user_id": user_id, "post_id": post_ids[n], "created_at": created[n]}
+            for n, likers in enumerate(like_sets)
+            for user_id in likers
+        )
+        totals.likes = _insert(
+            connection, Like.__table__, like_rows, report, "likes", sum(map(len, like_sets))
+        )
 
         follow_rows = list(_follows(rng, user_ids, now))
-        totals.follows = _insert(connection, Follow.__table__, follow_rows, report, "follows",
-                                 len(follow_rows))
+        totals.follows = _insert(
+            connection, Follow.__table__, follow_rows, report, "follows", len(follow_rows)
+        )
     _vacuum(engine, report)
     if posts:
         busiest = max(range(posts), key=comment_counts.__getitem__)
@@ -240,16 +406,28 @@ def seed(engine: Engine, *, posts: int, comments: int, users: int, seed: int = 4
     return totals
 
 
-def _users(rng: random.Random, user_ids: list[int], password_hash: str,
-           now: datetime) -> t.Iterator[dict[str, t.Any]]:
+def _users(
+    rng: random.Random, user_ids: list[int], password_hash: str, now: datetime
+) -> t.Iterator[dict[str, t.Any]]:
     for user_id in user_ids:
         name = f"{rng.choice(NAMES)}{user_id}"
-        yield {"id": user_id, "username": name, "username_key": username_key(name),
-               "username_skeleton": username_skeleton(name),
-               "email": f"{name}@example.com", "password_hash": password_hash,
-               "role": "member", "banned": False, "remember_token": secrets.token_hex(32),
-               "blog": "", "github": "", "phone": "", "qq": "",
-               "bio": f"Demo account number {user_id}.", "created_at": now - timedelta(days=800)}
+        yield {
+            "id": user_id,
+            "username": name,
+            "username_key": username_key(name),
+            "username_skeleton": username_skeleton(name),
+            "email": f"{name}@example.com",
+            "password_hash": password_hash,
+            "role": "member",
+            "banned": False,
+            "remember_token": secrets.token_hex(32),
+            "blog": "",
+            "github": "",
+            "phone": "",
+            "qq": "",
+            "bio": f"Demo account number {user_id}.",
+            "created_at": now - timedelta(days=800),
+        }
 
 
 def _comment_counts(rng: random.Random, posts: int, comments: int) -> list[int]:
@@ -269,8 +447,9 @@ def _comment_counts(rng: random.Random, posts: int, comments: int) -> list[int]:
     return counts
 
 
-def _follows(rng: random.Random, user_ids: list[int],
-             now: datetime) -> t.Iterator[dict[str, t.Any]]:
+def _follows(
+    rng: random.Random, user_ids: list[int], now: datetime
+) -> t.Iterator[dict[str, t.Any]]:
     for follower in user_ids:
         for followed in set(rng.sample(user_ids, min(len(user_ids), FOLLOWS_PER_USER))):
             if followed != follower:
@@ -296,12 +475,22 @@ def seed_demo_command(posts: int, comments: int, users: int, seed_: int, force: 
         ) from None
     if occupied and not force:
         raise click.ClickException("The database already has posts; add --force to add more.")
-    totals = seed(engine, posts=posts, comments=comments, users=users, seed=seed_,
-                  password_hash=hash_password(DEMO_PASSWORD), report=click.echo)
-    click.echo(f"Wrote {totals.users:,} users, {totals.posts:,} posts, "
-               f"{totals.comments:,} comments, {totals.likes:,} likes and {totals.follows:,} "
-               f"follows in {totals.seconds:.1f} s.")
+    totals = seed(
+        engine,
+        posts=posts,
+        comments=comments,
+        users=users,
+        seed=seed_,
+        password_hash=hash_password(DEMO_PASSWORD),
+        report=click.echo,
+    )
+    click.echo(
+        f"Wrote {totals.users:,} users, {totals.posts:,} posts, "
+        f"{totals.comments:,} comments, {totals.likes:,} likes and {totals.follows:,} "
+        f"follows in {totals.seconds:.1f} s."
+    )
     if totals.busiest_post is not None:
-        click.echo(f"The busiest post is /posts/{totals.busiest_post} "
-                   f"({totals.busiest_count:,} comments).")
+        click.echo(
+            f"The busiest post is /posts/{totals.busiest_post} ({totals.busiest_count:,} comments)."
+        )
     click.echo(f"Every demo account's password is {DEMO_PASSWORD!r}.")

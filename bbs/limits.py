@@ -66,8 +66,10 @@ def purge(model: t.Any, column: t.Any, older_than: datetime) -> None:
     """
     key = model.__mapper__.primary_key[0]
     old = select(key).where(column < older_than).with_for_update(skip_locked=True)
-    db.session.execute(delete(model).where(key.in_(old.scalar_subquery())),
-                       execution_options={"synchronize_session": False})
+    db.session.execute(
+        delete(model).where(key.in_(old.scalar_subquery())),
+        execution_options={"synchronize_session": False},
+    )
 
 
 def seconds_until_below(times: t.Sequence[datetime], limit: int, window: timedelta) -> float:
@@ -79,7 +81,9 @@ def seconds_until_below(times: t.Sequence[datetime], limit: int, window: timedel
     return max(0.0, (times[limit - 1] + window - utcnow()).total_seconds())
 
 
-def recent_times(column: t.Any, *conditions: t.Any, limit: int, window: timedelta) -> list[datetime]:
+def recent_times(
+    column: t.Any, *conditions: t.Any, limit: int, window: timedelta
+) -> list[datetime]:
     """The newest ``limit`` values of ``column`` within ``window`` among the matching rows."""
     query = (
         select(column)

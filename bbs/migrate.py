@@ -69,8 +69,7 @@ def make_revision(app: Flagon, message: str, autogenerate: bool = True) -> str:
     number = f"{int(head) + 1:04d}" if head and head.isdigit() else None
     with app.app_context(), db.engine.begin() as connection:
         config.attributes["connection"] = connection
-        script = command.revision(config, message=message, autogenerate=autogenerate,
-                                  rev_id=number)
+        script = command.revision(config, message=message, autogenerate=autogenerate, rev_id=number)
     return script.path  # type: ignore[union-attr]
 
 

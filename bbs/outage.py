@@ -54,7 +54,9 @@ def is_outage(error: BaseException) -> bool:
 class OutageLog:
     """Counts the requests refused during one outage and logs it at a bounded rate."""
 
-    def __init__(self, interval: float = LOG_INTERVAL, clock: t.Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, interval: float = LOG_INTERVAL, clock: t.Callable[[], float] = time.monotonic
+    ) -> None:
         self.interval = interval
         self.clock = clock
         self._lock = threading.Lock()
@@ -76,11 +78,16 @@ class OutageLog:
             if self.started is None:
                 self.started = self._logged_at = now
                 self._refused = 0
-                logger.error("Database unavailable, answering 503 until it is back: %s", _summary(error))
+                logger.error(
+                    "Database unavailable, answering 503 until it is back: %s", _summary(error)
+                )
             elif now - self._logged_at >= self.interval:
                 logger.error(
                     "Database still unavailable after %.0f s: %d requests refused in the last %.0f s (%s)",
-                    now - self.started, self._refused, now - self._logged_at, _summary(error),
+                    now - self.started,
+                    self._refused,
+                    now - self._logged_at,
+                    _summary(error),
                 )
                 self._logged_at = now
                 self._refused = 0
@@ -92,7 +99,8 @@ class OutageLog:
                 return
             logger.warning(
                 "Database available again after %.0f s; %d requests were refused.",
-                self.clock() - self.started, self._refused_total,
+                self.clock() - self.started,
+                self._refused_total,
             )
             self.started = None
             self._refused = self._refused_total = 0

@@ -10,12 +10,37 @@ from flagon import current_app
 MIN_LENGTH = 8
 MAX_LENGTH = 256
 # The most common choices: refused whatever their length.
-COMMON_PASSWORDS = frozenset({
-    "password", "password1", "password123", "12345678", "123456789", "1234567890",
-    "qwertyuiop", "iloveyou", "11111111", "00000000", "abc12345", "abcd1234", "qwerty123",
-    "1q2w3e4r", "sunshine", "princess", "football", "baseball", "welcome1", "admin123",
-    "letmein1", "passw0rd", "trustno1", "88888888", "66666666", "a1234567", "woaini1314",
-})
+COMMON_PASSWORDS = frozenset(
+    {
+        "password",
+        "password1",
+        "password123",
+        "12345678",
+        "123456789",
+        "1234567890",
+        "qwertyuiop",
+        "iloveyou",
+        "11111111",
+        "00000000",
+        "abc12345",
+        "abcd1234",
+        "qwerty123",
+        "1q2w3e4r",
+        "sunshine",
+        "princess",
+        "football",
+        "baseball",
+        "welcome1",
+        "admin123",
+        "letmein1",
+        "passw0rd",
+        "trustno1",
+        "88888888",
+        "66666666",
+        "a1234567",
+        "woaini1314",
+    }
+)
 
 
 def _hasher() -> PasswordHasher:

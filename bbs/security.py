@@ -9,15 +9,17 @@ from flagon import abort, request
 if t.TYPE_CHECKING:
     from flagon import Flagon, Response
 
-CONTENT_SECURITY_POLICY = "; ".join([
-    "default-src 'self'",
-    "img-src 'self' data:",
-    "style-src 'self'",
-    "script-src 'self'",
-    "frame-ancestors 'none'",
-    "base-uri 'self'",
-    "form-action 'self'",
-])
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "img-src 'self' data:",
+        "style-src 'self'",
+        "script-src 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+    ]
+)
 
 HEADERS = (
     ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
@@ -31,7 +33,9 @@ STRICT_TRANSPORT_SECURITY = ("Strict-Transport-Security", "max-age=31536000")
 
 
 def _contains_nul(pairs: t.Iterable[tuple[str, t.Any]]) -> bool:
-    return any("\x00" in key or (isinstance(value, str) and "\x00" in value) for key, value in pairs)
+    return any(
+        "\x00" in key or (isinstance(value, str) and "\x00" in value) for key, value in pairs
+    )
 
 
 def refuse_nul_characters() -> None:

@@ -32,7 +32,15 @@ if __package__ in (None, ""):
 
 from benchmarks.report import render_rows  # noqa: E402
 from benchmarks.wire import (  # noqa: E402
-    HOST, Load, WrkResult, add_load_arguments, free_port, parse_wrk, run_wrk, served, wrk_command,
+    HOST,
+    Load,
+    WrkResult,
+    add_load_arguments,
+    free_port,
+    parse_wrk,
+    run_wrk,
+    served,
+    wrk_command,
 )
 
 FLAGON = Path(sys.executable).with_name("flagon")
@@ -47,17 +55,29 @@ class Target:
 
 
 def forum_env(instance: Path, database_url: str) -> dict[str, str]:
-    return {**os.environ, "FLAGON_SKIP_DOTENV": "1", "BBS_INSTANCE_PATH": str(instance),
-            "BBS_DATABASE_URL": database_url, "BBS_SECRET_KEY": SECRET_KEY,
-            "BBS_COMMENTS_PER_PAGE": "200"}
+    return {
+        **os.environ,
+        "FLAGON_SKIP_DOTENV": "1",
+        "BBS_INSTANCE_PATH": str(instance),
+        "BBS_DATABASE_URL": database_url,
+        "BBS_SECRET_KEY": SECRET_KEY,
+        "BBS_COMMENTS_PER_PAGE": "200",
+    }
 
 
 def flagon(env: dict[str, str], *args: str) -> str:
     """Run ``flagon --app bbs ARGS``, echoing its output; fail loudly if it fails."""
     command = [str(FLAGON), "--app", "bbs", *args]
     print(f"$ {shlex.join(command)}", file=sys.stderr, flush=True)
-    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True,
-                          stdin=subprocess.DEVNULL, check=False)
+    done = subprocess.run(
+        command,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
     sys.stderr.write(done.stdout + done.stderr)
     if done.returncode != 0:
         raise RuntimeError(f"{shlex.join(command)} exited with {done.returncode}")
@@ -67,8 +87,18 @@ def flagon(env: dict[str, str], *args: str) -> str:
 def seed(env: dict[str, str], args: argparse.Namespace) -> float:
     """Fill the database; the seconds seeding took."""
     started = time.perf_counter()
-    flagon(env, "seed-demo", "--posts", str(args.posts), "--comments", str(args.comments),
-           "--users", str(args.users), "--seed", str(args.seed))
+    flagon(
+        env,
+        "seed-demo",
+        "--posts",
+        str(args.posts),
+        "--comments",
+        str(args.comments),
+        "--users",
+        str(args.users),
+        "--seed",
+        str(args.seed),
+    )
     return time.perf_counter() - started
 
 
@@ -83,8 +113,10 @@ def targets(database_url: str) -> list[Target]:
     try:
         with engine.connect() as connection:
             post = connection.execute(
-                select(Post.id, Post.comment_count).where(Post.comment_count >= 200)
-                .order_by(Post.comment_count, Post.id).limit(1)
+                select(Post.id, Post.comment_count)
+                .where(Post.comment_count >= 200)
+                .order_by(Post.comment_count, Post.id)
+                .limit(1)
             ).first()
     finally:
         engine.dispose()
@@ -102,8 +134,20 @@ def targets(database_url: str) -> list[Target]:
 def gunicorn(env: dict[str, str], workers: int, logs: Path) -> Iterator[int]:
     """Gunicorn serving the forum on a free loopback port, for the duration of the block."""
     port = free_port()
-    command = [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--worker-class",
-               "sync", "--bind", f"{HOST}:{port}", "--log-level", "warning", "bbs:create_app()"]
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "sync",
+        "--bind",
+        f"{HOST}:{port}",
+        "--log-level",
+        "warning",
+        "bbs:create_app()",
+    ]
     print(f"$ {shlex.join(command)}", file=sys.stderr, flush=True)
     with served(command, port, logs / "gunicorn.log", env):
         yield port
@@ -129,8 +173,12 @@ def load(port: int, pages: list[Target], load_: Load) -> dict[str, WrkResult]:
         command = wrk_command(url, [], load_.seconds, load_)
         print(f"$ {shlex.join(command)}", file=sys.stderr, flush=True)
         results[target.name] = result = parse_wrk(run_wrk(command))
-        print(f"  {target.name}: {result.requests_per_second:.0f} req/s, "
-              f"p99 {result.latency_p99_ms:.1f} ms", file=sys.stderr, flush=True)
+        print(
+            f"  {target.name}: {result.requests_per_second:.0f} req/s, "
+            f"p99 {result.latency_p99_ms:.1f} ms",
+            file=sys.stderr,
+            flush=True,
+        )
     return results
 
 
@@ -138,9 +186,17 @@ def table(results: dict[str, WrkResult], pages: list[Target], markdown: bool) ->
     rows = [["page", "path", "req/s", "avg ms", "p50 ms", "p99 ms", "errors"]]
     for target in pages:
         r = results[target.name]
-        rows.append([target.name, f"`{target.path}`" if markdown else target.path,
-                     f"{r.requests_per_second:.0f}", f"{r.latency_avg_ms:.1f}",
-                     f"{r.latency_p50_ms:.1f}", f"{r.latency_p99_ms:.1f}", str(r.errors)])
+        rows.append(
+            [
+                target.name,
+                f"`{target.path}`" if markdown else target.path,
+                f"{r.requests_per_second:.0f}",
+                f"{r.latency_avg_ms:.1f}",
+                f"{r.latency_p50_ms:.1f}",
+                f"{r.latency_p99_ms:.1f}",
+                str(r.errors),
+            ]
+        )
     return render_rows(rows, markdown)
 
 
@@ -160,8 +216,14 @@ def postgres_database() -> Iterator[tuple[str, str]]:
     cluster = PostgresCluster(postgres_bin_dir(), new_cluster_folder(), free_port())
     try:
         cluster.start()
-        cluster.psql("--set", "owner_password=owner", "--set", "app_password=app",
-                     "--file", str(ROOT / "deploy" / "postgresql.sql"))
+        cluster.psql(
+            "--set",
+            "owner_password=owner",
+            "--set",
+            "app_password=app",
+            "--file",
+            str(ROOT / "deploy" / "postgresql.sql"),
+        )
         yield cluster.url("bbs_owner", "owner", "bbs"), cluster.url("bbs_app", "app", "bbs")
     finally:
         cluster.stop()
@@ -169,8 +231,11 @@ def postgres_database() -> Iterator[tuple[str, str]]:
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--postgres", action="store_true",
-                        help="serve from a throwaway PostgreSQL cluster instead of SQLite")
+    parser.add_argument(
+        "--postgres",
+        action="store_true",
+        help="serve from a throwaway PostgreSQL cluster instead of SQLite",
+    )
     parser.add_argument("--posts", type=int, default=100_000)
     parser.add_argument("--comments", type=int, default=1_000_000)
     parser.add_argument("--users", type=int, default=1000)
@@ -198,10 +263,12 @@ def main(argv: list[str] | None = None) -> int:
                 results = load(port, pages, load_)
             log = (work / "gunicorn.log").read_text(errors="replace").strip()
     engine = "PostgreSQL" if args.postgres else "SQLite"
-    print(f"\n{engine}: {args.posts:,} posts, {args.comments:,} comments, {args.users:,} users "
-          f"(seeded in {seconds:.0f} s); Gunicorn, {args.workers} sync workers; "
-          f"wrk -t{load_.threads} -c{load_.connections} -d{load_.seconds}s --latency after "
-          f"{load_.warmup_seconds} s of warm-up; {os.cpu_count()} CPUs shared by all\n")
+    print(
+        f"\n{engine}: {args.posts:,} posts, {args.comments:,} comments, {args.users:,} users "
+        f"(seeded in {seconds:.0f} s); Gunicorn, {args.workers} sync workers; "
+        f"wrk -t{load_.threads} -c{load_.connections} -d{load_.seconds}s --latency after "
+        f"{load_.warmup_seconds} s of warm-up; {os.cpu_count()} CPUs shared by all\n"
+    )
     print(table(results, pages, args.markdown))
     if log:
         print(f"\nGunicorn's log:\n{log[-3000:]}", file=sys.stderr)

@@ -62,7 +62,9 @@ def build_checked(scenario: Scenario, framework: str) -> Served:
         raise BrokenApp(f"wrong answer: {error}") from error
     except Exception as error:
         origin = traceback.extract_tb(error.__traceback__)[-1]
-        raise BrokenApp(f"{type(error).__name__}: {error} (at {origin.filename}:{origin.lineno})") from error
+        raise BrokenApp(
+            f"{type(error).__name__}: {error} (at {origin.filename}:{origin.lineno})"
+        ) from error
     return app, make_environ
 
 
@@ -121,8 +123,10 @@ def measure(apps: Mapping[str, Served], repeats: int, target_ns: int) -> dict[st
     batch (outside the clock) so no app pays for another's garbage. The collector
     stays enabled while timing, as in production.
     """
-    timings = {name: Timing(batch_size(app, make_environ, target_ns))
-               for name, (app, make_environ) in apps.items()}
+    timings = {
+        name: Timing(batch_size(app, make_environ, target_ns))
+        for name, (app, make_environ) in apps.items()
+    }
     names = list(apps)
     for round_number in range(repeats if names else 0):
         shift = round_number % len(names)

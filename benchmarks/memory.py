@@ -68,15 +68,23 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--framework", default="flagon", choices=FRAMEWORKS)
     parser.add_argument("--requests", type=int, default=100_000)
-    parser.add_argument("--warm", type=int, default=10_000, help="requests served before the first sample")
-    parser.add_argument("--limit-kib", type=int, default=1024,
-                        help="fail when more than this is left allocated (default 1024 KiB)")
+    parser.add_argument(
+        "--warm", type=int, default=10_000, help="requests served before the first sample"
+    )
+    parser.add_argument(
+        "--limit-kib",
+        type=int,
+        default=1024,
+        help="fail when more than this is left allocated (default 1024 KiB)",
+    )
     args = parser.parse_args(argv)
 
     scenario = SCENARIOS["hello"]
     name = DISPLAY_NAMES[args.framework]
-    print(f"memory check: {name}, hello scenario, {args.requests} requests "
-          f"(sampled after request {args.warm} and after the last)")
+    print(
+        f"memory check: {name}, hello scenario, {args.requests} requests "
+        f"(sampled after request {args.warm} and after the last)"
+    )
     try:
         app, _ = build_checked(scenario, args.framework)
     except BrokenApp as error:
@@ -89,11 +97,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  FAILED: wrong answer after {args.requests} requests: {error}")
         return 1
 
-    print(f"  still allocated from the last {growth.requests} requests: {growth.traced_bytes / 1024:.1f} KiB "
-          f"({growth.traced_bytes / growth.requests:.2f} bytes/request)")
+    print(
+        f"  still allocated from the last {growth.requests} requests: {growth.traced_bytes / 1024:.1f} KiB "
+        f"({growth.traced_bytes / growth.requests:.2f} bytes/request)"
+    )
     if growth.rss_before is not None and growth.rss_after is not None:
-        print(f"  RSS {growth.rss_before / 2**20:.1f} MiB -> {growth.rss_after / 2**20:.1f} MiB "
-              f"({(growth.rss_after - growth.rss_before) / 1024:+.0f} KiB, tracemalloc running meanwhile)")
+        print(
+            f"  RSS {growth.rss_before / 2**20:.1f} MiB -> {growth.rss_after / 2**20:.1f} MiB "
+            f"({(growth.rss_after - growth.rss_before) / 1024:+.0f} KiB, tracemalloc running meanwhile)"
+        )
     failed = growth.traced_bytes > args.limit_kib * 1024
     if failed:
         print(f"  FAILED: more than {args.limit_kib} KiB left behind; largest sources:")
@@ -101,7 +113,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"    {stat.size / 1024:.1f} KiB in {stat.count} blocks at {stat.traceback[0]}")
     if args.framework == "flagon":
         empty = flagon_stacks_empty()
-        print(f"  flagon._app_ctx_stack.top is None and flagon._request_ctx_stack.top is None: {empty}")
+        print(
+            f"  flagon._app_ctx_stack.top is None and flagon._request_ctx_stack.top is None: {empty}"
+        )
         failed = failed or not empty
     print("  result:", "FAILED" if failed else "ok")
     return 1 if failed else 0

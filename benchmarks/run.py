@@ -61,17 +61,34 @@ def versions(frameworks: list[str]) -> dict[str, str]:
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer, shorter batches (a smoke run)")
-    parser.add_argument("--scenario", action="append", choices=list(SCENARIOS), metavar="NAME",
-                        help=f"run only this scenario (repeatable): {', '.join(SCENARIOS)}")
-    parser.add_argument("--framework", action="append", choices=FRAMEWORKS, metavar="NAME",
-                        help=f"time only this framework (repeatable): {', '.join(FRAMEWORKS)}")
+    parser.add_argument(
+        "--scenario",
+        action="append",
+        choices=list(SCENARIOS),
+        metavar="NAME",
+        help=f"run only this scenario (repeatable): {', '.join(SCENARIOS)}",
+    )
+    parser.add_argument(
+        "--framework",
+        action="append",
+        choices=FRAMEWORKS,
+        metavar="NAME",
+        help=f"time only this framework (repeatable): {', '.join(FRAMEWORKS)}",
+    )
     parser.add_argument("--repeats", type=int, help="timed batches per app (default 10, quick 3)")
-    parser.add_argument("--stat", choices=("best", "median"), default="best",
-                        help="which per-request time to report (default best: least disturbed by other load)")
+    parser.add_argument(
+        "--stat",
+        choices=("best", "median"),
+        default="best",
+        help="which per-request time to report (default best: least disturbed by other load)",
+    )
     parser.add_argument("--json", metavar="PATH", help="also write every sample as JSON")
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
-    parser.add_argument("--memory", action="store_true",
-                        help="afterwards run the 100 000-request flagon memory check (benchmarks/memory.py)")
+    parser.add_argument(
+        "--memory",
+        action="store_true",
+        help="afterwards run the 100 000-request flagon memory check (benchmarks/memory.py)",
+    )
     return parser.parse_args(argv)
 
 
@@ -82,10 +99,15 @@ def main(argv: list[str] | None = None) -> int:
     frameworks = [f for f in FRAMEWORKS if not args.framework or f in args.framework]
     scenarios = [SCENARIOS[name] for name in (args.scenario or SCENARIOS)]
     found = versions(frameworks)
-    print(f"Python {found['python']} on {platform.platform()}; "
-          + ", ".join(f"{DISPLAY_NAMES[f]} {found[f]}" for f in frameworks))
-    print(f"µs per request: {args.stat} of {repeats} batches of ~{settings.batch_ms} ms each "
-          "(lower is better)\n", flush=True)
+    print(
+        f"Python {found['python']} on {platform.platform()}; "
+        + ", ".join(f"{DISPLAY_NAMES[f]} {found[f]}" for f in frameworks)
+    )
+    print(
+        f"µs per request: {args.stat} of {repeats} batches of ~{settings.batch_ms} ms each "
+        "(lower is better)\n",
+        flush=True,
+    )
 
     results: Results = {}
     harness_us: dict[str, float] = {}
@@ -94,7 +116,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{scenario.name}: {scenario.description}", file=sys.stderr, flush=True)
         apps, failed = prepare(scenario, frameworks)
         for framework, reason in failed.items():
-            print(f"  FAILED {DISPLAY_NAMES[framework]}: {reason} — not timed", file=sys.stderr, flush=True)
+            print(
+                f"  FAILED {DISPLAY_NAMES[framework]}: {reason} — not timed",
+                file=sys.stderr,
+                flush=True,
+            )
         if failed:
             failures[scenario.name] = failed
         target_ns = settings.batch_ms * 1_000_000
@@ -104,17 +130,28 @@ def main(argv: list[str] | None = None) -> int:
 
     print()
     print(format_table(results, frameworks, args.stat, markdown=args.markdown))
-    print("\nharness cost per request (fresh environ and stream, bare WSGI app), included in every figure: "
-          + ", ".join(f"{name} {us:.2f} µs" for name, us in harness_us.items()))
+    print(
+        "\nharness cost per request (fresh environ and stream, bare WSGI app), included in every figure: "
+        + ", ".join(f"{name} {us:.2f} µs" for name, us in harness_us.items())
+    )
     if failures:
-        print("not timed (failed the correctness check): "
-              + "; ".join(f"{name}: {', '.join(DISPLAY_NAMES[f] for f in failed)}"
-                          for name, failed in failures.items()))
+        print(
+            "not timed (failed the correctness check): "
+            + "; ".join(
+                f"{name}: {', '.join(DISPLAY_NAMES[f] for f in failed)}"
+                for name, failed in failures.items()
+            )
+        )
 
     if args.json:
-        meta = {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                "platform": platform.platform(), "versions": found,
-                "statistic": args.stat, "repeats": repeats, "batch_ms": settings.batch_ms}
+        meta = {
+            "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "platform": platform.platform(),
+            "versions": found,
+            "statistic": args.stat,
+            "repeats": repeats,
+            "batch_ms": settings.batch_ms,
+        }
         descriptions = {s.name: s.description for s in scenarios}
         document = as_json(results, descriptions, harness_us, failures, meta)
         Path(args.json).write_text(json.dumps(document, indent=2) + "\n")

@@ -73,8 +73,16 @@ def gunicorn_command(app_spec: str, port: int) -> list[str]:
     """One sync worker serving ``app_spec`` (``module:app`` or ``module:factory()``)."""
     return [
         str(Path(sys.executable).with_name("gunicorn")),
-        "-w", "1", "-k", "sync", "-b", f"{HOST}:{port}",
-        "--chdir", str(ROOT), "--log-level", "warning",
+        "-w",
+        "1",
+        "-k",
+        "sync",
+        "-b",
+        f"{HOST}:{port}",
+        "--chdir",
+        str(ROOT),
+        "--log-level",
+        "warning",
         app_spec,
     ]
 
@@ -134,8 +142,14 @@ def wait_until_serving(port: int, process: subprocess.Popen, timeout: float = 20
 def served(command: list[str], port: int, log_path: Path, env: dict[str, str] | None = None):
     """Run the server for the duration of the block, then stop it (TERM, then KILL)."""
     with open(log_path, "wb") as log:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log,
-                                   stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
     try:
         wait_until_serving(port, process)
         yield process
@@ -149,7 +163,9 @@ def served(command: list[str], port: int, log_path: Path, env: dict[str, str] | 
                 process.wait()
 
 
-def wrk_command(url: str, headers: Iterable[tuple[str, str]], seconds: int, load: Load) -> list[str]:
+def wrk_command(
+    url: str, headers: Iterable[tuple[str, str]], seconds: int, load: Load
+) -> list[str]:
     command = ["wrk", f"-t{load.threads}", f"-c{load.connections}", f"-d{seconds}s", "--latency"]
     for name, value in headers:
         command += ["-H", f"{name}: {value}"]
@@ -166,13 +182,16 @@ def _ms(text: str) -> float:
 
 def parse_wrk(output: str) -> WrkResult:
     """Requests/s, latency (average, median, 99th percentile) and errors from wrk's report."""
+
     def find(pattern: str) -> re.Match[str]:
         match = re.search(pattern, output, re.MULTILINE)
         if match is None:
             raise RuntimeError(f"unexpected wrk output (no {pattern!r}):\n{output}")
         return match
 
-    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    socket_errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     errors = sum(int(n) for n in socket_errors.groups()) if socket_errors else 0
     return WrkResult(
@@ -225,24 +244,38 @@ def benchmark(scenario: Scenario, framework: str, load: Load, logs: Path) -> Wrk
         return parse_wrk(run_wrk(command))
 
 
-def format_table(results: dict[str, dict[str, WrkResult]], frameworks: list[str], markdown: bool) -> str:
+def format_table(
+    results: dict[str, dict[str, WrkResult]], frameworks: list[str], markdown: bool
+) -> str:
     header = ["scenario"]
     for framework in frameworks:
         name = NAMES[framework]
         header += [f"{name} req/s", f"{name} avg ms", f"{name} p99 ms"]
-    others = [f for f in frameworks if f not in ("flagon", "bare")] if "flagon" in frameworks else []
+    others = (
+        [f for f in frameworks if f not in ("flagon", "bare")] if "flagon" in frameworks else []
+    )
     header += [f"flagon/{NAMES[f]} req/s" for f in others]
     rows = [header]
     for scenario, by_framework in results.items():
         row = [scenario]
         for framework in frameworks:
             result = by_framework.get(framework)
-            row += ([f"{result.requests_per_second:.0f}", f"{result.latency_avg_ms:.2f}",
-                     f"{result.latency_p99_ms:.2f}"] if result else ["—"] * 3)
+            row += (
+                [
+                    f"{result.requests_per_second:.0f}",
+                    f"{result.latency_avg_ms:.2f}",
+                    f"{result.latency_p99_ms:.2f}",
+                ]
+                if result
+                else ["—"] * 3
+            )
         for framework in others:
             mine, theirs = by_framework.get("flagon"), by_framework.get(framework)
-            row.append(f"{mine.requests_per_second / theirs.requests_per_second:.2f}×"
-                       if mine and theirs else "—")
+            row.append(
+                f"{mine.requests_per_second / theirs.requests_per_second:.2f}×"
+                if mine and theirs
+                else "—"
+            )
         rows.append(row)
     return render_rows(rows, markdown)
 
@@ -274,7 +307,11 @@ def best_runs(
                 continue
             print(f"  {name}: {result.requests_per_second:.0f} req/s", file=sys.stderr, flush=True)
             if result.errors:
-                print(f"  {name}: {result.errors} errors or non-2xx/3xx answers", file=sys.stderr, flush=True)
+                print(
+                    f"  {name}: {result.errors} errors or non-2xx/3xx answers",
+                    file=sys.stderr,
+                    flush=True,
+                )
                 failed = True
             kept = best.get(framework)
             if kept is None or result.requests_per_second > kept.requests_per_second:
@@ -287,21 +324,42 @@ def add_load_arguments(parser: argparse.ArgumentParser) -> None:
     the benchmarks that load a real server."""
     parser.add_argument("--threads", type=int, default=1, help="wrk threads (default 1)")
     parser.add_argument("--connections", type=int, default=10, help="wrk connections (default 10)")
-    parser.add_argument("--duration", type=int, default=10, help="seconds of each timed run (default 10)")
-    parser.add_argument("--warmup", type=int, default=2, help="seconds of untimed load first (default 2)")
+    parser.add_argument(
+        "--duration", type=int, default=10, help="seconds of each timed run (default 10)"
+    )
+    parser.add_argument(
+        "--warmup", type=int, default=2, help="seconds of untimed load first (default 2)"
+    )
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scenario", action="append", choices=list(SCENARIOS), metavar="NAME",
-                        help=f"scenario to serve (repeatable; default: {', '.join(DEFAULT_SCENARIOS)})")
-    parser.add_argument("--framework", action="append", choices=FRAMEWORKS, metavar="NAME",
-                        help=f"framework to serve (repeatable; default: {', '.join(DEFAULT_FRAMEWORKS)})")
+    parser.add_argument(
+        "--scenario",
+        action="append",
+        choices=list(SCENARIOS),
+        metavar="NAME",
+        help=f"scenario to serve (repeatable; default: {', '.join(DEFAULT_SCENARIOS)})",
+    )
+    parser.add_argument(
+        "--framework",
+        action="append",
+        choices=FRAMEWORKS,
+        metavar="NAME",
+        help=f"framework to serve (repeatable; default: {', '.join(DEFAULT_FRAMEWORKS)})",
+    )
     add_load_arguments(parser)
-    parser.add_argument("--rounds", type=int, default=1,
-                        help="timed runs per app, interleaved; the best is reported (default 1)")
-    parser.add_argument("--baseline", action="store_true",
-                        help="also serve a bare WSGI app answering 'ok' (the server's own ceiling)")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="timed runs per app, interleaved; the best is reported (default 1)",
+    )
+    parser.add_argument(
+        "--baseline",
+        action="store_true",
+        help="also serve a bare WSGI app answering 'ok' (the server's own ceiling)",
+    )
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
     return parser.parse_args(argv)
 
@@ -315,9 +373,12 @@ def main(argv: list[str] | None = None) -> int:
     frameworks = [f for f in FRAMEWORKS if f in (args.framework or DEFAULT_FRAMEWORKS)]
     frameworks += ["bare"] if args.baseline else []
     scenarios = [SCENARIOS[name] for name in (args.scenario or DEFAULT_SCENARIOS)]
-    print(f"Gunicorn, 1 sync worker, on {HOST}; wrk -t{load.threads} -c{load.connections} "
-          f"-d{load.seconds}s after a {load.warmup_seconds} s warm-up, best of {args.rounds} "
-          f"interleaved run(s); {os.cpu_count()} CPUs shared by wrk and the server\n", flush=True)
+    print(
+        f"Gunicorn, 1 sync worker, on {HOST}; wrk -t{load.threads} -c{load.connections} "
+        f"-d{load.seconds}s after a {load.warmup_seconds} s warm-up, best of {args.rounds} "
+        f"interleaved run(s); {os.cpu_count()} CPUs shared by wrk and the server\n",
+        flush=True,
+    )
     results: dict[str, dict[str, WrkResult]] = {}
     failed = False
     with tempfile.TemporaryDirectory(prefix="flagon-wire-") as logs:

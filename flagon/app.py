@@ -82,9 +82,10 @@ def _template_decorator(add: t.Callable[..., None], name: t.Any) -> t.Any:
 
 #: ``(url value preprocessors, before-request functions, after-request functions)``.
 _RequestHooks = tuple[
-    tuple[t.Callable[..., t.Any], ...], tuple[t.Callable[..., t.Any], ...], tuple[t.Callable[..., t.Any], ...]
+    tuple[t.Callable[..., t.Any], ...],
+    tuple[t.Callable[..., t.Any], ...],
+    tuple[t.Callable[..., t.Any], ...],
 ]
-
 
 
 #: The methods of :class:`Flagon` the request path may take a shortcut around; see :class:`_Plan`.
@@ -137,9 +138,7 @@ class _Plan:
         )
         #: Whether ``RequestContext.auto_pop`` must run at the end of every request (not only
         #: when a context is to be kept).
-        self.auto_pop = (
-            self.request_context or RequestContext.__dict__["auto_pop"] is not _AUTO_POP
-        )
+        self.auto_pop = self.request_context or RequestContext.__dict__["auto_pop"] is not _AUTO_POP
         #: Whether ``request.close()`` must run even when no form was parsed (for a request of
         #: another class than ``request_class``, it always runs).
         self.request_class = None if app is None else app.request_class
@@ -205,7 +204,9 @@ class Flagon(Scaffold):
     secret_key = ConfigAttribute("SECRET_KEY")
     permanent_session_lifetime = ConfigAttribute(
         "PERMANENT_SESSION_LIFETIME",
-        get_converter=lambda value: value if isinstance(value, timedelta) else timedelta(seconds=value),
+        get_converter=lambda value: (
+            value if isinstance(value, timedelta) else timedelta(seconds=value)
+        ),
     )
 
     #: The settings every new app starts with (Flask 3.1's, plus ``PRESERVE_CONTEXT_ON_EXCEPTION``).
@@ -264,7 +265,9 @@ class Flagon(Scaffold):
         self._hooks_by_scopes: dict[tuple[str | None, ...], _RequestHooks] = {}
         self._hooks_version = 0
         for registry in (
-            self.url_value_preprocessors, self.before_request_funcs, self.after_request_funcs
+            self.url_value_preprocessors,
+            self.before_request_funcs,
+            self.after_request_funcs,
         ):
             registry.on_change = self._forget_request_hooks  # type: ignore[attr-defined]
         #: Functions returning names for ``flagon shell`` (see :meth:`make_shell_context`).
@@ -369,8 +372,9 @@ class Flagon(Scaffold):
             return open(path, mode)
         return open(path, mode, encoding=encoding)
 
-    def open_instance_resource(self, resource: str, mode: str = "rb",
-                               encoding: str | None = "utf-8") -> t.IO:
+    def open_instance_resource(
+        self, resource: str, mode: str = "rb", encoding: str | None = "utf-8"
+    ) -> t.IO:
         """Open a file relative to the instance folder (writing allowed)."""
         path = os.path.join(self.instance_path, resource)
         if "b" in mode:
@@ -504,13 +508,17 @@ class Flagon(Scaffold):
             url_adapter = req_ctx.url_adapter
             if endpoint[:1] == ".":
                 blueprint_name = req_ctx.request.blueprint
-                endpoint = f"{blueprint_name}{endpoint}" if blueprint_name is not None else endpoint[1:]
+                endpoint = (
+                    f"{blueprint_name}{endpoint}" if blueprint_name is not None else endpoint[1:]
+                )
             if _external is None:
                 _external = _scheme is not None
         else:
             app_ctx = _app_ctx_stack.top
-            url_adapter = app_ctx.url_adapter if app_ctx is not None and app_ctx.app is self else (
-                self.create_url_adapter(None)
+            url_adapter = (
+                app_ctx.url_adapter
+                if app_ctx is not None and app_ctx.app is self
+                else (self.create_url_adapter(None))
             )
             if url_adapter is None:
                 raise RuntimeError(
@@ -716,7 +724,9 @@ class Flagon(Scaffold):
         plan = self._plan
         if plan is _UNPLANNED:
             plan = self._plan = _Plan(self)
-        ctx = self.request_context(environ) if plan.request_context else RequestContext(self, environ)
+        ctx = (
+            self.request_context(environ) if plan.request_context else RequestContext(self, environ)
+        )
         error: BaseException | None = None
         try:
             try:
@@ -738,14 +748,18 @@ class Flagon(Scaffold):
         finally:
             if error is not None and self.should_ignore_error(error):
                 error = None
-            if plan.auto_pop or environ.get("flagon._preserve_context") or (
-                error is not None and self.preserve_context_on_exception
+            if (
+                plan.auto_pop
+                or environ.get("flagon._preserve_context")
+                or (error is not None and self.preserve_context_on_exception)
             ):
                 ctx.auto_pop(error)  # which may keep the context for the test client or debugging
             else:
                 ctx.pop(error)
 
-    def full_dispatch_request(self, ctx: RequestContext | None = None, _text: bool = False) -> Response:
+    def full_dispatch_request(
+        self, ctx: RequestContext | None = None, _text: bool = False
+    ) -> Response:
         """Before-request hooks, the view, then :meth:`finalize_request`; errors go to handlers.
 
         ``ctx`` is the current request context (found on the stack when not given).
@@ -767,13 +781,19 @@ class Flagon(Scaffold):
             else:
                 rv = None
             if rv is None:
-                rv = self.dispatch_request() if plan.dispatch_request else self.dispatch_request(ctx)
+                rv = (
+                    self.dispatch_request() if plan.dispatch_request else self.dispatch_request(ctx)
+                )
         except Exception as e:
             rv = self.handle_user_exception(e)
         if (
             _text
             and type(rv) is str
-            and not (ctx._after_request_functions or self.after_request_funcs or request_finished.receivers)
+            and not (
+                ctx._after_request_functions
+                or self.after_request_funcs
+                or request_finished.receivers
+            )
         ):
             # What make_response and process_response would do to the text, without making a
             # response object: nothing, unless saving the session needs one (a session that
@@ -819,7 +839,9 @@ class Flagon(Scaffold):
         sync = self.ensure_sync if default_sync else self._ensure_sync_on_call
         outer_first = scopes[::-1]
         preprocessors, before, after = (
-            self.url_value_preprocessors, self.before_request_funcs, self.after_request_funcs
+            self.url_value_preprocessors,
+            self.before_request_funcs,
+            self.after_request_funcs,
         )
         hooks = (
             tuple(func for name in outer_first for func in preprocessors.get(name, ())),
@@ -878,7 +900,11 @@ class Flagon(Scaffold):
                 response = self.process_response(response)
             else:
                 ctx = _req_get(None)[0]
-                if ctx._after_request_functions or self.after_request_funcs or ctx._session is not None:
+                if (
+                    ctx._after_request_functions
+                    or self.after_request_funcs
+                    or ctx._session is not None
+                ):
                     response = self.process_response(response)  # else it has nothing to do
             if request_finished.receivers:
                 request_finished.send(self, _async_wrapper=self.ensure_sync, response=response)
@@ -945,7 +971,9 @@ class Flagon(Scaffold):
             elif isinstance(rv, (dict, list)):
                 rv = self.json.response(rv)
             elif isinstance(rv, HTTPException):
-                rv = http_exception_response(response_class, rv, _request_ctx_stack.top.request.environ)
+                rv = http_exception_response(
+                    response_class, rv, _request_ctx_stack.top.request.environ
+                )
             elif isinstance(rv, Response) or callable(rv):
                 try:
                     rv = response_class.force_type(rv, _request_ctx_stack.top.request.environ)
@@ -1020,7 +1048,9 @@ class Flagon(Scaffold):
     def handle_user_exception(self, e: Exception) -> t.Any:
         """Handle an error raised by a hook or view: HTTP errors as responses, others through
         registered handlers; re-raised when no handler applies."""
-        if isinstance(e, BadRequestKeyError) and (self.debug or self.config["TRAP_BAD_REQUEST_ERRORS"]):
+        if isinstance(e, BadRequestKeyError) and (
+            self.debug or self.config["TRAP_BAD_REQUEST_ERRORS"]
+        ):
             e.show_exception = True
         if isinstance(e, HTTPException) and not self.trap_http_exception(e):
             return self.handle_http_exception(e)
@@ -1060,7 +1090,9 @@ class Flagon(Scaffold):
 
     # -- teardown ----------------------------------------------------------------------------------
 
-    def _run_all(self, funcs: t.Iterable[t.Callable[..., t.Any]], exc: BaseException | None) -> None:
+    def _run_all(
+        self, funcs: t.Iterable[t.Callable[..., t.Any]], exc: BaseException | None
+    ) -> None:
         """Call each teardown function even if an earlier one fails; report failures after."""
         errors: list[Exception] = []
         for func in funcs:
@@ -1080,9 +1112,7 @@ class Flagon(Scaffold):
         funcs = self.teardown_request_funcs
         if funcs:
             names = _request_ctx_stack.top.request._scopes
-            self._run_all(
-                chain.from_iterable(reversed(funcs.get(name, ())) for name in names), exc
-            )
+            self._run_all(chain.from_iterable(reversed(funcs.get(name, ())) for name in names), exc)
         if request_tearing_down.receivers:
             request_tearing_down.send(self, _async_wrapper=self.ensure_sync, exc=exc)
 

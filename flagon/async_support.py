@@ -80,7 +80,9 @@ def run_coroutine(coro: t.Coroutine[t.Any, t.Any, t.Any]) -> t.Any:
         return pool.submit(ctx.run, asyncio.run, coro).result()
 
 
-def async_to_sync(func: t.Callable[..., t.Coroutine[t.Any, t.Any, t.Any]]) -> t.Callable[..., t.Any]:
+def async_to_sync(
+    func: t.Callable[..., t.Coroutine[t.Any, t.Any, t.Any]],
+) -> t.Callable[..., t.Any]:
     """Wrap a coroutine function into a plain function that runs it to completion."""
 
     @functools.wraps(func)

@@ -143,7 +143,9 @@ class Blueprint(Scaffold):
         self.url_prefix = url_prefix
         self.subdomain = subdomain
         #: View arguments every route of the blueprint receives by default.
-        self.url_values_defaults: dict[str, t.Any] = url_defaults if url_defaults is not None else {}
+        self.url_values_defaults: dict[str, t.Any] = (
+            url_defaults if url_defaults is not None else {}
+        )
         #: The name of the CLI group for the blueprint's commands (default: the blueprint name).
         self.cli_group = cli_group
         #: Functions called with a :class:`BlueprintSetupState` at each registration.

@@ -106,7 +106,7 @@ class Config(dict):
                 value = loads(value)
             except Exception:
                 pass  # not JSON: keep the string
-            key = key[len(prefix):]
+            key = key[len(prefix) :]
             if "__" not in key:
                 self[key] = value
                 continue
@@ -183,7 +183,7 @@ class Config(dict):
         for key, value in self.items():
             if not key.startswith(namespace):
                 continue
-            key = key[len(namespace):] if trim_namespace else key
+            key = key[len(namespace) :] if trim_namespace else key
             rv[key.lower() if lowercase else key] = value
         return rv
 

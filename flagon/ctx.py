@@ -120,8 +120,10 @@ class AppContext:
                 if exc is _sentinel:
                     exc = sys.exc_info()[1]
                 app = self.app
-                if app._plan.do_teardown_appcontext or app.teardown_appcontext_funcs or (
-                    appcontext_tearing_down.receivers
+                if (
+                    app._plan.do_teardown_appcontext
+                    or app.teardown_appcontext_funcs
+                    or (appcontext_tearing_down.receivers)
                 ):
                     app.do_teardown_appcontext(exc)
         finally:
@@ -313,14 +315,18 @@ class RequestContext:
                     self._preserved_exc = None
                 request = self.request
                 try:
-                    if plan.do_teardown_request or app.teardown_request_funcs or (
-                        request_tearing_down.receivers
+                    if (
+                        plan.do_teardown_request
+                        or app.teardown_request_funcs
+                        or (request_tearing_down.receivers)
                     ):
                         app.do_teardown_request(exc)
                 finally:
                     # Request.close only closes parsed uploads.
-                    if plan.close_request or request._form_loaded or (
-                        type(request) is not plan.request_class
+                    if (
+                        plan.close_request
+                        or request._form_loaded
+                        or (type(request) is not plan.request_class)
                     ):
                         request.close()
         finally:
@@ -338,8 +344,10 @@ class RequestContext:
                     # AppContext.pop, as defined, for the context push() made.
                     app_ctx._refcnt = 0
                     try:
-                        if plan.do_teardown_appcontext or app.teardown_appcontext_funcs or (
-                            appcontext_tearing_down.receivers
+                        if (
+                            plan.do_teardown_appcontext
+                            or app.teardown_appcontext_funcs
+                            or (appcontext_tearing_down.receivers)
                         ):
                             app.do_teardown_appcontext(exc)
                     finally:

@@ -175,20 +175,24 @@ def render_debug_page(
     message = _attempt(lambda: str(exc))
     title = f"{type(exc).__name__}: {message}"
     request_ctx = request_contexts[0] if request_contexts else None
-    return "".join((
-        "<!doctype html>\n<html lang=en>\n<head>\n<meta charset=utf-8>\n",
-        f"<title>{escape(_short(title))} // flagon debug</title>\n<style>{_CSS}</style>\n</head>\n",
-        "<body>\n<h1>", escape(type(exc).__qualname__), "</h1>\n",
-        f"<p class=message>{escape(message)}</p>\n",
-        "<h2>Traceback <small>(most recent call last)</small></h2>\n",
-        _render_exception_chain(exc),
-        "<h2>Request</h2>\n",
-        _render_request(environ, request_ctx),
-        "<h2>Context stacks <small>(top first, at the time of the error)</small></h2>\n",
-        _render_contexts(request_contexts, app_contexts),
-        "<p class=footer>Shown because debug mode is on and the request came from this"
-        " machine. Never run a debug server where others can reach it.</p>\n</body>\n</html>\n",
-    ))
+    return "".join(
+        (
+            "<!doctype html>\n<html lang=en>\n<head>\n<meta charset=utf-8>\n",
+            f"<title>{escape(_short(title))} // flagon debug</title>\n<style>{_CSS}</style>\n</head>\n",
+            "<body>\n<h1>",
+            escape(type(exc).__qualname__),
+            "</h1>\n",
+            f"<p class=message>{escape(message)}</p>\n",
+            "<h2>Traceback <small>(most recent call last)</small></h2>\n",
+            _render_exception_chain(exc),
+            "<h2>Request</h2>\n",
+            _render_request(environ, request_ctx),
+            "<h2>Context stacks <small>(top first, at the time of the error)</small></h2>\n",
+            _render_contexts(request_contexts, app_contexts),
+            "<p class=footer>Shown because debug mode is on and the request came from this"
+            " machine. Never run a debug server where others can reach it.</p>\n</body>\n</html>\n",
+        )
+    )
 
 
 def _short(text: str, limit: int = 120) -> str:
@@ -311,8 +315,10 @@ def _render_contexts(
         rows = [("Context", _attempt(lambda: repr(app_ctx))), ("Application", app_ctx.app.name)]
         g = app_ctx.__dict__.get("g")  # never create g just to show it
         if g is not None:
-            rows += [(f"g.{name}", _attempt(lambda: _repr.repr(value)))
-                     for name, value in vars(g).items()]
+            rows += [
+                (f"g.{name}", _attempt(lambda: _repr.repr(value)))
+                for name, value in vars(g).items()
+            ]
         parts.append(_table(rows))
     return "".join(parts)
 

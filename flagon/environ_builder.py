@@ -30,11 +30,25 @@ _PATH_SAFE = "/:@!$&'()*+,;=~"
 _FORM_SAFE = "!$'()*,/:;?@"
 # Keys `from_environ` does not carry over: those `get_environ` computes, and the request object
 # an earlier Request stored (it belongs to that environ only). Every other key is kept.
-_REBUILT_KEYS = frozenset({
-    "REQUEST_METHOD", "SCRIPT_NAME", "PATH_INFO", "QUERY_STRING", "REQUEST_URI", "RAW_URI",
-    "SERVER_NAME", "SERVER_PORT", "SERVER_PROTOCOL", "CONTENT_TYPE", "CONTENT_LENGTH",
-    "wsgi.version", "wsgi.url_scheme", "wsgi.input", "flagon.request",
-})
+_REBUILT_KEYS = frozenset(
+    {
+        "REQUEST_METHOD",
+        "SCRIPT_NAME",
+        "PATH_INFO",
+        "QUERY_STRING",
+        "REQUEST_URI",
+        "RAW_URI",
+        "SERVER_NAME",
+        "SERVER_PORT",
+        "SERVER_PROTOCOL",
+        "CONTENT_TYPE",
+        "CONTENT_LENGTH",
+        "wsgi.version",
+        "wsgi.url_scheme",
+        "wsgi.input",
+        "flagon.request",
+    }
+)
 
 WSGIEnviron = dict[str, t.Any]
 
@@ -156,7 +170,9 @@ class EnvironBuilder:
         return urlencode(pairs, safe=_FORM_SAFE, encoding=self.charset).encode("ascii")
 
     @classmethod
-    def from_environ(cls, environ: WSGIEnviron, app: t.Any = None, **kwargs: t.Any) -> EnvironBuilder:
+    def from_environ(
+        cls, environ: WSGIEnviron, app: t.Any = None, **kwargs: t.Any
+    ) -> EnvironBuilder:
         """Rebuild a builder from an environ (reading its body), so it can be sent again or changed."""
         headers, base = [], {}
         for key, value in environ.items():
@@ -222,26 +238,28 @@ class EnvironBuilder:
         }
         environ.update(self.environ_base)
         request_uri = self.request_uri
-        environ.update({
-            "REQUEST_METHOD": self.method,
-            "SCRIPT_NAME": self._wsgi_string(self.script_root),
-            "PATH_INFO": self._wsgi_string(self.path),
-            "QUERY_STRING": self.query_string.encode(self.charset).decode("latin-1"),
-            # Not in PEP 3333, but servers (mod_wsgi, uWSGI, gunicorn) provide the raw target.
-            "REQUEST_URI": request_uri,
-            "RAW_URI": request_uri,
-            "SERVER_NAME": server_name,
-            "SERVER_PORT": port or ("443" if self.url_scheme == "https" else "80"),
-            "HTTP_HOST": self.host,
-            "SERVER_PROTOCOL": self.server_protocol,
-            "wsgi.version": (1, 0),
-            "wsgi.url_scheme": self.url_scheme,
-            "wsgi.input": BytesIO(self.body or b""),
-            "wsgi.errors": sys.stderr,
-            "wsgi.multithread": False,
-            "wsgi.multiprocess": False,
-            "wsgi.run_once": False,
-        })
+        environ.update(
+            {
+                "REQUEST_METHOD": self.method,
+                "SCRIPT_NAME": self._wsgi_string(self.script_root),
+                "PATH_INFO": self._wsgi_string(self.path),
+                "QUERY_STRING": self.query_string.encode(self.charset).decode("latin-1"),
+                # Not in PEP 3333, but servers (mod_wsgi, uWSGI, gunicorn) provide the raw target.
+                "REQUEST_URI": request_uri,
+                "RAW_URI": request_uri,
+                "SERVER_NAME": server_name,
+                "SERVER_PORT": port or ("443" if self.url_scheme == "https" else "80"),
+                "HTTP_HOST": self.host,
+                "SERVER_PROTOCOL": self.server_protocol,
+                "wsgi.version": (1, 0),
+                "wsgi.url_scheme": self.url_scheme,
+                "wsgi.input": BytesIO(self.body or b""),
+                "wsgi.errors": sys.stderr,
+                "wsgi.multithread": False,
+                "wsgi.multiprocess": False,
+                "wsgi.run_once": False,
+            }
+        )
         if self.content_type is not None:
             environ["CONTENT_TYPE"] = self.content_type
         if self.body is not None:
@@ -415,4 +433,3 @@ def _stream_filename(stream: t.Any) -> str | None:
     if not isinstance(name, str) or (name.startswith("<") and name.endswith(">")):
         return None  # no name, or a placeholder such as "<stdin>"
     return os.path.basename(name)
-

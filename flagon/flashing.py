@@ -25,7 +25,9 @@ def flash(message: str, category: str = "message") -> None:
     session["_flashes"] = flashes
     if message_flashed.receivers:
         app = current_app._get_current_object()  # type: ignore[attr-defined]
-        message_flashed.send(app, _async_wrapper=app.ensure_sync, message=message, category=category)
+        message_flashed.send(
+            app, _async_wrapper=app.ensure_sync, message=message, category=category
+        )
 
 
 def get_flashed_messages(

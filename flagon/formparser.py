@@ -79,7 +79,9 @@ def _decode_fields(raw: bytes, errors: str, charset: str = "utf-8") -> Immutable
             key = unquote_to_bytes(key)
         if b"%" in value:
             value = unquote_to_bytes(value)
-        _dict_setdefault(result, key.decode(charset, errors), []).append(value.decode(charset, errors))
+        _dict_setdefault(result, key.decode(charset, errors), []).append(
+            value.decode(charset, errors)
+        )
     return result
 
 
@@ -223,7 +225,9 @@ class _MultipartReader:
         headers._list = self._headers  # parsed from CRLF-delimited lines: no CR/LF inside
         disposition, options = parse_options_header(headers.get("Content-Disposition"))
         if disposition.lower() != "form-data" or "name" not in options:
-            raise BadRequest("A multipart part lacks a 'Content-Disposition: form-data; name=…' header.")
+            raise BadRequest(
+                "A multipart part lacks a 'Content-Disposition: form-data; name=…' header."
+            )
         self._name = options["name"]
         self._filename = options.get("filename")
         self._part_headers = headers
@@ -298,8 +302,12 @@ def _parse_multipart(
         raise BadRequest("Invalid or missing multipart boundary in the Content-Type header.")
     try:
         reader = _MultipartReader(
-            boundary.encode("ascii"), content_length, max_form_memory_size, max_form_parts,
-            charset, stream_factory,
+            boundary.encode("ascii"),
+            content_length,
+            max_form_memory_size,
+            max_form_parts,
+            charset,
+            stream_factory,
         )
     except FormParserError:
         raise BadRequest("Invalid multipart boundary in the Content-Type header.") from None
@@ -367,4 +375,3 @@ def parse_form_data(
         )
         return stream, form, files
     return stream, ImmutableMultiDict(), ImmutableMultiDict()
-

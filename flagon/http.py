@@ -20,7 +20,15 @@ from urllib.parse import quote, unquote
 from werkzeug import http as _werkzeug_http
 
 if t.TYPE_CHECKING:
-    from .datastructures import Accept, Authorization, ContentRange, ETags, IfRange, ImmutableMultiDict, Range
+    from .datastructures import (
+        Accept,
+        Authorization,
+        ContentRange,
+        ETags,
+        IfRange,
+        ImmutableMultiDict,
+        Range,
+    )
 
 HTTP_STATUS_CODES: dict[int, str] = {
     100: "Continue",
@@ -93,7 +101,9 @@ HTTP_STATUS_CODES: dict[int, str] = {
 COEP = _werkzeug_http.COEP
 COOP = _werkzeug_http.COOP
 
-_TOKEN_CHARS = frozenset("!#$%&'*+-.0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ^_`abcdefghijklmnopqrstuvwxyz|~")
+_TOKEN_CHARS = frozenset(
+    "!#$%&'*+-.0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ^_`abcdefghijklmnopqrstuvwxyz|~"
+)
 _RFC5987_SAFE = "!#$&+-.^_`|~"  # attr-char punctuation left unescaped in key*=UTF-8''value
 
 
@@ -250,7 +260,9 @@ def parse_dict_header(value: str) -> dict[str, str | None]:
             key = key[:-1]
             encoded = _charset_value_re.fullmatch(text)
             if encoded is not None and encoded.group(1).lower() in _SAFE_CHARSETS:
-                text = unquote(encoded.group(2), encoding=encoded.group(1).lower(), errors="replace")
+                text = unquote(
+                    encoded.group(2), encoding=encoded.group(1).lower(), errors="replace"
+                )
         result[key] = unquote_header_value(text)
     return result
 
@@ -481,7 +493,12 @@ def parse_content_range_header(value: str | None) -> ContentRange | None:
         return _ds.ContentRange(units, None, None, length) if length is not None else None
     first, dash, last = span.partition("-")
     start, stop = _digits(first), _digits(last)
-    if not dash or start is None or stop is None or not is_byte_range_valid(start, stop + 1, length):
+    if (
+        not dash
+        or start is None
+        or stop is None
+        or not is_byte_range_valid(start, stop + 1, length)
+    ):
         return None
     return _ds.ContentRange(units, start, stop + 1, length)
 

@@ -444,9 +444,9 @@ class LocalProxy:
 
 
 # Reads the slot without going through LocalProxy.__getattribute__.
-_lookup_of: Callable[[LocalProxy], Callable[[], Any]] = (
-    LocalProxy.__dict__["_get_current_object"].__get__
-)
+_lookup_of: Callable[[LocalProxy], Callable[[], Any]] = LocalProxy.__dict__[
+    "_get_current_object"
+].__get__
 
 _BINARY_OPERATORS: dict[str, Callable[..., Any]] = {
     "add": operator.add,
@@ -527,10 +527,19 @@ for _op in _BINARY_OPERATORS.keys() - {"divmod"}:  # there is no in-place divmod
 del _op, _func, _name
 
 # Written into every class body; on a proxy they still describe the target.
-_CLASS_BOOKKEEPING = frozenset({
-    "__module__", "__qualname__", "__doc__", "__dict__", "__weakref__", "__slots__",
-    "__annotations__", "__firstlineno__", "__static_attributes__",
-})
+_CLASS_BOOKKEEPING = frozenset(
+    {
+        "__module__",
+        "__qualname__",
+        "__doc__",
+        "__dict__",
+        "__weakref__",
+        "__slots__",
+        "__annotations__",
+        "__firstlineno__",
+        "__static_attributes__",
+    }
+)
 # Served by the proxy itself; every other attribute name is looked up on the target.
 _OWN_ATTRIBUTES = frozenset(
     name for name, value in vars(LocalProxy).items() if isinstance(value, _ProxyLookup)

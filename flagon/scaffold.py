@@ -188,7 +188,9 @@ def _import_root(import_name: str) -> str:
 
 
 def _is_inside(path: str, folder: str) -> bool:
-    return os.path.commonpath([os.path.abspath(path), os.path.abspath(folder)]) == os.path.abspath(folder)
+    return os.path.commonpath([os.path.abspath(path), os.path.abspath(folder)]) == os.path.abspath(
+        folder
+    )
 
 
 def find_package(import_name: str) -> tuple[str | None, str]:
@@ -256,7 +258,9 @@ class Scaffold:
         self.template_context_processors: dict[str | None, list[t.Callable[..., t.Any]]] = (
             defaultdict(list)
         )
-        self.url_value_preprocessors: dict[str | None, list[t.Callable[..., t.Any]]] = _HookRegistry()
+        self.url_value_preprocessors: dict[str | None, list[t.Callable[..., t.Any]]] = (
+            _HookRegistry()
+        )
         self.url_default_functions: dict[str | None, list[t.Callable[..., t.Any]]] = defaultdict(
             list
         )
@@ -337,7 +341,9 @@ class Scaffold:
 
     # -- routes ------------------------------------------------------------------------------------
 
-    def _method_route(self, method: str, rule: str, options: dict[str, t.Any]) -> t.Callable[[F], F]:
+    def _method_route(
+        self, method: str, rule: str, options: dict[str, t.Any]
+    ) -> t.Callable[[F], F]:
         if "methods" in options:
             raise TypeError("Use the 'route' decorator to use the 'methods' argument.")
         return self.route(rule, methods=[method], **options)

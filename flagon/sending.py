@@ -333,7 +333,12 @@ def _send(
         else:  # ranges are only read for GET, so the file is open
             status = 206
             body, size, content_type, content_range = _partial_body(
-                environ, file, offset, spans, size, content_type  # type: ignore[arg-type]
+                environ,
+                file,
+                offset,
+                spans,
+                size,
+                content_type,  # type: ignore[arg-type]
             )
             if content_range is not None:
                 headers.append(("Content-Range", content_range))

@@ -150,7 +150,9 @@ class SessionInterface:
     def should_set_cookie(self, app: Flagon, session: SessionMixin) -> bool:
         """Whether the response carries the cookie: when the session changed, or when it is
         permanent and ``SESSION_REFRESH_EACH_REQUEST`` pushes its expiry forward."""
-        return session.modified or (session.permanent and app.config["SESSION_REFRESH_EACH_REQUEST"])
+        return session.modified or (
+            session.permanent and app.config["SESSION_REFRESH_EACH_REQUEST"]
+        )
 
     def open_session(self, app: Flagon, request: Request) -> SessionMixin | None:
         """Load the session for ``request``; ``None`` when sessions are unavailable.
@@ -207,7 +209,10 @@ class SecureCookieSessionInterface(SessionInterface):
             list(keys),
             salt=self.salt,
             serializer=self.serializer,
-            signer_kwargs={"key_derivation": self.key_derivation, "digest_method": self.digest_method},
+            signer_kwargs={
+                "key_derivation": self.key_derivation,
+                "digest_method": self.digest_method,
+            },
         )
 
     def _signer(self, app: Flagon) -> TimedSigner | URLSafeTimedSerializer | None:
@@ -224,7 +229,8 @@ class SecureCookieSessionInterface(SessionInterface):
             return None
         lifetime = app.permanent_session_lifetime
         if (
-            type(self).get_signing_serializer is not SecureCookieSessionInterface.get_signing_serializer
+            type(self).get_signing_serializer
+            is not SecureCookieSessionInterface.get_signing_serializer
             or self.key_derivation != "hmac"
             or self.digest_method is not _lazy_sha1
         ):
@@ -324,7 +330,9 @@ def _secret_keys(app: Flagon) -> tuple[str | bytes, ...] | None:
 _VARY_COOKIE = [("Vary", "Cookie")]
 
 
-def headers_for_unchanged_session(app: Flagon, session: SessionMixin) -> list[tuple[str, str]] | None:
+def headers_for_unchanged_session(
+    app: Flagon, session: SessionMixin
+) -> list[tuple[str, str]] | None:
     """The headers saving ``session`` would add to a fresh text response, when that is all it
     would do; ``None`` when ``save_session`` needs a response object (the cookie is written or
     deleted, or the interface saves its own way).

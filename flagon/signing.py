@@ -65,7 +65,10 @@ class TimedSigner:
     ) -> None:
         salt = _as_bytes(salt)
         # itsdangerous's "hmac" key derivation: the signing key is HMAC(secret key, salt).
-        macs = [hmac.new(hmac.digest(_as_bytes(key), salt, digest), digestmod=digest) for key in secret_keys]
+        macs = [
+            hmac.new(hmac.digest(_as_bytes(key), salt, digest), digestmod=digest)
+            for key in secret_keys
+        ]
         # Copy OpenSSL's keyed HMAC itself when the wrapper has one: the same digests, without
         # the wrapper's copy() building a Python object per signature.
         self._macs = [getattr(mac, "_hmac", None) or mac for mac in macs]

@@ -47,6 +47,7 @@ _DICT_ATTRIBUTES = frozenset(dir(dict))
 try:  # MarkupSafe's C escaping of a str, without wrapping the result in Markup
     from markupsafe._speedups import _escape_inner
 except ImportError:  # pragma: no cover - MarkupSafe without its compiled speedups
+
     def _escape_inner(text: str) -> str:
         return str(escape(text))
 
@@ -97,7 +98,13 @@ class Template(jinja2.Template):
         locals: t.Mapping[str, t.Any] | None = None,
     ) -> Context:
         layers = self.globals
-        if shared or locals or type(layers) is not ChainMap or len(layers.maps) != 2 or layers.maps[0]:
+        if (
+            shared
+            or locals
+            or type(layers) is not ChainMap
+            or len(layers.maps) != 2
+            or layers.maps[0]
+        ):
             return super().new_context(vars, shared, locals)
         env_globals = layers.maps[1]
         parent = {**env_globals, **vars} if vars else dict(env_globals)
@@ -314,7 +321,9 @@ def _render(app: Flagon, template: jinja2.Template, context: dict[str, t.Any]) -
         )
     rv = template.render(context)
     if template_rendered.receivers:
-        template_rendered.send(app, _async_wrapper=app.ensure_sync, template=template, context=context)
+        template_rendered.send(
+            app, _async_wrapper=app.ensure_sync, template=template, context=context
+        )
     return rv
 
 

@@ -219,8 +219,14 @@ class FlagonClient:
         return self._jar().get((domain, path, key))
 
     def set_cookie(
-        self, key: str, value: str = "", *, domain: str = "localhost", origin_only: bool = True,
-        path: str = "/", **kwargs: t.Any,
+        self,
+        key: str,
+        value: str = "",
+        *,
+        domain: str = "localhost",
+        origin_only: bool = True,
+        path: str = "/",
+        **kwargs: t.Any,
     ) -> None:
         """Store a cookie as if a response had set it; `kwargs` go to `flagon.http.dump_cookie`."""
         header = dump_cookie(key, value, domain=domain, path=path, **kwargs)
@@ -275,7 +281,9 @@ class FlagonClient:
         if not isinstance(first, EnvironBuilder) and not isinstance(environ, dict):
             return EnvironBuilder(self._builder_app, *args, environ_base=base, **kwargs)
         if len(args) > 1 or set(kwargs) - {"method"}:
-            raise TypeError("A builder or environ is sent as it is; pass no other request arguments.")
+            raise TypeError(
+                "A builder or environ is sent as it is; pass no other request arguments."
+            )
         if isinstance(first, EnvironBuilder):
             builder = first.copy()
         else:
@@ -343,7 +351,9 @@ class FlagonClient:
         response.history = tuple(history)
         return response
 
-    def _redirect_builder(self, builder: EnvironBuilder, location: str, status: int) -> EnvironBuilder:
+    def _redirect_builder(
+        self, builder: EnvironBuilder, location: str, status: int
+    ) -> EnvironBuilder:
         """The request a browser makes for a redirect to the absolute URL `location`."""
         scheme, netloc, path, query, _ = urlsplit(location)
         target, origin = split_host(netloc)[0].lower(), builder.server_name.lower()
@@ -356,7 +366,7 @@ class FlagonClient:
         new.url_scheme, new.host, new.query_string = scheme, netloc, query
         root = builder.script_root
         if path == root or path.startswith(root + "/"):
-            new.path = path[len(root):] or "/"
+            new.path = path[len(root) :] or "/"
         else:  # outside the app's root: the whole path is the app path now
             new.script_root, new.path = "", path or "/"
         if status not in (307, 308):  # only these two resend the method and body
@@ -384,7 +394,10 @@ class FlagonClient:
         return self
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         self.preserve_context = False
         while (top := _request_ctx_stack.top) is not None and top.preserved:

@@ -173,7 +173,9 @@ def get_content_length(environ: dict[str, t.Any]) -> int | None:
     return int(value)
 
 
-def get_input_stream(environ: dict[str, t.Any], max_content_length: int | None = None) -> t.IO[bytes]:
+def get_input_stream(
+    environ: dict[str, t.Any], max_content_length: int | None = None
+) -> t.IO[bytes]:
     """The request body as a stream that is safe to read to the end.
 
     A declared length over ``max_content_length`` raises 413 before anything is read. A body
@@ -230,7 +232,9 @@ _host_re = re.compile(
 )
 
 
-def host_is_trusted(hostname: str | None, trusted_list: t.Iterable[str] | str | None = None) -> bool:
+def host_is_trusted(
+    hostname: str | None, trusted_list: t.Iterable[str] | str | None = None
+) -> bool:
     """Whether ``hostname`` (``host[:port]``) is well-formed and, when ``trusted_list`` is
     given, one of those names (a name starting with ``.`` also accepts its subdomains)."""
     if not hostname or _host_re.fullmatch(hostname) is None:
@@ -283,8 +287,8 @@ def get_host(environ: dict[str, t.Any], trusted_hosts: t.Iterable[str] | None = 
 
 # Characters that must stay percent-encoded in an IRI, plus the surrogates that stand for
 # bytes which are not UTF-8. In a path "%" itself is data (the server already decoded it).
-_path_unsafe_re = re.compile("[\x00-\x20\"#%<>?\\\\^`{|}\x7f\udc80-\udcff]")
-_query_unsafe_re = re.compile("[\x00-\x20\"#<>\\\\^`{|}\x7f\udc80-\udcff]")
+_path_unsafe_re = re.compile('[\x00-\x20"#%<>?\\\\^`{|}\x7f\udc80-\udcff]')
+_query_unsafe_re = re.compile('[\x00-\x20"#<>\\\\^`{|}\x7f\udc80-\udcff]')
 
 
 def _percent(match: re.Match[str]) -> str:
@@ -399,7 +403,9 @@ class FileWrapper:
         raise StopIteration
 
 
-def wrap_file(environ: dict[str, t.Any], file: t.IO[bytes], buffer_size: int = 8192) -> t.Iterable[bytes]:
+def wrap_file(
+    environ: dict[str, t.Any], file: t.IO[bytes], buffer_size: int = 8192
+) -> t.Iterable[bytes]:
     """The server's ``wsgi.file_wrapper`` around ``file`` if it has one, else a
     :class:`FileWrapper`."""
     return environ.get("wsgi.file_wrapper", FileWrapper)(file, buffer_size)

@@ -90,8 +90,11 @@ def _first_answer(nonce: str, expires: float) -> bool:
     purge(AnsweredCaptcha, AnsweredCaptcha.expires_at, utcnow())
     try:
         with db.session.begin_nested():  # the primary key decides, even between workers
-            db.session.add(AnsweredCaptcha(
-                nonce=nonce[:32], expires_at=datetime.fromtimestamp(expires, timezone.utc)))
+            db.session.add(
+                AnsweredCaptcha(
+                    nonce=nonce[:32], expires_at=datetime.fromtimestamp(expires, timezone.utc)
+                )
+            )
     except IntegrityError:
         return False
     return True

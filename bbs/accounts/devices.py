@@ -70,7 +70,11 @@ def remember_device(user: User) -> None:
     @after_this_request
     def set_cookie(response: Response) -> Response:
         response.set_cookie(
-            COOKIE_NAME, value, max_age=int(config["DEVICE_COOKIE_DURATION"].total_seconds()),
-            secure=config["SESSION_COOKIE_SECURE"], httponly=True, samesite="Lax",
+            COOKIE_NAME,
+            value,
+            max_age=int(config["DEVICE_COOKIE_DURATION"].total_seconds()),
+            secure=config["SESSION_COOKIE_SECURE"],
+            httponly=True,
+            samesite="Lax",
         )
         return response

@@ -28,8 +28,10 @@ def username_problem(username: str) -> str | None:
     if not USERNAME.match(username):
         return "Use 3 to 32 letters, digits, dots, dashes or underscores."
     if mixes_scripts(username):
-        return ("Use the letters of one writing system: a name can't mix Latin and Cyrillic,"
-                " for example.")
+        return (
+            "Use the letters of one writing system: a name can't mix Latin and Cyrillic,"
+            " for example."
+        )
     if len(username_key(username)) > 128 or len(username_skeleton(username)) > 255:
         return "Use 3 to 32 letters, digits, dots, dashes or underscores."
     return None
@@ -53,11 +55,15 @@ class _StrongPassword:
 
 class RegisterForm(BbsForm):
     username = StringField("Username", [DataRequired(), _Username()], filters=[normalize_username])
-    email = StringField("Email", [DataRequired(), Length(max=254), Email()],
-                        filters=[lambda value: value.strip() if value else value])
+    email = StringField(
+        "Email",
+        [DataRequired(), Length(max=254), Email()],
+        filters=[lambda value: value.strip() if value else value],
+    )
     password = PasswordField("Password", [DataRequired(), _StrongPassword()])
-    confirm = PasswordField("Repeat the password",
-                            [DataRequired(), EqualTo("password", "The passwords don't match.")])
+    confirm = PasswordField(
+        "Repeat the password", [DataRequired(), EqualTo("password", "The passwords don't match.")]
+    )
     captcha = StringField("Answer", [DataRequired()])
 
     def account_name(self) -> str:
@@ -65,21 +71,36 @@ class RegisterForm(BbsForm):
 
 
 class LoginForm(BbsForm):
-    username = StringField("Username", [DataRequired(), Length(max=64)],
-                           filters=[normalize_username], render_kw={"autocomplete": "username"})
-    password = PasswordField("Password", [DataRequired(), Length(max=MAX_LENGTH)],
-                             render_kw={"autocomplete": "current-password"})
+    username = StringField(
+        "Username",
+        [DataRequired(), Length(max=64)],
+        filters=[normalize_username],
+        render_kw={"autocomplete": "username"},
+    )
+    password = PasswordField(
+        "Password",
+        [DataRequired(), Length(max=MAX_LENGTH)],
+        render_kw={"autocomplete": "current-password"},
+    )
     remember = BooleanField("Remember me")
 
 
 class ChangePasswordForm(BbsForm):
-    old_password = PasswordField("Current password", [DataRequired(), Length(max=MAX_LENGTH)],
-                                 render_kw={"autocomplete": "current-password"})
-    password = PasswordField("New password", [DataRequired(), _StrongPassword()],
-                             render_kw={"autocomplete": "new-password"})
-    confirm = PasswordField("Repeat the new password",
-                            [DataRequired(), EqualTo("password", "The passwords don't match.")],
-                            render_kw={"autocomplete": "new-password"})
+    old_password = PasswordField(
+        "Current password",
+        [DataRequired(), Length(max=MAX_LENGTH)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    password = PasswordField(
+        "New password",
+        [DataRequired(), _StrongPassword()],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        "Repeat the new password",
+        [DataRequired(), EqualTo("password", "The passwords don't match.")],
+        render_kw={"autocomplete": "new-password"},
+    )
 
     def __init__(self, owner: str, **kwargs: t.Any) -> None:
         self.owner = owner  # the account's username, which the new password must not contain

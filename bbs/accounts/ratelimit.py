@@ -58,14 +58,19 @@ def seconds_until_allowed(account: str, address: str, source: str = "") -> int:
     from ``source`` only) or the address is below its limit of failures within the window.
     A known device is held to its own per-account count only."""
     config = current_app.config
-    checks = [(and_(LoginFailure.account == account, LoginFailure.source == source),
-               config["LOGIN_FAILURES_PER_ACCOUNT"])]
+    checks = [
+        (
+            and_(LoginFailure.account == account, LoginFailure.source == source),
+            config["LOGIN_FAILURES_PER_ACCOUNT"],
+        )
+    ]
     if not source.startswith(DEVICE):
         checks.append((LoginFailure.address == address, config["LOGIN_FAILURES_PER_ADDRESS"]))
     wait = 0.0
     for condition, limit in checks:
-        times = limits.recent_times(LoginFailure.failed_at, condition, limit=limit,
-                                    window=_window())
+        times = limits.recent_times(
+            LoginFailure.failed_at, condition, limit=limit, window=_window()
+        )
         wait = max(wait, limits.seconds_until_below(times, limit, _window()))
     return max(0, math.ceil(wait))
 
@@ -94,9 +99,14 @@ def login_succeeded(failure_id: int, account: str, source: str = "") -> None:
     """The attempt counted by :func:`begin_login_attempt` was right: forget the account's
     failures from the same origin, that one included (not committed). Failures from elsewhere
     stay counted: the owner logging in from their browser doesn't give an attacker new tries."""
-    db.session.execute(delete(LoginFailure).where(
-        or_(LoginFailure.id == failure_id,
-            and_(LoginFailure.account == account, LoginFailure.source == source))))
+    db.session.execute(
+        delete(LoginFailure).where(
+            or_(
+                LoginFailure.id == failure_id,
+                and_(LoginFailure.account == account, LoginFailure.source == source),
+            )
+        )
+    )
 
 
 def not_a_failure(failure_id: int) -> None:
@@ -130,8 +140,9 @@ def record_registration_attempt(address: str) -> None:
     limits.lock(REGISTRATIONS_EVERYWHERE)
     column = RegistrationAttempt.attempted_at
     per_address = config["REGISTRATION_ATTEMPTS_PER_ADDRESS"]
-    times = limits.recent_times(column, RegistrationAttempt.address == address,
-                                limit=per_address, window=window)
+    times = limits.recent_times(
+        column, RegistrationAttempt.address == address, limit=per_address, window=window
+    )
     wait = limits.seconds_until_below(times, per_address, window)
     if wait:
         db.session.commit()

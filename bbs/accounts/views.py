@@ -32,8 +32,10 @@ def find_user(username: str) -> User | None:
 
 def name_taken(username: str) -> str | None:
     """Why ``username`` can't be had: it is taken, or looks like a name that is; or ``None``."""
-    same_or_alike = or_(User.username_key == username_key(username),
-                        User.username_skeleton == username_skeleton(username))
+    same_or_alike = or_(
+        User.username_key == username_key(username),
+        User.username_skeleton == username_skeleton(username),
+    )
     other = db.session.scalar(select(User).where(same_or_alike).limit(1))
     if other is None:
         return None
@@ -103,8 +105,9 @@ def login():
             flash("This account has been banned.", "error")
         else:
             # Hashing is slow: done before the transaction starts.
-            new_hash = (hash_password(form.password.data) if needs_rehash(user.password_hash)
-                        else None)
+            new_hash = (
+                hash_password(form.password.data) if needs_rehash(user.password_hash) else None
+            )
             ratelimit.login_succeeded(attempt, account, source)
             if new_hash is not None:
                 user.password_hash = new_hash
@@ -131,8 +134,9 @@ def change_password():
     if form.validate_on_submit():
         # A stolen session must not be a way to guess the password: the current password
         # is checked under the login limits, and a wrong one counts as a failed login.
-        attempt = ratelimit.begin_login_attempt(user.username_key,
-                                                client_network(request.remote_addr))
+        attempt = ratelimit.begin_login_attempt(
+            user.username_key, client_network(request.remote_addr)
+        )
         if not verify_password(user.password_hash, form.old_password.data):
             form.old_password.errors.append("This is not your current password.")
         else:

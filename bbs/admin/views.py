@@ -95,15 +95,17 @@ def _moderate(user_id: int, action: t.Callable[[User], None], done: str) -> t.An
 @bp.post(f"/users/{ID % 'user_id'}/ban")
 def ban(user_id: int):
     actor = current_user._get_current_object()
-    return _moderate(user_id, lambda target: set_banned(actor, target, True),
-                     "{name} has been banned.")
+    return _moderate(
+        user_id, lambda target: set_banned(actor, target, True), "{name} has been banned."
+    )
 
 
 @bp.post(f"/users/{ID % 'user_id'}/unban")
 def unban(user_id: int):
     actor = current_user._get_current_object()
-    return _moderate(user_id, lambda target: set_banned(actor, target, False),
-                     "{name} is no longer banned.")
+    return _moderate(
+        user_id, lambda target: set_banned(actor, target, False), "{name} is no longer banned."
+    )
 
 
 @bp.post(f"/users/{ID % 'user_id'}/role")
@@ -112,5 +114,8 @@ def change_role(user_id: int):
     if role not in ROLES:
         abort(400, f"Choose a role: {', '.join(ROLES)}.")
     actor = current_user._get_current_object()
-    return _moderate(user_id, lambda target: set_role(actor, target, role),
-                     "{name} is now " + ("an " if role[0] in "aeiou" else "a ") + role + ".")
+    return _moderate(
+        user_id,
+        lambda target: set_role(actor, target, role),
+        "{name} is now " + ("an " if role[0] in "aeiou" else "a ") + role + ".",
+    )

@@ -30,5 +30,9 @@ FAVICON_MAX_AGE = 7 * 24 * 3600
 
 @bp.get("/favicon.ico")
 def favicon():
-    return send_from_directory(current_app.static_folder, "favicon.ico",
-                               mimetype="image/vnd.microsoft.icon", max_age=FAVICON_MAX_AGE)
+    return send_from_directory(
+        current_app.static_folder,
+        "favicon.ico",
+        mimetype="image/vnd.microsoft.icon",
+        max_age=FAVICON_MAX_AGE,
+    )

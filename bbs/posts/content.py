@@ -63,9 +63,7 @@ def recount_comments(post_ids: t.Iterable[int] | None = None) -> None:
     For removals that bypass :func:`delete_comment`, such as deleting a user, whose comments
     on other people's posts the database removes by itself.
     """
-    actual = (
-        select(func.count(Comment.id)).where(Comment.post_id == Post.id).scalar_subquery()
-    )
+    actual = select(func.count(Comment.id)).where(Comment.post_id == Post.id).scalar_subquery()
     statement = update(Post).values(comment_count=actual, updated_at=Post.updated_at)
     if post_ids is not None:
         statement = statement.where(Post.id.in_(list(post_ids)))

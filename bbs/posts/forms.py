@@ -20,15 +20,16 @@ def _strip(value: t.Any) -> t.Any:
 
 
 class PostForm(BbsForm):
-    title = StringField("Title", [DataRequired(), Length(max=TITLE_MAX_LENGTH)],
-                        filters=[_strip])
+    title = StringField("Title", [DataRequired(), Length(max=TITLE_MAX_LENGTH)], filters=[_strip])
     body = TextAreaField(
-        "Body", [DataRequired(), Length(max=BODY_MAX_LENGTH)],
+        "Body",
+        [DataRequired(), Length(max=BODY_MAX_LENGTH)],
         description="Markdown: **bold**, _italic_, [links](https://example.com), "
-                    "```code blocks```. HTML is shown as text.",
+        "```code blocks```. HTML is shown as text.",
     )
 
 
 class CommentForm(BbsForm):
-    body = TextAreaField("Comment", [DataRequired(), Length(max=COMMENT_MAX_LENGTH)],
-                         filters=[_strip])
+    body = TextAreaField(
+        "Comment", [DataRequired(), Length(max=COMMENT_MAX_LENGTH)], filters=[_strip]
+    )

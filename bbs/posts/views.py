@@ -165,8 +165,13 @@ def _post_page(post: Post, number: int, form: CommentForm) -> str:
         .offset((number - 1) * per_page)
     ).all()
     page = Page(list(comments), number, per_page, post.comment_count)
-    return render_template("posts/show.html", post=post, comments=page, form=form,
-                           may_delete_comment=content.may_delete_comment)
+    return render_template(
+        "posts/show.html",
+        post=post,
+        comments=page,
+        form=form,
+        may_delete_comment=content.may_delete_comment,
+    )
 
 
 def _release_write_lock() -> None:

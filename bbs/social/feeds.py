@@ -109,5 +109,6 @@ def user_feed(username: str):
     posts = _newest_posts(Post.author_id == user.id)
     title = f"{user.username} · {current_app.config['SITE_NAME']}"
     feed_url = absolute_url("social.user_feed", username=user.username)
-    return _atom_response(build_feed(title, feed_url, user_url(user.username, _external=True),
-                                     posts))
+    return _atom_response(
+        build_feed(title, feed_url, user_url(user.username, _external=True), posts)
+    )

@@ -38,14 +38,16 @@ def follow(follower_id: int, followed_id: int) -> bool:
     """``follower_id`` follows ``followed_id``; False if they already did."""
     if follower_id == followed_id:
         raise ValueError("nobody follows themselves")
-    return insert_if_missing(Follow, follower_id=follower_id, followed_id=followed_id,
-                             created_at=utcnow())
+    return insert_if_missing(
+        Follow, follower_id=follower_id, followed_id=followed_id, created_at=utcnow()
+    )
 
 
 def unfollow(follower_id: int, followed_id: int) -> bool:
     """``follower_id`` stops following ``followed_id``; False if they didn't."""
-    return delete_if_present(Follow, Follow.follower_id == follower_id,
-                             Follow.followed_id == followed_id)
+    return delete_if_present(
+        Follow, Follow.follower_id == follower_id, Follow.followed_id == followed_id
+    )
 
 
 def follow_summary(user_id: int) -> FollowSummary:
@@ -54,8 +56,7 @@ def follow_summary(user_id: int) -> FollowSummary:
     following = select(func.count()).where(Follow.follower_id == user_id).scalar_subquery()
     can_follow = current_user.is_authenticated and current_user.id != user_id
     if can_follow:
-        mine = exists().where(Follow.follower_id == current_user.id,
-                              Follow.followed_id == user_id)
+        mine = exists().where(Follow.follower_id == current_user.id, Follow.followed_id == user_id)
     else:
         mine = literal(False)
     row = db.session.execute(select(followers, following, mine)).one()
@@ -130,8 +131,9 @@ def _people(username: str, kind: str, other: t.Any, side: t.Any):
         .order_by(Follow.created_at.desc(), User.id.desc())
     )
     page = paginate(db.session, people, page_number(), _per_page())
-    return render_template("social/people.html", user=user, kind=kind, page=page,
-                           summary=follow_summary(user.id))
+    return render_template(
+        "social/people.html", user=user, kind=kind, page=page, summary=follow_summary(user.id)
+    )
 
 
 @bp.get("/u/<username>/followers")

@@ -48,9 +48,11 @@ def has_liked(post_id: int) -> bool:
     """Whether the current user likes ``post_id`` (templates: ``has_liked(post.id)``)."""
     if not current_user.is_authenticated:
         return False
-    return bool(db.session.scalar(
-        select(exists().where(Like.user_id == current_user.id, Like.post_id == post_id))
-    ))
+    return bool(
+        db.session.scalar(
+            select(exists().where(Like.user_id == current_user.id, Like.post_id == post_id))
+        )
+    )
 
 
 def _back_to(post_id: int) -> str:

@@ -25,6 +25,5 @@ def search():
     page = None
     if statement is not None:
         statement = statement.options(joinedload(Post.author))
-        page = paginate(db.session, statement, page_number(),
-                        current_app.config["POSTS_PER_PAGE"])
+        page = paginate(db.session, statement, page_number(), current_app.config["POSTS_PER_PAGE"])
     return render_template("social/search.html", query=query, page=page, truncated=truncated)

@@ -55,8 +55,11 @@ class _WebAddress:
             host = parts.hostname
         except ValueError:  # e.g. a malformed IPv6 host or port
             raise ValidationError(self.message) from None
-        if (parts.scheme.lower() not in ("http", "https") or not host
-                or re.search(r"[\s\"'<>\\`]", field.data)):
+        if (
+            parts.scheme.lower() not in ("http", "https")
+            or not host
+            or re.search(r"[\s\"'<>\\`]", field.data)
+        ):
             raise ValidationError(self.message)
 
 
@@ -80,22 +83,37 @@ def _no_control_characters(form: t.Any, field: t.Any) -> None:
 
 
 class ProfileForm(BbsForm):
-    email = StringField("Email", [DataRequired(), at_most(254), _no_control_characters,
-                                  Email()], filters=[strip])
-    blog = StringField("Blog", [Optional(), at_most(200), _no_control_characters,
-                                _WebAddress()], filters=[strip],
-                       description="http:// or https:// address")
-    github = StringField("GitHub", [Optional(), _Pattern(GITHUB, "Enter a GitHub username.")],
-                         filters=[strip], description="your username on GitHub")
+    email = StringField(
+        "Email", [DataRequired(), at_most(254), _no_control_characters, Email()], filters=[strip]
+    )
+    blog = StringField(
+        "Blog",
+        [Optional(), at_most(200), _no_control_characters, _WebAddress()],
+        filters=[strip],
+        description="http:// or https:// address",
+    )
+    github = StringField(
+        "GitHub",
+        [Optional(), _Pattern(GITHUB, "Enter a GitHub username.")],
+        filters=[strip],
+        description="your username on GitHub",
+    )
     phone = StringField("Phone", [Optional(), at_most(32), _Phone()], filters=[strip])
-    qq = StringField("QQ", [Optional(), _Pattern(QQ, "A QQ number has 5 to 12 digits.")],
-                     filters=[strip])
-    bio = TextAreaField("About you", [at_most(BIO_MAX_LENGTH), _no_control_characters],
-                        filters=[strip], description=f"plain text, {BIO_MAX_LENGTH} characters"
-                        " at most", render_kw={"rows": 5})
+    qq = StringField(
+        "QQ", [Optional(), _Pattern(QQ, "A QQ number has 5 to 12 digits.")], filters=[strip]
+    )
+    bio = TextAreaField(
+        "About you",
+        [at_most(BIO_MAX_LENGTH), _no_control_characters],
+        filters=[strip],
+        description=f"plain text, {BIO_MAX_LENGTH} characters at most",
+        render_kw={"rows": 5},
+    )
 
 
 class AvatarForm(BbsForm):
-    picture = FileField("Picture", description=f"PNG, JPEG, GIF or WebP,"
-                        f" {MAX_BYTES // (1024 * 1024)} MB at most",
-                        render_kw={"accept": "image/png,image/jpeg,image/gif,image/webp"})
+    picture = FileField(
+        "Picture",
+        description=f"PNG, JPEG, GIF or WebP, {MAX_BYTES // (1024 * 1024)} MB at most",
+        render_kw={"accept": "image/png,image/jpeg,image/gif,image/webp"},
+    )

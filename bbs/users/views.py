@@ -73,14 +73,17 @@ def profile(username: str):
         .order_by(Post.created_at.desc(), Post.id.desc())
     )
     page = paginate(db.session, newest_first, page_number(), current_app.config["POSTS_PER_PAGE"])
-    return render_template("users/profile.html", user=user, page=page,
-                           may_edit=current_user.may_edit(user.id))
+    return render_template(
+        "users/profile.html", user=user, page=page, may_edit=current_user.may_edit(user.id)
+    )
 
 
-def _edit_page(user: User, profile_form: ProfileForm, avatar_form: AvatarForm,
-               status: int = 200) -> t.Any:
-    return render_template("users/edit.html", user=user, form=profile_form,
-                           avatar_form=avatar_form), status
+def _edit_page(
+    user: User, profile_form: ProfileForm, avatar_form: AvatarForm, status: int = 200
+) -> t.Any:
+    return render_template(
+        "users/edit.html", user=user, form=profile_form, avatar_form=avatar_form
+    ), status
 
 
 @bp.route("/u/<username>/edit", methods=["GET", "POST"])
@@ -134,8 +137,12 @@ def upload_avatar(username: str):
 
 
 def _store_avatar(user_id: int, stored: StoredImage) -> None:
-    fields = {"data": stored.data, "mimetype": stored.mimetype, "etag": stored.etag,
-              "updated_at": utcnow()}
+    fields = {
+        "data": stored.data,
+        "mimetype": stored.mimetype,
+        "etag": stored.etag,
+        "updated_at": utcnow(),
+    }
     for _attempt in range(2):  # a concurrent first upload may insert the row between our steps
         avatar = db.session.get(Avatar, user_id)
         if avatar is None:

@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from benchmarks.scenario import Scenario
-from benchmarks.scenarios import blueprint, deployed, hello, json_echo, not_found, page, route500, static304
+from benchmarks.scenarios import (
+    blueprint,
+    deployed,
+    hello,
+    json_echo,
+    not_found,
+    page,
+    route500,
+    static304,
+)
 
 SCENARIOS: dict[str, Scenario] = {
     module.SCENARIO.name: module.SCENARIO

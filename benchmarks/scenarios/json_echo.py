@@ -8,7 +8,13 @@ from typing import Any
 from benchmarks.scenario import Reply, Scenario, environ_factory, expect
 
 ITEMS = [
-    {"id": i, "name": f"item {i}", "price": round(i * 1.25, 2), "tags": ["red", "new"], "active": i % 2 == 0}
+    {
+        "id": i,
+        "name": f"item {i}",
+        "price": round(i * 1.25, 2),
+        "tags": ["red", "new"],
+        "active": i % 2 == 0,
+    }
     for i in range(50)
 ]
 PAYLOAD = json.dumps(ITEMS).encode()
@@ -64,7 +70,9 @@ def falcon_app() -> Any:
 
 
 def _check(reply: Reply) -> None:
-    expect(reply, 200, content_type="application/json", json_body={"count": len(ITEMS), "items": ITEMS})
+    expect(
+        reply, 200, content_type="application/json", json_body={"count": len(ITEMS), "items": ITEMS}
+    )
 
 
 SCENARIO = Scenario(

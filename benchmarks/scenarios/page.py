@@ -57,7 +57,9 @@ def _flask_style(app_class: type, session: Any, render_template: Callable[..., s
 
     @app.route("/page")
     def page() -> str:
-        return render_template("page.html", title=TITLE, user=session.get("user", "stranger"), items=ITEMS)
+        return render_template(
+            "page.html", title=TITLE, user=session.get("user", "stranger"), items=ITEMS
+        )
 
     return app
 
@@ -83,16 +85,23 @@ def bottle_app() -> Any:
 
     @app.route("/session/start")
     def start_session() -> str:
-        bottle.response.set_cookie("session", json.dumps({"user": USER}), secret=SECRET, httponly=True)
+        bottle.response.set_cookie(
+            "session", json.dumps({"user": USER}), secret=SECRET, httponly=True
+        )
         return "signed in"
 
     @app.route("/page")
     def page() -> str:
         cookie = bottle.request.get_cookie("session", secret=SECRET)
         user = json.loads(cookie).get("user", "stranger") if cookie else "stranger"
-        return bottle.jinja2_template("page.html", template_lookup=lookup,
-                                      template_settings={"autoescape": True},
-                                      title=TITLE, user=user, items=ITEMS)
+        return bottle.jinja2_template(
+            "page.html",
+            template_lookup=lookup,
+            template_settings={"autoescape": True},
+            title=TITLE,
+            user=user,
+            items=ITEMS,
+        )
 
     return app
 
@@ -103,8 +112,9 @@ def falcon_app() -> Any:
     from itsdangerous import BadSignature, URLSafeTimedSerializer
 
     sessions = URLSafeTimedSerializer(SECRET, salt="cookie-session")
-    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
-                                     autoescape=jinja2.select_autoescape())
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES_DIR), autoescape=jinja2.select_autoescape()
+    )
     template = environment.get_template("page.html")
 
     class StartSession:
@@ -142,7 +152,9 @@ def _expected_body() -> bytes:
     import jinja2
 
     environment = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES_DIR), autoescape=True)
-    return environment.get_template("page.html").render(title=TITLE, user=USER, items=ITEMS).encode()
+    return (
+        environment.get_template("page.html").render(title=TITLE, user=USER, items=ITEMS).encode()
+    )
 
 
 EXPECTED_BODY = _expected_body()

@@ -43,4 +43,3 @@ environment variable, or found in a 'wsgi.py' or 'app.py' file in the current di
 def main() -> None:
     """The ``flagon`` console script."""
     cli.main()
-

@@ -57,9 +57,7 @@ def _failed_app(error: Exception) -> t.Callable[..., t.Iterable[bytes]]:
 
 
 @click.command("run", short_help="Run a development server.")
-@option(
-    "--host", "-h", default="127.0.0.1", show_default=True, help="The interface to bind to."
-)
+@option("--host", "-h", default="127.0.0.1", show_default=True, help="The interface to bind to.")
 @option("--port", "-p", default=5000, show_default=True, help="The port to bind to.")
 @option(
     "--reload/--no-reload",

@@ -58,8 +58,7 @@ def find_best_app(module: ModuleType) -> Flagon:
 
     raise NoAppException(
         f"Failed to find a flagon application or factory in module '{module.__name__}'."
-        f" Use '{module.__name__}:name' to name one."
-        + _real_flask_hint(*module.__dict__.values())
+        f" Use '{module.__name__}:name' to name one." + _real_flask_hint(*module.__dict__.values())
     )
 
 

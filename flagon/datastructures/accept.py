@@ -34,7 +34,9 @@ class Accept(_werkzeug.Accept):
             # sorted() with reverse=True keeps equal entries in header order.
             list.__init__(
                 self,
-                sorted(values, key=lambda item: (item[1], self._specificity(item[0])), reverse=True)
+                sorted(
+                    values, key=lambda item: (item[1], self._specificity(item[0])), reverse=True
+                ),
             )
             self.provided = True
 
@@ -111,7 +113,9 @@ class Accept(_werkzeug.Accept):
             return -1
 
     def to_header(self) -> str:
-        return ",".join(value if quality == 1 else f"{value};q={quality}" for value, quality in self)
+        return ",".join(
+            value if quality == 1 else f"{value};q={quality}" for value, quality in self
+        )
 
     def __str__(self) -> str:
         return self.to_header()
@@ -131,7 +135,11 @@ def _split_mime(value: str) -> tuple[str, str, list[str]]:
     """``"Text/HTML; level=1"`` -> ``("text", "html", ["level=1"])``."""
     main, *params = value.lower().split(";")
     kind, _, subtype = main.strip().partition("/")
-    return kind.strip(), subtype.strip(), sorted(p.strip().replace(" ", "") for p in params if p.strip())
+    return (
+        kind.strip(),
+        subtype.strip(),
+        sorted(p.strip().replace(" ", "") for p in params if p.strip()),
+    )
 
 
 class MIMEAccept(Accept, _werkzeug.MIMEAccept):

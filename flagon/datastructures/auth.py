@@ -41,7 +41,11 @@ class Authorization(_werkzeug.Authorization):
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Authorization):
             return NotImplemented
-        return (self.type, self.token, self.parameters) == (other.type, other.token, other.parameters)
+        return (self.type, self.token, self.parameters) == (
+            other.type,
+            other.token,
+            other.parameters,
+        )
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -64,4 +68,3 @@ class Authorization(_werkzeug.Authorization):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.to_header()!r}>"
-

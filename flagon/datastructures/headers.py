@@ -52,8 +52,12 @@ def _checked_list(pairs: Iterable[tuple[t.Any, t.Any]]) -> list[tuple[str, str]]
             pair.__class__ is not tuple
             or value.__class__ is not str
             or name.__class__ is not str
-            or "\n" in value or "\r" in value or "\0" in value
-            or "\n" in name or "\r" in name or "\0" in name
+            or "\n" in value
+            or "\r" in value
+            or "\0" in value
+            or "\n" in name
+            or "\r" in name
+            or "\0" in name
         ):
             return [_checked_pair(name, value) for name, value in result]
     return result
@@ -77,7 +81,9 @@ class Headers(_werkzeug.Headers):
             self._list: list[tuple[str, str]] = []
         elif type(defaults) is list or type(defaults) is tuple:
             self._list = _checked_list(defaults)
-        elif isinstance(defaults, _werkzeug.Headers) and not isinstance(defaults, _werkzeug.EnvironHeaders):
+        elif isinstance(defaults, _werkzeug.Headers) and not isinstance(
+            defaults, _werkzeug.EnvironHeaders
+        ):
             self._list = defaults._list[:]
         else:
             self._list = _checked_list(iter_multi_items(defaults))
@@ -95,7 +101,9 @@ class Headers(_werkzeug.Headers):
             return self._list[key]
         return type(self)(self._list[key])
 
-    def get(self, key: str, default: t.Any = None, type: t.Callable[[str], t.Any] | None = None) -> t.Any:
+    def get(
+        self, key: str, default: t.Any = None, type: t.Callable[[str], t.Any] | None = None
+    ) -> t.Any:
         """The first value for ``key`` or ``default``; a ``type`` conversion failing with
         ValueError/TypeError also gives ``default``."""
         ikey = key.lower()
@@ -296,7 +304,9 @@ class Headers(_werkzeug.Headers):
         if not isinstance(other, _werkzeug.Headers):
             return NotImplemented
         # Names compare case-insensitively; order matters only among same-named headers.
-        return sorted(other.items(lower=True), key=_name) == sorted(self.items(lower=True), key=_name)
+        return sorted(other.items(lower=True), key=_name) == sorted(
+            self.items(lower=True), key=_name
+        )
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -376,7 +386,9 @@ class EnvironHeaders(Headers, _werkzeug.EnvironHeaders):
             return value
         return super().__getitem__(key)
 
-    def get(self, key: str, default: t.Any = None, type: t.Callable[[str], t.Any] | None = None) -> t.Any:
+    def get(
+        self, key: str, default: t.Any = None, type: t.Callable[[str], t.Any] | None = None
+    ) -> t.Any:
         value = self._lookup(key)
         if value is None:
             return default

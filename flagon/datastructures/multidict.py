@@ -94,7 +94,9 @@ class MultiDict(_werkzeug.MultiDict):
         """Append a value to the key's list, keeping the values already there."""
         _dict_setdefault(self, key, []).append(value)
 
-    def get(self, key: t.Any, default: t.Any = None, type: t.Callable[[t.Any], t.Any] | None = None) -> t.Any:
+    def get(
+        self, key: t.Any, default: t.Any = None, type: t.Callable[[t.Any], t.Any] | None = None
+    ) -> t.Any:
         """The first value for ``key``, or ``default``; ``type`` converts it, and a
         conversion failing with ValueError/TypeError also gives ``default``."""
         try:
@@ -135,7 +137,9 @@ class MultiDict(_werkzeug.MultiDict):
         _dict_setitem(self, key, [default])
         return default
 
-    def setlistdefault(self, key: t.Any, default_list: Iterable[t.Any] | None = None) -> list[t.Any]:
+    def setlistdefault(
+        self, key: t.Any, default_list: Iterable[t.Any] | None = None
+    ) -> list[t.Any]:
         """The key's list of values, stored from ``default_list`` first when missing. The list
         returned is the one stored, so appending to it adds values."""
         if key not in self:
@@ -280,7 +284,9 @@ class CombinedMultiDict(ImmutableMultiDict, _werkzeug.CombinedMultiDict):
                 return d[key]
         raise _exceptions.BadRequestKeyError(key)
 
-    def get(self, key: t.Any, default: t.Any = None, type: t.Callable[[t.Any], t.Any] | None = None) -> t.Any:
+    def get(
+        self, key: t.Any, default: t.Any = None, type: t.Callable[[t.Any], t.Any] | None = None
+    ) -> t.Any:
         for d in self.dicts:
             if key in d:
                 if type is None:

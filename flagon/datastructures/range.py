@@ -52,9 +52,14 @@ class ETags(_werkzeug.ETags):
     def to_header(self) -> str:
         if self.star_tag:
             return "*"
-        return ", ".join([f'"{tag}"' for tag in sorted(self._strong)] + [f'W/"{tag}"' for tag in sorted(self._weak)])
+        return ", ".join(
+            [f'"{tag}"' for tag in sorted(self._strong)]
+            + [f'W/"{tag}"' for tag in sorted(self._weak)]
+        )
 
-    def __call__(self, etag: str | None = None, data: bytes | None = None, include_weak: bool = False) -> bool:
+    def __call__(
+        self, etag: str | None = None, data: bytes | None = None, include_weak: bool = False
+    ) -> bool:
         if etag is None:
             if data is None:
                 raise TypeError("'data' is required when 'etag' is not given.")
@@ -173,7 +178,13 @@ class ContentRange(_werkzeug.ContentRange):
         self.on_update = on_update
         self.set(start, stop, length, units)
 
-    def set(self, start: int | None, stop: int | None, length: int | None = None, units: str | None = "bytes") -> None:
+    def set(
+        self,
+        start: int | None,
+        stop: int | None,
+        length: int | None = None,
+        units: str | None = "bytes",
+    ) -> None:
         if not _http.is_byte_range_valid(start, stop, length):
             raise ValueError(f"invalid content range {(start, stop, length)!r}")
         # Werkzeug's properties read these and call on_update when one is assigned alone.

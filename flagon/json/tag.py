@@ -86,7 +86,11 @@ class TagDict(JSONTag):
     key = " di"
 
     def check(self, value: t.Any) -> bool:
-        return isinstance(value, dict) and len(value) == 1 and next(iter(value)) in self.serializer.tags
+        return (
+            isinstance(value, dict)
+            and len(value) == 1
+            and next(iter(value)) in self.serializer.tags
+        )
 
     def to_json(self, value: t.Any) -> t.Any:
         key = next(iter(value))
@@ -263,7 +267,9 @@ class TaggedJSONSerializer:
         for cls in self.default_tags:
             self.register(cls)
 
-    def register(self, tag_class: type[JSONTag], force: bool = False, index: int | None = None) -> None:
+    def register(
+        self, tag_class: type[JSONTag], force: bool = False, index: int | None = None
+    ) -> None:
         """Add a tag, tried last (or at ``index``, to take precedence over a more general tag).
 
         A tag whose key is already registered raises ``KeyError`` unless ``force`` replaces it.

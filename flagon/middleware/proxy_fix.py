@@ -54,7 +54,10 @@ class ProxyFix:
         x_prefix: int = 0,
     ) -> None:
         for name, value in (
-            ("x_for", x_for), ("x_proto", x_proto), ("x_host", x_host), ("x_port", x_port),
+            ("x_for", x_for),
+            ("x_proto", x_proto),
+            ("x_host", x_host),
+            ("x_port", x_port),
             ("x_prefix", x_prefix),
         ):
             if type(value) is not int or value < 0:
@@ -71,9 +74,7 @@ class ProxyFix:
         # trusted headers count: a client varying the others gains nothing.
         self._seen: dict[tuple[str | None, ...], dict[str, str]] = {}
         counts = (x_for, x_proto, x_host, x_port, x_prefix)
-        self._key_names = (
-            *(name for name, count in zip(_FORWARDED, counts) if count), "HTTP_HOST"
-        )
+        self._key_names = (*(name for name, count in zip(_FORWARDED, counts) if count), "HTTP_HOST")
 
     def __call__(self, environ: dict, start_response: t.Callable) -> t.Iterable[bytes]:
         get = environ.get

@@ -185,9 +185,7 @@ class FloatConverter(NumberConverter, _werkzeug.FloatConverter):
 class UUIDConverter(BaseConverter, _werkzeug.UUIDConverter):
     """UUIDs in either case, given to the view as ``uuid.UUID``."""
 
-    regex = (
-        r"[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}"
-    )
+    regex = r"[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}"
 
     def to_python(self, value: str) -> uuid.UUID:
         return uuid.UUID(value)

@@ -124,4 +124,3 @@ class BuildError(_werkzeug.BuildError):
         if missing:
             message.append(f" Did you forget to specify values {sorted(missing)!r}?")
         return "".join(message)
-

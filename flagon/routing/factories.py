@@ -68,8 +68,8 @@ class EndpointPrefix(RuleFactory):
 class RuleTemplate:
     """Rules with ``$placeholders``, filled in when called::
 
-        resource = RuleTemplate([Rule("/$name/", endpoint="$name.list")])
-        Map([resource(name="user"), resource(name="page")])
+    resource = RuleTemplate([Rule("/$name/", endpoint="$name.list")])
+    Map([resource(name="user"), resource(name="page")])
     """
 
     def __init__(self, rules: t.Iterable[Rule]) -> None:

@@ -155,4 +155,3 @@ class Map:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({pformat(list(self.iter_rules()))})"
-

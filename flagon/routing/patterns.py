@@ -129,8 +129,17 @@ def make_extractor(
 class Pattern:
     """A path regex (and domain regex) with the rules it serves, in priority order."""
 
-    __slots__ = ("source", "match", "size", "groups", "domain_source", "domain_match",
-                 "domain_groups", "rules", "_entries")
+    __slots__ = (
+        "source",
+        "match",
+        "size",
+        "groups",
+        "domain_source",
+        "domain_match",
+        "domain_groups",
+        "rules",
+        "_entries",
+    )
 
     def __init__(
         self,

@@ -163,8 +163,7 @@ class Rule(RuleFactory):
             converter = converter_class(self.map, *args, **kwargs)
         except TypeError as error:
             raise ValueError(
-                f"invalid arguments for converter {converter_name!r} in rule"
-                f" {self.rule!r}: {error}"
+                f"invalid arguments for converter {converter_name!r} in rule {self.rule!r}: {error}"
             ) from None
         try:
             group_count(converter.regex)

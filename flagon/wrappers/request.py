@@ -27,7 +27,12 @@ from ..datastructures import (
 from ..exceptions import BadRequest, UnsupportedMediaType
 from ..formparser import parse_form_data, url_decode
 from ..globals import _app_ctx_stack
-from ..http import parse_accept_header, parse_authorization_header, parse_cookie, parse_options_header
+from ..http import (
+    parse_accept_header,
+    parse_authorization_header,
+    parse_cookie,
+    parse_options_header,
+)
 from ..lazy import cached_property
 from ..wsgi import get_host, get_input_stream, read_body
 from .request_headers import RequestHeadersMixin
@@ -396,7 +401,11 @@ class Request(RequestHeadersMixin):
         cached = self.__dict__.get("_cached_data")
         if cached is not None:
             # get_data() already consumed the body: parse the bytes it kept.
-            environ = {**environ, "wsgi.input": io.BytesIO(cached), "CONTENT_LENGTH": str(len(cached))}
+            environ = {
+                **environ,
+                "wsgi.input": io.BytesIO(cached),
+                "CONTENT_LENGTH": str(len(cached)),
+            }
             environ.pop("wsgi.input_terminated", None)
             environ.pop("HTTP_TRANSFER_ENCODING", None)
         stream, form, files = parse_form_data(

@@ -11,7 +11,13 @@ import typing as t
 from datetime import datetime
 
 from ..datastructures import ETags, HeaderSet, IfRange, Range
-from ..http import parse_date, parse_dict_header, parse_etags, parse_if_range_header, parse_range_header
+from ..http import (
+    parse_date,
+    parse_dict_header,
+    parse_etags,
+    parse_if_range_header,
+    parse_range_header,
+)
 from ..lazy import cached_property
 from .caching import RequestCacheControl
 
@@ -32,7 +38,9 @@ class RequestHeadersMixin:
 
     referrer = _header("HTTP_REFERER", "The ``Referer`` header: the page that linked here.")
     origin = _header("HTTP_ORIGIN", "The ``Origin`` header of a cross-origin or POST request.")
-    content_encoding = _header("HTTP_CONTENT_ENCODING", "The body's ``Content-Encoding`` (``gzip``…).")
+    content_encoding = _header(
+        "HTTP_CONTENT_ENCODING", "The body's ``Content-Encoding`` (``gzip``…)."
+    )
     content_md5 = _header("HTTP_CONTENT_MD5", "The ``Content-MD5`` header.")
     access_control_request_method = _header(
         "HTTP_ACCESS_CONTROL_REQUEST_METHOD",

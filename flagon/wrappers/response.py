@@ -56,7 +56,9 @@ def _parse_status(status: int | str | bytes) -> tuple[str, int]:
     if isinstance(status, bytes):
         status = status.decode("latin-1")
     if not isinstance(status, str):
-        raise TypeError("Invalid status argument: expected an int or a str such as '404 Not Found'.")
+        raise TypeError(
+            "Invalid status argument: expected an int or a str such as '404 Not Found'."
+        )
     status = status.strip()
     if not status:
         raise ValueError("Empty status argument")
@@ -105,6 +107,7 @@ class Response(_werkzeug.Response):
     @max_cookie_size.setter
     def max_cookie_size(self, value: int) -> None:
         self.__dict__["_max_cookie_size"] = value
+
     json_module: t.Any = flagon_json
 
     def __init__(
@@ -516,7 +519,9 @@ class Response(_werkzeug.Response):
     def __call__(self, environ: dict, start_response: t.Callable) -> t.Iterable[bytes]:
         headers = self.get_wsgi_headers(environ)
         app_iter = self.get_app_iter(environ)
-        start_response(self._status, headers._list if type(headers) is Headers else headers.to_wsgi_list())
+        start_response(
+            self._status, headers._list if type(headers) is Headers else headers.to_wsgi_list()
+        )
         return app_iter
 
     @classmethod

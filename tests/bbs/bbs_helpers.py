@@ -82,16 +82,22 @@ def token_for(client: t.Any, path: str = "/login", **kwargs: t.Any) -> str:
     return csrf_token(client.get(path, **kwargs).text)
 
 
-def submit(client: t.Any, path: str, data: dict[str, t.Any], page: str | None = None,
-           **kwargs: t.Any) -> t.Any:
+def submit(
+    client: t.Any, path: str, data: dict[str, t.Any], page: str | None = None, **kwargs: t.Any
+) -> t.Any:
     """POST ``data`` to ``path`` with the CSRF token of the page at ``page`` (``path``);
     ``kwargs`` (headers, base_url…) go with both requests."""
     token = token_for(client, page or path.split("?")[0], **kwargs)
     return client.post(path, data={"csrf_token": token, **data}, **kwargs)
 
 
-def register(client: t.Any, username: str = "newcomer", password: str = PASSWORD,
-             email: str = "newcomer@example.com", **overrides: t.Any) -> t.Any:
+def register(
+    client: t.Any,
+    username: str = "newcomer",
+    password: str = PASSWORD,
+    email: str = "newcomer@example.com",
+    **overrides: t.Any,
+) -> t.Any:
     """Fill in and send the registration form."""
     page = client.get("/register").text
     data = {
@@ -106,8 +112,14 @@ def register(client: t.Any, username: str = "newcomer", password: str = PASSWORD
     return client.post("/register", data=data)
 
 
-def login(client: t.Any, username: str, password: str = PASSWORD, remember: bool = False,
-          next: str | None = None, **kwargs: t.Any) -> t.Any:
+def login(
+    client: t.Any,
+    username: str,
+    password: str = PASSWORD,
+    remember: bool = False,
+    next: str | None = None,
+    **kwargs: t.Any,
+) -> t.Any:
     """Fill in and send the login form."""
     data = {"username": username, "password": password}
     if remember:
@@ -116,12 +128,18 @@ def login(client: t.Any, username: str, password: str = PASSWORD, remember: bool
     return submit(client, path, data, page="/login", **kwargs)
 
 
-def make_user(app: t.Any, username: str, password: str = PASSWORD, role: str = MEMBER,
-              **fields: t.Any) -> User:
+def make_user(
+    app: t.Any, username: str, password: str = PASSWORD, role: str = MEMBER, **fields: t.Any
+) -> User:
     """Create an account directly in the database; the returned user stays usable."""
     with app.app_context():
-        user = User(username=username, email=f"{username}@example.com",
-                    password_hash=hash_password(password), role=role, **fields)
+        user = User(
+            username=username,
+            email=f"{username}@example.com",
+            password_hash=hash_password(password),
+            role=role,
+            **fields,
+        )
         db.session.add(user)
         db.session.commit()
         return user

@@ -69,8 +69,9 @@ def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> t.Any:
 
 
 @pytest.fixture
-def make_app(migrated_database: t.Any, shared_database: t.Any,
-             tmp_path: t.Any) -> t.Iterator[t.Callable[..., t.Any]]:
+def make_app(
+    migrated_database: t.Any, shared_database: t.Any, tmp_path: t.Any
+) -> t.Iterator[t.Callable[..., t.Any]]:
     """``make_app(**config)``: a forum app with extra settings, on a fresh migrated database."""
     apps = []
 
@@ -82,8 +83,9 @@ def make_app(migrated_database: t.Any, shared_database: t.Any,
         else:
             database = tmp_path / f"bbs-{len(apps)}.sqlite3"
             shutil.copy(migrated_database, database)
-        app = create_app(forum_config(database, **overrides),
-                         instance_path=str(tmp_path / "instance"))
+        app = create_app(
+            forum_config(database, **overrides), instance_path=str(tmp_path / "instance")
+        )
         apps.append(app)
         return app
 

@@ -13,15 +13,25 @@ from bbs.markdown import render
 from bbs.models import Comment, Post, utcnow
 
 
-def write_posts(app: t.Any, author: t.Any, count: int = 1, title: str = "Post {n}",
-                body: str = "Body of post {n}.") -> list[int]:
+def write_posts(
+    app: t.Any,
+    author: t.Any,
+    count: int = 1,
+    title: str = "Post {n}",
+    body: str = "Body of post {n}.",
+) -> list[int]:
     """``count`` posts by ``author``, a minute apart (the last is the newest); their ids."""
     start = utcnow() - timedelta(days=1)
     with app.app_context():
         posts = [
-            Post(author_id=author.id, title=title.format(n=n), body_markdown=body.format(n=n),
-                 body_html=render(body.format(n=n)), created_at=start + timedelta(minutes=n),
-                 updated_at=start + timedelta(minutes=n))
+            Post(
+                author_id=author.id,
+                title=title.format(n=n),
+                body_markdown=body.format(n=n),
+                body_html=render(body.format(n=n)),
+                created_at=start + timedelta(minutes=n),
+                updated_at=start + timedelta(minutes=n),
+            )
             for n in range(1, count + 1)
         ]
         db.session.add_all(posts)

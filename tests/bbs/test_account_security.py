@@ -103,8 +103,7 @@ def test_a_ban_ends_every_login(app, admin, member):
     from bbs.models import User
 
     with app.test_request_context(method="POST"):
-        moderation.set_banned(db.session.get(User, admin.id), db.session.get(User, member.id),
-                              True)
+        moderation.set_banned(db.session.get(User, admin.id), db.session.get(User, member.id), True)
         db.session.commit()
     assert _open_logins(app) == 0
     with app.app_context():
@@ -130,17 +129,25 @@ def _users(app):
 
 
 def _registration(page, username, answer=None):
-    return {"csrf_token": csrf_token(page), "username": username,
-            "email": f"{username}@example.com", "password": PASSWORD, "confirm": PASSWORD,
-            "captcha": solve_captcha(page) if answer is None else answer}
+    return {
+        "csrf_token": csrf_token(page),
+        "username": username,
+        "email": f"{username}@example.com",
+        "password": PASSWORD,
+        "confirm": PASSWORD,
+        "captcha": solve_captcha(page) if answer is None else answer,
+    }
 
 
 def _replay(app, cookie, page, username, answer=None, address="192.0.2.9"):
     """Send a registration with a saved session cookie, as a bot replaying it would."""
     bot = app.test_client()
     bot.set_cookie("session", cookie)
-    return bot.post("/register", data=_registration(page, username, answer),
-                    environ_base={"REMOTE_ADDR": address})
+    return bot.post(
+        "/register",
+        data=_registration(page, username, answer),
+        environ_base={"REMOTE_ADDR": address},
+    )
 
 
 def test_replaying_the_captcha_cookie_registers_nobody_more(app):
@@ -168,8 +175,11 @@ def test_one_guess_per_question(app):
 
 def _attempt(client, username, address):
     page = client.get("/register").text
-    return client.post("/register", data=_registration(page, username, answer="-1"),
-                       environ_base={"REMOTE_ADDR": address})
+    return client.post(
+        "/register",
+        data=_registration(page, username, answer="-1"),
+        environ_base={"REMOTE_ADDR": address},
+    )
 
 
 def test_registrations_from_one_address_are_limited(make_app):
@@ -182,13 +192,17 @@ def test_registrations_from_one_address_are_limited(make_app):
     assert "Too many registrations from your address." in response.text
     assert 0 < int(response.headers["Retry-After"]) <= 3600
     page = client.get("/register").text  # even the right answer: no hash is computed
-    response = client.post("/register", data=_registration(page, "patient"),
-                           environ_base={"REMOTE_ADDR": "192.0.2.1"})
+    response = client.post(
+        "/register", data=_registration(page, "patient"), environ_base={"REMOTE_ADDR": "192.0.2.1"}
+    )
     assert response.status_code == 429
     other = app.test_client()
     page = other.get("/register").text
-    response = other.post("/register", data=_registration(page, "person"),
-                          environ_base={"REMOTE_ADDR": "198.51.100.1"})
+    response = other.post(
+        "/register",
+        data=_registration(page, "person"),
+        environ_base={"REMOTE_ADDR": "198.51.100.1"},
+    )
     assert response.status_code == 302
     assert _users(app) == {"person"}
 
@@ -237,8 +251,11 @@ def test_simultaneous_wrong_guesses_are_counted_one_by_one(app, member, monkeypa
 
     def guess(n):
         data = {"csrf_token": tokens[n], "username": "ada", "password": f"guess {n}"}
-        return clients[n].post("/login", data=data,
-                               environ_base={"REMOTE_ADDR": f"192.0.2.{n}"}).status_code
+        return (
+            clients[n]
+            .post("/login", data=data, environ_base={"REMOTE_ADDR": f"192.0.2.{n}"})
+            .status_code
+        )
 
     statuses = _simultaneously(12, guess)
     assert sorted(statuses) == [200] * 5 + [429] * 7
@@ -252,8 +269,9 @@ def test_simultaneous_wrong_guesses_are_counted_one_by_one(app, member, monkeypa
 def test_a_csrf_token_from_before_the_login_is_refused_after_it(app, member):
     client = app.test_client()
     anonymous_token = token_for(client, "/login")
-    response = client.post("/login", data={"csrf_token": anonymous_token, "username": "ada",
-                                           "password": PASSWORD})
+    response = client.post(
+        "/login", data={"csrf_token": anonymous_token, "username": "ada", "password": PASSWORD}
+    )
     assert response.status_code == 302
     assert client.post("/logout", data={"csrf_token": anonymous_token}).status_code == 400
     assert logged_in_name(client) == "ada"
@@ -265,8 +283,9 @@ def test_a_csrf_token_from_before_the_logout_is_refused_after_it(app, member):
     login(client, "ada")
     token = token_for(client, "/")
     assert client.post("/logout", data={"csrf_token": token}).status_code == 302
-    response = client.post("/login", data={"csrf_token": token, "username": "ada",
-                                           "password": PASSWORD})
+    response = client.post(
+        "/login", data={"csrf_token": token, "username": "ada", "password": PASSWORD}
+    )
     assert response.status_code == 400
 
 
@@ -311,10 +330,17 @@ def clean_environment(monkeypatch):
     return monkeypatch
 
 
-@pytest.mark.parametrize("key", [
-    "CHANGE_ME", "change-me-to-something-long-and-random", "your secret key", "short",
-    "a" * 64, "abcabcabcabcabcabcabcabcabcabcabcabc",
-])
+@pytest.mark.parametrize(
+    "key",
+    [
+        "CHANGE_ME",
+        "change-me-to-something-long-and-random",
+        "your secret key",
+        "short",
+        "a" * 64,
+        "abcabcabcabcabcabcabcabcabcabcabcabc",
+    ],
+)
 def test_weak_secret_keys_keep_the_forum_from_starting(tmp_path, clean_environment, key):
     clean_environment.setenv("BBS_SECRET_KEY", key)
     with pytest.raises(InsecureSecretKey) as refused:
@@ -349,11 +375,20 @@ def test_tests_may_use_any_key(tmp_path, clean_environment):
 
 
 def test_the_command_line_says_how_to_make_a_key(tmp_path, clean_environment):
-    environment = dict(os.environ, BBS_INSTANCE_PATH=str(tmp_path), FLAGON_SKIP_DOTENV="1",
-                       BBS_SECRET_KEY=_example_secret_key())
+    environment = dict(
+        os.environ,
+        BBS_INSTANCE_PATH=str(tmp_path),
+        FLAGON_SKIP_DOTENV="1",
+        BBS_SECRET_KEY=_example_secret_key(),
+    )
     flagon = os.path.join(os.path.dirname(sys.executable), "flagon")
-    result = subprocess.run([flagon, "--app", "bbs", "db", "current"], env=environment,
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [flagon, "--app", "bbs", "db", "current"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode != 0
     assert MAKE_A_KEY in result.stderr + result.stdout
 
@@ -399,8 +434,16 @@ def test_without_a_public_url_any_host_is_served(app):
     assert app.test_client().get("/", base_url="http://127.0.0.1:5000").status_code == 200
 
 
-@pytest.mark.parametrize("url", ["forum.example", "ftp://forum.example", "https://forum.example/bbs",
-                                 "https://user@forum.example", "https://forum.example/?x=1"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "forum.example",
+        "ftp://forum.example",
+        "https://forum.example/bbs",
+        "https://user@forum.example",
+        "https://forum.example/?x=1",
+    ],
+)
 def test_a_public_url_must_be_a_scheme_and_a_host(make_app, url):
     with pytest.raises(ValueError, match="PUBLIC_URL"):
         make_app(PUBLIC_URL=url)
@@ -409,14 +452,19 @@ def test_a_public_url_must_be_a_scheme_and_a_host(make_app, url):
 # IPv6 addresses count by /64 -----------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("address", "network"), [
-    ("192.0.2.7", "192.0.2.7"),
-    ("2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64"),
-    ("2001:DB8:1:2::1", "2001:db8:1:2::/64"),
-    ("fe80::1%eth0", "fe80::/64"),
-    ("::ffff:192.0.2.7", "192.0.2.7"),
-    ("", "unknown"), (None, "unknown"), ("not an address", "unknown"),
-])
+@pytest.mark.parametrize(
+    ("address", "network"),
+    [
+        ("192.0.2.7", "192.0.2.7"),
+        ("2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64"),
+        ("2001:DB8:1:2::1", "2001:db8:1:2::/64"),
+        ("fe80::1%eth0", "fe80::/64"),
+        ("::ffff:192.0.2.7", "192.0.2.7"),
+        ("", "unknown"),
+        (None, "unknown"),
+        ("not an address", "unknown"),
+    ],
+)
 def test_addresses_are_counted_by_network(address, network):
     assert client_network(address) == network
 
@@ -426,8 +474,9 @@ def test_a_whole_ipv6_64_shares_the_per_address_login_limit(make_app):
     make_user(app, "ada")
     client = app.test_client()
     for n, name in enumerate(("alpha", "beta", "gamma"), 1):
-        response = login(client, name, "wrong password",
-                         environ_base={"REMOTE_ADDR": f"2001:db8:1:2::{n}"})
+        response = login(
+            client, name, "wrong password", environ_base={"REMOTE_ADDR": f"2001:db8:1:2::{n}"}
+        )
         assert response.status_code == 200
     same_64 = {"REMOTE_ADDR": "2001:db8:1:2:ffff:ffff:ffff:9"}
     assert login(app.test_client(), "ada", environ_base=same_64).status_code == 429
@@ -500,8 +549,9 @@ def test_a_browser_known_to_another_account_or_a_forged_cookie_helps_nobody(app,
 
 def test_the_device_cookie_is_private_and_long_lived(app, member):
     response = login(app.test_client(), "ada")
-    cookie = next(value for value in response.headers.getlist("Set-Cookie")
-                  if value.startswith("bbs_device="))
+    cookie = next(
+        value for value in response.headers.getlist("Set-Cookie") if value.startswith("bbs_device=")
+    )
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
     assert "Max-Age=31536000" in cookie
 
@@ -516,11 +566,14 @@ def _register_page(client, username):
     return client.post("/register", data=_registration(page, username))
 
 
-@pytest.mark.parametrize("username", [
-    f"r{CYRILLIC_O}{CYRILLIC_O}t",          # Latin r and t, Cyrillic о
-    "\u0391laskaJazz",                       # Greek capital alpha
-    "pay\u0440al",                           # Cyrillic р
-])
+@pytest.mark.parametrize(
+    "username",
+    [
+        f"r{CYRILLIC_O}{CYRILLIC_O}t",  # Latin r and t, Cyrillic о
+        "\u0391laskaJazz",  # Greek capital alpha
+        "pay\u0440al",  # Cyrillic р
+    ],
+)
 def test_mixed_script_usernames_are_refused(app, username):
     response = _register_page(app.test_client(), username)
     assert response.status_code == 200
@@ -528,11 +581,14 @@ def test_mixed_script_usernames_are_refused(app, username):
     assert _users(app) == set()
 
 
-@pytest.mark.parametrize(("existing", "lookalike"), [
-    ("pop", "\u0440\u043e\u0440"),           # all Cyrillic: рор
-    ("paypal", "paypa1"),                    # digit one for l
-    ("modern", "rnodern"),                   # r n for m
-])
+@pytest.mark.parametrize(
+    ("existing", "lookalike"),
+    [
+        ("pop", "\u0440\u043e\u0440"),  # all Cyrillic: рор
+        ("paypal", "paypa1"),  # digit one for l
+        ("modern", "rnodern"),  # r n for m
+    ],
+)
 def test_usernames_confusable_with_a_taken_one_are_refused(app, existing, lookalike):
     make_user(app, existing)
     response = _register_page(app.test_client(), lookalike)
@@ -547,8 +603,9 @@ def test_a_whole_script_look_alike_is_refused_with_the_name_it_imitates(app):
     assert "This username looks too much like &#39;pop&#39;, which is taken." in response.text
 
 
-@pytest.mark.parametrize("username", ["Иван", "山田たろう", "小明_2024", "김철수abc", "ada.lovelace-1",
-                                      "Ελένη"])
+@pytest.mark.parametrize(
+    "username", ["Иван", "山田たろう", "小明_2024", "김철수abc", "ada.lovelace-1", "Ελένη"]
+)
 def test_names_in_one_writing_system_are_welcome(app, username):
     assert _register_page(app.test_client(), username).status_code == 302
     assert _users(app) == {username}
@@ -564,9 +621,17 @@ def test_the_database_refuses_look_alikes_too(app):
 
 def test_create_admin_refuses_look_alikes(app):
     make_user(app, "pop")
-    result = app.test_cli_runner().invoke(args=[
-        "create-admin", "--username", "\u0440\u043e\u0440", "--email", "x@example.com",
-        "--password", "a long passphrase"])
+    result = app.test_cli_runner().invoke(
+        args=[
+            "create-admin",
+            "--username",
+            "\u0440\u043e\u0440",
+            "--email",
+            "x@example.com",
+            "--password",
+            "a long passphrase",
+        ]
+    )
     assert result.exit_code != 0 and "looks too much like 'pop'" in result.output
 
 
@@ -584,17 +649,22 @@ def test_the_migration_gives_existing_accounts_their_skeletons(tmp_path):
 
     from bbs import migrate
 
-    app = create_app({"TESTING": True, "SECRET_KEY": "k",
-                      "DATABASE_URL": f"sqlite:///{tmp_path}/old.sqlite3"},
-                     instance_path=str(tmp_path))
+    app = create_app(
+        {"TESTING": True, "SECRET_KEY": "k", "DATABASE_URL": f"sqlite:///{tmp_path}/old.sqlite3"},
+        instance_path=str(tmp_path),
+    )
     migrate.upgrade(app, "0004")
     with app.app_context():
         for name in ("pop", "\u0440\u043e\u0440", "ada"):  # two that already look alike
-            db.session.execute(text(
-                "INSERT INTO users (username, username_key, email, password_hash, role, banned,"
-                " remember_token, blog, github, phone, qq, bio, created_at) VALUES (:name,"
-                " :name, 'e@example.com', 'h', 'member', false, 't', '', '', '', '', '',"
-                " '2024-01-01')"), {"name": name})
+            db.session.execute(
+                text(
+                    "INSERT INTO users (username, username_key, email, password_hash, role, banned,"
+                    " remember_token, blog, github, phone, qq, bio, created_at) VALUES (:name,"
+                    " :name, 'e@example.com', 'h', 'member', false, 't', '', '', '', '', '',"
+                    " '2024-01-01')"
+                ),
+                {"name": name},
+            )
         db.session.commit()
     migrate.upgrade(app)
     with app.app_context():

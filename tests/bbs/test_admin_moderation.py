@@ -12,7 +12,7 @@ from bbs.admin.moderation import ModerationError, set_banned, set_role
 from bbs.db import db
 from bbs.models import ADMIN, MEMBER, Comment, Post, User
 
-XSS = '<script>alert(1)</script><img src=x onerror=alert(1)>'
+XSS = "<script>alert(1)</script><img src=x onerror=alert(1)>"
 
 
 @pytest.fixture
@@ -157,8 +157,9 @@ def test_listings_are_paginated(app, admin_client, member):
 # Accounts -------------------------------------------------------------------------------------
 
 
-def test_a_ban_locks_the_member_out_and_an_unban_lets_them_back(app, member, member_client,
-                                                               admin_client):
+def test_a_ban_locks_the_member_out_and_an_unban_lets_them_back(
+    app, member, member_client, admin_client
+):
     assert logged_in_name(member_client) == "ada"
     response = post_as(admin_client, f"/admin/users/{member.id}/ban")
     assert response.headers["Location"] == "/admin/users"
@@ -245,7 +246,9 @@ def test_the_action_buttons_say_what_they_act_on(app, admin_client, member):
     assert 'aria-label="Ban ada">Ban</button>' in users
     assert 'aria-label="Change the role of ada">Change</button>' in users
     assert 'aria-label="Delete the post “Tea &amp; cake”">Delete</button>' in (
-        admin_client.get("/admin/").text)
+        admin_client.get("/admin/").text
+    )
     assert 'aria-label="Delete the comment by ada on “Tea &amp; cake”">Delete</button>' in (
-        admin_client.get("/admin/comments").text)
+        admin_client.get("/admin/comments").text
+    )
     assert '<td data-label="Email">ada@example.com</td>' in users

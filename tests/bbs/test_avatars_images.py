@@ -58,15 +58,19 @@ def test_the_etag_follows_the_bytes():
     assert clean_avatar(picture(colour=(1, 2, 3))).etag == one.etag
 
 
-@pytest.mark.parametrize("data", [
-    b"just some text, not a picture",
-    b"",
-    b"\x89PNG\r\n\x1a\n",
-    svg_with_script(),
-    b"GIF89a" + b"\0" * 20,
-    picture("BMP"),
-    picture("TIFF"),
-], ids=["text", "empty", "png-signature-only", "svg", "broken-gif", "bmp", "tiff"])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"just some text, not a picture",
+        b"",
+        b"\x89PNG\r\n\x1a\n",
+        svg_with_script(),
+        b"GIF89a" + b"\0" * 20,
+        picture("BMP"),
+        picture("TIFF"),
+    ],
+    ids=["text", "empty", "png-signature-only", "svg", "broken-gif", "bmp", "tiff"],
+)
 def test_non_images_and_other_formats_are_refused(data):
     with pytest.raises(AvatarError, match="not a picture we can use"):
         clean_avatar(data)

@@ -106,9 +106,11 @@ def test_avatars_show_next_to_posts_and_comments(app, member, member_client):
         db.session.add(Comment(post_id=post.id, author_id=member.id, body="first"))
         db.session.commit()
         post_id = post.id
-    author = ('<a class="author-link" href="/u/ada">'
-              '<img class="avatar avatar-small author-avatar" src="/avatar/ada" alt=""'
-              ' width="24" height="24"><span class="author">ada</span></a>')
+    author = (
+        '<a class="author-link" href="/u/ada">'
+        '<img class="avatar avatar-small author-avatar" src="/avatar/ada" alt=""'
+        ' width="24" height="24"><span class="author">ada</span></a>'
+    )
     assert author in member_client.get("/").text
     assert member_client.get(f"/posts/{post_id}").text.count(author) == 2
 

@@ -18,8 +18,11 @@ UPLOAD = "/u/ada/avatar"
 
 def upload(client, data: bytes, path: str = UPLOAD, filename: str = "me.png", token=None):
     token = token_for(client, EDIT) if token is None else token
-    return client.post(path, data={"csrf_token": token, "picture": (io.BytesIO(data), filename)},
-                       content_type="multipart/form-data")
+    return client.post(
+        path,
+        data={"csrf_token": token, "picture": (io.BytesIO(data), filename)},
+        content_type="multipart/form-data",
+    )
 
 
 def stored_avatar(app, user_id):
@@ -47,12 +50,16 @@ def test_a_new_upload_replaces_the_old_one(app, member, member_client):
     assert stored_avatar(app, member.id).etag != first
 
 
-@pytest.mark.parametrize("data, message", [
-    (b"MZ\x90\x00 this is a program, not a picture", "not a picture we can use"),
-    (truncated_png(), "not a picture we can use"),
-    (decompression_bomb(), "too large"),
-    (b"", "Choose a picture"),
-], ids=["non-image", "truncated", "bomb", "empty"])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (b"MZ\x90\x00 this is a program, not a picture", "not a picture we can use"),
+        (truncated_png(), "not a picture we can use"),
+        (decompression_bomb(), "too large"),
+        (b"", "Choose a picture"),
+    ],
+    ids=["non-image", "truncated", "bomb", "empty"],
+)
 def test_bad_pictures_are_refused_with_a_message(app, member, member_client, data, message):
     response = upload(member_client, data)
     assert response.status_code == 400
@@ -86,8 +93,11 @@ def test_a_picture_just_over_the_limit_is_refused(app, member, member_client):
 
 def test_other_forms_keep_the_site_wide_limit(app, member, member_client):
     # 3 MB is over the avatar limit but within MAX_CONTENT_LENGTH: only the upload refuses it.
-    data = {"csrf_token": token_for(member_client, EDIT), "email": "ada@example.com",
-            "extra": (io.BytesIO(b"y" * 3_000_000), "extra.bin")}
+    data = {
+        "csrf_token": token_for(member_client, EDIT),
+        "email": "ada@example.com",
+        "extra": (io.BytesIO(b"y" * 3_000_000), "extra.bin"),
+    }
     response = member_client.post(EDIT, data=data, content_type="multipart/form-data")
     assert response.status_code == 302
     too_big = {**data, "extra": (io.BytesIO(b"y" * 5_000_000), "extra.bin")}
@@ -127,16 +137,16 @@ def test_an_admin_can_change_anyones_avatar(app, member, admin_client):
     token = token_for(admin_client, EDIT)
     assert upload(admin_client, picture(), token=token).status_code == 302
     assert stored_avatar(app, member.id) is not None
-    assert admin_client.post("/u/ada/avatar/delete",
-                             data={"csrf_token": token}).status_code == 302
+    assert admin_client.post("/u/ada/avatar/delete", data={"csrf_token": token}).status_code == 302
     assert stored_avatar(app, member.id) is None
 
 
 def test_the_owner_can_remove_their_avatar(app, member, member_client):
     upload(member_client, picture())
     assert "Remove the picture" in member_client.get(EDIT).text
-    response = member_client.post("/u/ada/avatar/delete",
-                                  data={"csrf_token": token_for(member_client, EDIT)})
+    response = member_client.post(
+        "/u/ada/avatar/delete", data={"csrf_token": token_for(member_client, EDIT)}
+    )
     assert response.status_code == 302
     assert stored_avatar(app, member.id) is None
     assert "Remove the picture" not in member_client.get(EDIT).text

@@ -26,8 +26,9 @@ def add_comments(app, post, author, count, start=None):
     """``count`` comments on ``post``, a minute apart, numbered from 1; returns their ids."""
     start = start or utcnow() - timedelta(days=1)
     with app.app_context():
-        comments = [content.add_comment(post, author, f"Comment number {n}") for n in
-                    range(1, count + 1)]
+        comments = [
+            content.add_comment(post, author, f"Comment number {n}") for n in range(1, count + 1)
+        ]
         for n, comment in enumerate(comments, 1):
             comment.created_at = start + timedelta(minutes=n)
         db.session.commit()
@@ -38,8 +39,7 @@ def counts(app, post_id):
     """(comment_count as stored, comments that exist) for a post."""
     with app.app_context():
         stored = db.session.scalar(select(Post.comment_count).where(Post.id == post_id))
-        actual = db.session.scalar(select(func.count(Comment.id))
-                                   .where(Comment.post_id == post_id))
+        actual = db.session.scalar(select(func.count(Comment.id)).where(Comment.post_id == post_id))
         return stored, actual
 
 
@@ -63,8 +63,9 @@ def post(app, member):
 
 def test_members_comment(app, post, grace):
     client = app.test_client(user=grace)
-    response = submit(client, f"/posts/{post.id}/comments", {"body": "Nice *post*!"},
-                      page=f"/posts/{post.id}")
+    response = submit(
+        client, f"/posts/{post.id}/comments", {"body": "Nice *post*!"}, page=f"/posts/{post.id}"
+    )
     assert response.status_code == 302
     location = response.headers["Location"]
     match = re.fullmatch(rf"/posts/{post.id}#comment-(\d+)", location)
@@ -93,14 +94,18 @@ def test_commenting_needs_a_csrf_token(app, member_client, post):
     assert counts(app, post.id) == (0, 0)
 
 
-@pytest.mark.parametrize(("body", "error"), [
-    ("", "This field is required."),
-    ("  \n ", "This field is required."),
-    ("x" * 5001, "Field cannot be longer than 5000 characters."),
-])
+@pytest.mark.parametrize(
+    ("body", "error"),
+    [
+        ("", "This field is required."),
+        ("  \n ", "This field is required."),
+        ("x" * 5001, "Field cannot be longer than 5000 characters."),
+    ],
+)
 def test_invalid_comments_are_refused(app, member_client, post, body, error):
-    response = submit(member_client, f"/posts/{post.id}/comments", {"body": body},
-                      page=f"/posts/{post.id}")
+    response = submit(
+        member_client, f"/posts/{post.id}/comments", {"body": body}, page=f"/posts/{post.id}"
+    )
     assert response.status_code == 400
     assert error in response.text and 'class="post-page-title"' in response.text
     assert counts(app, post.id) == (0, 0)
@@ -121,22 +126,29 @@ def graces_comment(app, post, grace):
     return add_comments(app, post, grace, 1)[0]
 
 
-@pytest.mark.parametrize(("who", "allowed"), [
-    ("comment author", True),
-    ("post author", True),
-    ("admin", True),
-    ("other member", False),
-])
-def test_who_may_delete_a_comment(app, post, grace, member, admin, graces_comment, who,
-                                  allowed):
-    user = {"comment author": grace, "post author": member, "admin": admin,
-            "other member": make_user(app, "mallory")}[who]
+@pytest.mark.parametrize(
+    ("who", "allowed"),
+    [
+        ("comment author", True),
+        ("post author", True),
+        ("admin", True),
+        ("other member", False),
+    ],
+)
+def test_who_may_delete_a_comment(app, post, grace, member, admin, graces_comment, who, allowed):
+    user = {
+        "comment author": grace,
+        "post author": member,
+        "admin": admin,
+        "other member": make_user(app, "mallory"),
+    }[who]
     client = app.test_client(user=user)
     page = client.get(f"/posts/{post.id}").text
     delete_form = f'action="/comments/{graces_comment}/delete"'
     assert (delete_form in page) is allowed
-    response = client.post(f"/comments/{graces_comment}/delete",
-                           data={"csrf_token": token_for(client, "/")})
+    response = client.post(
+        f"/comments/{graces_comment}/delete", data={"csrf_token": token_for(client, "/")}
+    )
     if allowed:
         assert response.status_code == 302
         assert response.headers["Location"] == f"/posts/{post.id}#comments"
@@ -156,8 +168,7 @@ def test_anonymous_visitors_cannot_delete_comments(app, client, post, graces_com
     assert counts(app, post.id) == (1, 1)
 
 
-def test_deleting_comments_needs_a_csrf_token_and_post(app, member_client, post,
-                                                       graces_comment):
+def test_deleting_comments_needs_a_csrf_token_and_post(app, member_client, post, graces_comment):
     assert member_client.post(f"/comments/{graces_comment}/delete").status_code == 400
     assert member_client.get(f"/comments/{graces_comment}/delete").status_code == 405
     assert counts(app, post.id) == (1, 1)
@@ -165,8 +176,7 @@ def test_deleting_comments_needs_a_csrf_token_and_post(app, member_client, post,
 
 def test_deleting_a_missing_comment_is_404(member_client):
     token = token_for(member_client, "/")
-    assert member_client.post("/comments/999/delete",
-                              data={"csrf_token": token}).status_code == 404
+    assert member_client.post("/comments/999/delete", data={"csrf_token": token}).status_code == 404
 
 
 # Counts --------------------------------------------------------------------------------------
@@ -231,8 +241,9 @@ def test_a_new_comment_leads_to_the_last_page(paged_app):
     post = make_post(paged_app, author)
     add_comments(paged_app, post, author, 6)
     client = paged_app.test_client(user=author)
-    response = submit(client, f"/posts/{post.id}/comments", {"body": "Comment number 7"},
-                      page=f"/posts/{post.id}")
+    response = submit(
+        client, f"/posts/{post.id}/comments", {"body": "Comment number 7"}, page=f"/posts/{post.id}"
+    )
     location = response.headers["Location"]
     assert re.fullmatch(rf"/posts/{post.id}\?page=3#comment-\d+", location)
     assert comment_texts(client.get(location).text) == ["Comment number 7"]
@@ -251,17 +262,21 @@ def test_comment_pages_that_dont_exist_are_404(paged_app, page):
 # Escaping ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("body", [
-    "<script>alert(1)</script>",
-    "see <img src=x onerror=alert(1)> here",
-    "<img src=x onerror=alert(1)",
-    "[x](javascript:alert(1))",
-    "[x](data:text/html,<script>alert(1)</script>)",
-    "<svg/onload=alert(1)>",
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<script>alert(1)</script>",
+        "see <img src=x onerror=alert(1)> here",
+        "<img src=x onerror=alert(1)",
+        "[x](javascript:alert(1))",
+        "[x](data:text/html,<script>alert(1)</script>)",
+        "<svg/onload=alert(1)>",
+    ],
+)
 def test_comments_never_execute(app, member_client, post, body):
-    response = submit(member_client, f"/posts/{post.id}/comments", {"body": body},
-                      page=f"/posts/{post.id}")
+    response = submit(
+        member_client, f"/posts/{post.id}/comments", {"body": body}, page=f"/posts/{post.id}"
+    )
     assert response.status_code == 302
     page = member_client.get(f"/posts/{post.id}").text
     comment = page.split('class="markdown comment-body">')[1].split("</div>")[0]
@@ -347,7 +362,7 @@ def test_the_delete_form_is_not_inside_a_paragraph(app, post, graces_comment, gr
 
         def handle_endtag(self, tag):
             if tag in open_elements:
-                del open_elements[len(open_elements) - 1 - open_elements[::-1].index(tag):]
+                del open_elements[len(open_elements) - 1 - open_elements[::-1].index(tag) :]
 
     Nesting().feed(page)
     assert f'action="/comments/{graces_comment}/delete"' in page
@@ -360,8 +375,9 @@ def test_delete_buttons_say_whose_comment_they_delete(app, post, graces_comment,
 
 
 def delete_from_page(client, comment_id, page):
-    return client.post(f"/comments/{comment_id}/delete",
-                       data={"csrf_token": token_for(client, "/"), "page": page})
+    return client.post(
+        f"/comments/{comment_id}/delete", data={"csrf_token": token_for(client, "/"), "page": page}
+    )
 
 
 def test_deleting_a_comment_returns_to_its_page_of_comments(paged_app):
@@ -382,8 +398,9 @@ def test_deleting_a_comment_returns_to_its_page_of_comments(paged_app):
     assert response.headers["Location"] == f"/posts/{post.id}?page=2#comments"
 
 
-@pytest.mark.parametrize("page", ["", "0", "-1", "abc", "１", str(10**40),
-                                  "//evil.example", "https://evil.example/"])
+@pytest.mark.parametrize(
+    "page", ["", "0", "-1", "abc", "１", str(10**40), "//evil.example", "https://evil.example/"]
+)
 def test_the_page_to_return_to_is_always_one_of_the_posts(paged_app, page):
     author = make_user(paged_app, "ada")
     post = make_post(paged_app, author)
@@ -391,8 +408,10 @@ def test_the_page_to_return_to_is_always_one_of_the_posts(paged_app, page):
     client = paged_app.test_client(user=author)
     response = delete_from_page(client, ids[0], page)
     assert response.status_code == 302
-    assert response.headers["Location"] in (f"/posts/{post.id}#comments",
-                                            f"/posts/{post.id}?page=2#comments")
+    assert response.headers["Location"] in (
+        f"/posts/{post.id}#comments",
+        f"/posts/{post.id}?page=2#comments",
+    )
 
 
 # A refused comment ---------------------------------------------------------------------------
@@ -414,8 +433,11 @@ def test_a_refused_comment_is_shown_at_an_address_that_can_be_loaded_again(paged
     response = submit(client, address, {"body": "  "}, page=address)
     assert response.status_code == 400
     assert "This field is required." in response.text
-    assert comment_texts(response.text) == ["Comment number 4", "Comment number 5",
-                                            "Comment number 6"]
+    assert comment_texts(response.text) == [
+        "Comment number 4",
+        "Comment number 5",
+        "Comment number 6",
+    ]
     assert client.get(address).status_code == 200  # where the browser is: a page
     assert counts(paged_app, post.id) == (7, 7)
 

@@ -20,8 +20,9 @@ def _admins(app):
 
 
 def test_creating_the_first_admin_with_options(app):
-    result = _create_admin(app, "--username", "root", "--email", "root@example.com",
-                           "--password", PASSWORD)
+    result = _create_admin(
+        app, "--username", "root", "--email", "root@example.com", "--password", PASSWORD
+    )
     assert result.exit_code == 0, result.output
     assert "Admin 'root' created." in result.output
     assert _admins(app) == ["root"]
@@ -38,12 +39,15 @@ def test_creating_an_admin_at_the_prompts(app):
     assert _admins(app) == ["chief"]
 
 
-@pytest.mark.parametrize(("username", "email", "password", "message"), [
-    ("root", "root@example.com", "123", "at least 8"),
-    ("root", "root@example.com", "password123", "too easy"),
-    ("<b>x</b>", "root@example.com", PASSWORD, "Use 3 to 32"),
-    ("root", "nope", PASSWORD, "valid email"),
-])
+@pytest.mark.parametrize(
+    ("username", "email", "password", "message"),
+    [
+        ("root", "root@example.com", "123", "at least 8"),
+        ("root", "root@example.com", "password123", "too easy"),
+        ("<b>x</b>", "root@example.com", PASSWORD, "Use 3 to 32"),
+        ("root", "nope", PASSWORD, "valid email"),
+    ],
+)
 def test_weak_or_invalid_admins_are_refused(app, username, email, password, message):
     result = _create_admin(app, "--username", username, "--email", email, "--password", password)
     assert result.exit_code != 0
@@ -53,8 +57,9 @@ def test_weak_or_invalid_admins_are_refused(app, username, email, password, mess
 
 def test_taken_usernames_are_refused(app):
     make_user(app, "Root")
-    result = _create_admin(app, "--username", "root", "--email", "r@example.com",
-                           "--password", PASSWORD)
+    result = _create_admin(
+        app, "--username", "root", "--email", "r@example.com", "--password", PASSWORD
+    )
     assert result.exit_code != 0
     assert "is taken" in result.output
     assert _admins(app) == []

@@ -17,8 +17,14 @@ def _users(app):
 
 def _registration(client, **changes):
     page = client.get("/register").text
-    data = {"csrf_token": csrf_token(page), "username": "mallory", "email": "m@example.com",
-            "password": PASSWORD, "confirm": PASSWORD, "captcha": solve_captcha(page)}
+    data = {
+        "csrf_token": csrf_token(page),
+        "username": "mallory",
+        "email": "m@example.com",
+        "password": PASSWORD,
+        "confirm": PASSWORD,
+        "captcha": solve_captcha(page),
+    }
     data.update(changes)
     return data
 
@@ -43,8 +49,12 @@ def test_a_token_from_another_session_is_refused(app, client):
     assert client.post("/register", data=data).status_code == 400
     # A session that never had a token at all: refused too, not a server error.
     fresh = app.test_client()
-    assert fresh.post("/login", data={"csrf_token": stolen, "username": "x",
-                                      "password": "y"}).status_code == 400
+    assert (
+        fresh.post(
+            "/login", data={"csrf_token": stolen, "username": "x", "password": "y"}
+        ).status_code
+        == 400
+    )
     assert _users(app) == 0
 
 
@@ -60,8 +70,9 @@ def test_an_expired_token_is_refused(make_app):
 def test_the_token_may_come_in_a_header(app, member):
     client = app.test_client()
     token = token_for(client)
-    response = client.post("/login", data={"username": "ada", "password": PASSWORD},
-                           headers={"X-CSRF-Token": token})
+    response = client.post(
+        "/login", data={"username": "ada", "password": PASSWORD}, headers={"X-CSRF-Token": token}
+    )
     assert response.status_code == 302
     assert logged_in_name(client) == "ada"
 

@@ -101,12 +101,14 @@ def test_deleting_a_user_deletes_what_they_wrote(app, member, admin):
         post = Post(author_id=member.id, title="t", body_markdown="b")
         db.session.add(post)
         db.session.flush()
-        db.session.add_all([
-            Comment(post_id=post.id, author_id=admin.id, body="nice"),
-            Like(user_id=admin.id, post_id=post.id),
-            Follow(follower_id=admin.id, followed_id=member.id),
-            Avatar(user_id=member.id, data=b"png", mimetype="image/png", etag="e"),
-        ])
+        db.session.add_all(
+            [
+                Comment(post_id=post.id, author_id=admin.id, body="nice"),
+                Like(user_id=admin.id, post_id=post.id),
+                Follow(follower_id=admin.id, followed_id=member.id),
+                Avatar(user_id=member.id, data=b"png", mimetype="image/png", etag="e"),
+            ]
+        )
         db.session.commit()
         db.session.execute(text("DELETE FROM users WHERE id = :id"), {"id": member.id})
         db.session.commit()

@@ -42,10 +42,12 @@ def test_it_writes_the_forum_it_announces(app):
 def test_counters_match_the_rows(app):
     seed(app)
     with app.app_context():
-        comments = (select(func.count()).where(Comment.post_id == Post.id)
-                    .correlate(Post).scalar_subquery())
-        likes = (select(func.count()).where(Like.post_id == Post.id)
-                 .correlate(Post).scalar_subquery())
+        comments = (
+            select(func.count()).where(Comment.post_id == Post.id).correlate(Post).scalar_subquery()
+        )
+        likes = (
+            select(func.count()).where(Like.post_id == Post.id).correlate(Post).scalar_subquery()
+        )
         wrong = db.session.scalars(
             select(Post.id).where((Post.comment_count != comments) | (Post.like_count != likes))
         ).all()
@@ -62,8 +64,9 @@ def test_bodies_are_rendered_markdown_and_searchable(app):
         word = posts[0].title.split()[0].lower()
         found = db.session.scalars(search_posts(word).limit(500)).all()
         assert posts[0] in found
-        comments = db.session.scalars(select(Comment).where(Comment.post_id == posts[0].id)
-                                      .order_by(Comment.created_at)).all()
+        comments = db.session.scalars(
+            select(Comment).where(Comment.post_id == posts[0].id).order_by(Comment.created_at)
+        ).all()
         assert all(comment.created_at > posts[0].created_at for comment in comments)
     page = app.test_client().get(f"/posts/{posts[0].id}").text
     assert posts[0].title in page
@@ -95,8 +98,9 @@ def test_the_site_keeps_working_after_a_seed(app):
     # Ids were written explicitly: new rows must still get fresh ones (PostgreSQL's sequences).
     writer = make_user(app, "writer")
     client = app.test_client(user=writer)
-    response = submit(client, "/posts/new", {"title": "After the seed", "body": "Still here."},
-                      page="/posts/new")
+    response = submit(
+        client, "/posts/new", {"title": "After the seed", "body": "Still here."}, page="/posts/new"
+    )
     assert response.status_code == 302
     assert "After the seed" in client.get(response.headers["Location"]).text
 
@@ -113,8 +117,9 @@ def test_demo_accounts_log_in_with_the_demo_password(app):
 def test_sizes_must_make_sense(app):
     result = app.test_cli_runner().invoke(args=["seed-demo", "--posts", "-1"])
     assert result.exit_code == 2 and "--posts" in result.output
-    empty = app.test_cli_runner().invoke(args=["seed-demo", "--posts", "0", "--comments", "0",
-                                               "--users", "2"])
+    empty = app.test_cli_runner().invoke(
+        args=["seed-demo", "--posts", "0", "--comments", "0", "--users", "2"]
+    )
     assert empty.exit_code == 0 and "0 posts" in empty.output
 
 

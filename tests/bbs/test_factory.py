@@ -73,8 +73,14 @@ def test_instance_path_from_the_environment(tmp_path, monkeypatch):
 def test_blueprints_are_registered_by_the_factory(app):
     assert {"main", "accounts"} <= set(app.blueprints)
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
-    assert {"main.index", "accounts.login", "accounts.register", "accounts.logout",
-            "accounts.change_password", "static"} <= endpoints
+    assert {
+        "main.index",
+        "accounts.login",
+        "accounts.register",
+        "accounts.logout",
+        "accounts.change_password",
+        "static",
+    } <= endpoints
 
 
 def test_no_flask_or_werkzeug_anywhere_in_the_forum():
@@ -131,15 +137,13 @@ def _failed_login_address(app, **kwargs):
 def test_proxy_fix_trusts_exactly_one_hop(make_app):
     app = make_app(PROXY_FIX=True)
     headers = {"X-Forwarded-For": "10.9.9.9, 203.0.113.7"}
-    address = _failed_login_address(app, headers=headers,
-                                    environ_base={"REMOTE_ADDR": "127.0.0.1"})
+    address = _failed_login_address(app, headers=headers, environ_base={"REMOTE_ADDR": "127.0.0.1"})
     assert address == "203.0.113.7"
 
 
 def test_forwarded_headers_are_ignored_without_proxy_fix(app):
     headers = {"X-Forwarded-For": "203.0.113.7"}
-    address = _failed_login_address(app, headers=headers,
-                                    environ_base={"REMOTE_ADDR": "127.0.0.1"})
+    address = _failed_login_address(app, headers=headers, environ_base={"REMOTE_ADDR": "127.0.0.1"})
     assert address == "127.0.0.1"
 
 
@@ -153,8 +157,11 @@ def test_proxy_fix_gives_urls_the_public_host_and_scheme(make_app):
     response = app.test_client().get(
         "/where",
         base_url="http://127.0.0.1:2333",
-        headers={"X-Forwarded-Host": "forum.example", "X-Forwarded-Proto": "https",
-                 "X-Forwarded-For": "203.0.113.7"},
+        headers={
+            "X-Forwarded-Host": "forum.example",
+            "X-Forwarded-Proto": "https",
+            "X-Forwarded-For": "203.0.113.7",
+        },
     )
     assert response.text == "https://forum.example/login"
 
@@ -162,7 +169,8 @@ def test_proxy_fix_gives_urls_the_public_host_and_scheme(make_app):
 def test_login_redirect_never_names_the_upstream_address(make_app):
     app = make_app(PROXY_FIX=True)
     response = app.test_client().get(
-        "/account/password", base_url="http://127.0.0.1:2333",
+        "/account/password",
+        base_url="http://127.0.0.1:2333",
         headers={"X-Forwarded-Host": "forum.example:8080", "X-Forwarded-Proto": "http"},
     )
     assert response.status_code == 302
@@ -174,9 +182,15 @@ def test_login_redirect_never_names_the_upstream_address(make_app):
 def test_security_headers_on_every_response(client, path):
     headers = client.get(path).headers
     policy = headers["Content-Security-Policy"]
-    for directive in ("default-src 'self'", "img-src 'self' data:", "style-src 'self'",
-                      "script-src 'self'", "frame-ancestors 'none'", "base-uri 'self'",
-                      "form-action 'self'"):
+    for directive in (
+        "default-src 'self'",
+        "img-src 'self' data:",
+        "style-src 'self'",
+        "script-src 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+    ):
         assert directive in policy
     assert "unsafe-inline" not in policy
     assert headers["X-Content-Type-Options"] == "nosniff"

@@ -56,10 +56,19 @@ def test_protected_pages_send_visitors_to_login_and_back(app, member):
     assert response.headers["Location"] == "/account/password"
 
 
-@pytest.mark.parametrize("target", [
-    "//evil.example/", "https://evil.example/", "http:/evil.example", "/\\evil.example",
-    "javascript:alert(1)", "%2F%2Fevil.example", "/%09/evil.example", "data:text/html,hi",
-])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "//evil.example/",
+        "https://evil.example/",
+        "http:/evil.example",
+        "/\\evil.example",
+        "javascript:alert(1)",
+        "%2F%2Fevil.example",
+        "/%09/evil.example",
+        "data:text/html,hi",
+    ],
+)
 def test_next_never_leaves_the_site(app, member, target):
     response = login(app.test_client(), "ada", next=target)
     assert response.status_code == 302
@@ -160,8 +169,9 @@ def test_too_many_failures_from_one_address_lock_it_out(make_app):
 def test_failures_age_out_of_the_window(app, member):
     with app.app_context():
         long_ago = utcnow() - timedelta(minutes=16)
-        db.session.add_all(LoginFailure(account="ada", address="192.0.2.1", failed_at=long_ago)
-                           for _ in range(10))
+        db.session.add_all(
+            LoginFailure(account="ada", address="192.0.2.1", failed_at=long_ago) for _ in range(10)
+        )
         db.session.commit()
     assert login(app.test_client(), "ada").status_code == 302
 
@@ -170,8 +180,9 @@ def test_the_wait_ends_when_the_oldest_counted_failure_leaves_the_window(app, me
     with app.app_context():
         now = utcnow()
         db.session.add_all(
-            LoginFailure(account="ada", address=f"192.0.2.{n}",
-                         failed_at=now - timedelta(minutes=14 - n))
+            LoginFailure(
+                account="ada", address=f"192.0.2.{n}", failed_at=now - timedelta(minutes=14 - n)
+            )
             for n in range(5)
         )
         db.session.commit()
@@ -200,6 +211,7 @@ def test_a_refused_field_names_its_error_and_has_the_focus(client):
     assert 'aria-invalid="true"' in field and 'aria-describedby="password-error-1"' in field
     assert " autofocus " in field and response.text.count("autofocus") == 1
     assert '<p class="field-error" id="password-error-1">This field is required.</p>' in (
-        response.text)
+        response.text
+    )
     username = re.search(r'<input [^>]*id="username"[^>]*>', response.text).group(0)
     assert "aria-invalid" not in username and "aria-describedby" not in username

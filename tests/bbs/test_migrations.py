@@ -18,9 +18,10 @@ TABLES = {"users", "avatars", "posts", "comments", "likes", "follows", "login_fa
 
 
 def _empty_app(tmp_path):
-    return create_app({"TESTING": True, "SECRET_KEY": "k",
-                       "DATABASE_URL": f"sqlite:///{tmp_path}/fresh.sqlite3"},
-                      instance_path=str(tmp_path))
+    return create_app(
+        {"TESTING": True, "SECRET_KEY": "k", "DATABASE_URL": f"sqlite:///{tmp_path}/fresh.sqlite3"},
+        instance_path=str(tmp_path),
+    )
 
 
 def _tables(app):
@@ -48,8 +49,9 @@ def test_upgrade_creates_the_schema_and_downgrade_removes_it(tmp_path):
 def test_the_models_match_the_migrations(app):
     options = {"include_name": migrate.include_name, "compare_type": True}
     with app.app_context(), db.engine.connect() as connection:
-        differences = compare_metadata(MigrationContext.configure(connection, opts=options),
-                                       Base.metadata)
+        differences = compare_metadata(
+            MigrationContext.configure(connection, opts=options), Base.metadata
+        )
     assert differences == []
 
 
@@ -67,16 +69,25 @@ def test_db_commands(tmp_path):
 
 
 def test_the_flagon_command_runs_the_migrations(tmp_path):
-    environment = dict(os.environ, BBS_INSTANCE_PATH=str(tmp_path),
-                       BBS_DATABASE_URL=f"sqlite:///{tmp_path}/cli.sqlite3",
-                       FLAGON_SKIP_DOTENV="1")
+    environment = dict(
+        os.environ,
+        BBS_INSTANCE_PATH=str(tmp_path),
+        BBS_DATABASE_URL=f"sqlite:///{tmp_path}/cli.sqlite3",
+        FLAGON_SKIP_DOTENV="1",
+    )
     flagon = os.path.join(os.path.dirname(sys.executable), "flagon")
-    result = subprocess.run([flagon, "--app", "bbs", "db", "upgrade"], env=environment,
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [flagon, "--app", "bbs", "db", "upgrade"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "cli.sqlite3").exists()
-    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path}/cli.sqlite3"},
-                     instance_path=str(tmp_path))
+    app = create_app(
+        {"DATABASE_URL": f"sqlite:///{tmp_path}/cli.sqlite3"}, instance_path=str(tmp_path)
+    )
     assert TABLES <= _tables(app)
 
 
@@ -113,13 +124,19 @@ def test_0006_renders_existing_posts_again(tmp_path):
     migrate.upgrade(app, "0005")
     author = make_user(app, "ada")
     with app.app_context():
-        post = Post(author_id=author.id, title="Old", body_html="<h1>Big</h1>",
-                    body_markdown="# Big\n\n![chart](https://example.com/chart.png)")
+        post = Post(
+            author_id=author.id,
+            title="Old",
+            body_html="<h1>Big</h1>",
+            body_markdown="# Big\n\n![chart](https://example.com/chart.png)",
+        )
         db.session.add(post)
         db.session.commit()
         post_id = post.id
     migrate.upgrade(app)
     with app.app_context():
         html = db.session.scalar(select(Post.body_html).where(Post.id == post_id))
-    assert html == ('<h2>Big</h2>\n<p><a href="https://example.com/chart.png" '
-                    'rel="nofollow noopener">chart</a></p>\n')
+    assert html == (
+        '<h2>Big</h2>\n<p><a href="https://example.com/chart.png" '
+        'rel="nofollow noopener">chart</a></p>\n'
+    )

@@ -22,8 +22,10 @@ def test_404_is_the_sites_own_page(client):
     assert 'class="site-header"' in response.text and "/static/bbs.css" in response.text
 
 
-@pytest.mark.parametrize(("method", "path"), [("get", "/logout"), ("get", "/posts/preview"),
-                                              ("put", "/"), ("delete", "/login")])
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("get", "/logout"), ("get", "/posts/preview"), ("put", "/"), ("delete", "/login")],
+)
 def test_405_is_a_site_page_too(client, method, path):
     response = getattr(client, method)(path)
     assert response.status_code == 405
@@ -55,8 +57,11 @@ def test_500_is_the_sites_own_page(make_app):
 
 
 def test_an_unreachable_database_is_a_503_page(make_app):
-    app = make_app(TESTING=False, PROPAGATE_EXCEPTIONS=False,
-                   DATABASE_URL="sqlite:////nonexistent/folder/db.sqlite3")
+    app = make_app(
+        TESTING=False,
+        PROPAGATE_EXCEPTIONS=False,
+        DATABASE_URL="sqlite:////nonexistent/folder/db.sqlite3",
+    )
     response = app.test_client(user=None).get("/")
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "30"
@@ -106,8 +111,12 @@ def many_posts(app, member):
     start = utcnow() - timedelta(days=1)
     with app.app_context():
         db.session.add_all(
-            Post(author_id=member.id, title=f"Post number {n}", body_markdown="text",
-                 created_at=start + timedelta(minutes=n))
+            Post(
+                author_id=member.id,
+                title=f"Post number {n}",
+                body_markdown="text",
+                created_at=start + timedelta(minutes=n),
+            )
             for n in range(1, 46)
         )
         db.session.commit()
@@ -136,8 +145,9 @@ def test_page_size_is_configurable(make_app, member):
     app = make_app(POSTS_PER_PAGE=5)
     writer = make_user(app, "writer")
     with app.app_context():
-        db.session.add_all(Post(author_id=writer.id, title=f"p{n}", body_markdown="b")
-                           for n in range(12))
+        db.session.add_all(
+            Post(author_id=writer.id, title=f"p{n}", body_markdown="b") for n in range(12)
+        )
         db.session.commit()
     assert "Page 1 of 3" in app.test_client().get("/").text
 

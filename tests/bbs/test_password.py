@@ -12,8 +12,11 @@ NEW_PASSWORD = "a brand new passphrase"
 
 
 def _change(client, old=PASSWORD, new=NEW_PASSWORD, confirm=None):
-    return submit(client, "/account/password",
-                  {"old_password": old, "password": new, "confirm": confirm or new})
+    return submit(
+        client,
+        "/account/password",
+        {"old_password": old, "password": new, "confirm": confirm or new},
+    )
 
 
 def _remember_token(app, user_id):
@@ -81,8 +84,9 @@ def test_logging_out_everywhere(app, member):
     phone, laptop = app.test_client(), app.test_client()
     login(phone, "ada", remember=True)
     login(laptop, "ada", remember=True)
-    response = laptop.post("/account/logout-everywhere",
-                           data={"csrf_token": token_for(laptop, "/")})
+    response = laptop.post(
+        "/account/logout-everywhere", data={"csrf_token": token_for(laptop, "/")}
+    )
     assert response.status_code == 302 and response.headers["Location"] == "/login"
     assert logged_in_name(laptop) is None
     assert logged_in_name(phone) is None
@@ -92,8 +96,9 @@ def test_logging_out_everywhere(app, member):
 
 def test_logging_out_everywhere_needs_a_login_and_a_token(app, member_client):
     anonymous = app.test_client()
-    response = anonymous.post("/account/logout-everywhere",
-                              data={"csrf_token": token_for(anonymous, "/login")})
+    response = anonymous.post(
+        "/account/logout-everywhere", data={"csrf_token": token_for(anonymous, "/login")}
+    )
     assert response.status_code == 302 and response.headers["Location"].startswith("/login")
     assert member_client.post("/account/logout-everywhere").status_code == 400
     assert logged_in_name(member_client) == "ada"

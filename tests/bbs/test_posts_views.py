@@ -83,20 +83,24 @@ def test_banned_members_cannot_post(app):
     with app.app_context():
         db.session.get(User, troll.id).banned = True
         db.session.commit()
-    response = troll_client.post("/posts/new", data={"csrf_token": token, "title": "t",
-                                                     "body": "b"})
+    response = troll_client.post(
+        "/posts/new", data={"csrf_token": token, "title": "t", "body": "b"}
+    )
     assert response.status_code == 302 and response.headers["Location"].startswith("/login")
     assert post_count(app) == 0
 
 
-@pytest.mark.parametrize(("data", "error"), [
-    ({"title": "", "body": "text"}, "This field is required."),
-    ({"title": "   ", "body": "text"}, "This field is required."),
-    ({"title": "t", "body": " \n "}, "This field is required."),
-    ({"title": "x" * 201, "body": "text"}, "Field cannot be longer than 200 characters."),
-    ({"title": "t", "body": "x" * 40_001}, "Field cannot be longer than 40000 characters."),
-    ({"body": "text"}, "This field is required."),
-])
+@pytest.mark.parametrize(
+    ("data", "error"),
+    [
+        ({"title": "", "body": "text"}, "This field is required."),
+        ({"title": "   ", "body": "text"}, "This field is required."),
+        ({"title": "t", "body": " \n "}, "This field is required."),
+        ({"title": "x" * 201, "body": "text"}, "Field cannot be longer than 200 characters."),
+        ({"title": "t", "body": "x" * 40_001}, "Field cannot be longer than 40000 characters."),
+        ({"body": "text"}, "This field is required."),
+    ],
+)
 def test_invalid_posts_are_refused(app, member_client, data, error):
     response = submit(member_client, "/posts/new", data)
     assert response.status_code == 200
@@ -107,8 +111,9 @@ def test_invalid_posts_are_refused(app, member_client, data, error):
 def test_posting_without_a_csrf_token_is_refused(app, member_client):
     response = member_client.post("/posts/new", data={"title": "t", "body": "b"})
     assert response.status_code == 400
-    response = member_client.post("/posts/new", data={"title": "t", "body": "b",
-                                                      "csrf_token": "forged##token"})
+    response = member_client.post(
+        "/posts/new", data={"title": "t", "body": "b", "csrf_token": "forged##token"}
+    )
     assert response.status_code == 400
     assert post_count(app) == 0
 
@@ -143,8 +148,10 @@ def test_the_front_page_links_to_posts_newest_first(app, client, member):
     assert f'class="post-title"><a href="/posts/{first.id}">Older</a>' in page
 
 
-@pytest.mark.parametrize("path", ["/posts/999", "/posts/0", f"/posts/{10**40}", "/posts/abc",
-                                  "/posts/-1", "/posts/2147483648"])
+@pytest.mark.parametrize(
+    "path",
+    ["/posts/999", "/posts/0", f"/posts/{10**40}", "/posts/abc", "/posts/-1", "/posts/2147483648"],
+)
 def test_missing_posts_are_404(client, member_client, path):
     assert client.get(path).status_code == 404
     assert member_client.get(path).status_code == 404
@@ -164,8 +171,9 @@ def test_missing_posts_are_404_for_changes_too(member_client):
 def test_the_author_edits_their_post(app, member_client, post):
     page = member_client.get(f"/posts/{post.id}/edit").text
     assert 'value="Hello, forum"' in page and "First line\nsecond line" in page
-    response = submit(member_client, f"/posts/{post.id}/edit",
-                      {"title": "Hello again", "body": "# Changed"})
+    response = submit(
+        member_client, f"/posts/{post.id}/edit", {"title": "Hello again", "body": "# Changed"}
+    )
     assert response.status_code == 302 and response.headers["Location"] == f"/posts/{post.id}"
     changed = load_post(app, post.id)
     assert changed.title == "Hello again" and changed.body_html == "<h2>Changed</h2>\n"
@@ -182,13 +190,15 @@ def test_an_edited_post_says_so(app, client, post):
 
 def test_an_admin_edits_and_deletes_anyones_post(app, admin_client, post):
     assert admin_client.get(f"/posts/{post.id}/edit").status_code == 200
-    response = submit(admin_client, f"/posts/{post.id}/edit", {"title": "Moderated",
-                                                                "body": "removed"})
+    response = submit(
+        admin_client, f"/posts/{post.id}/edit", {"title": "Moderated", "body": "removed"}
+    )
     assert response.status_code == 302
     assert load_post(app, post.id).title == "Moderated"
     assert load_post(app, post.id).author_id == post.author_id
-    response = admin_client.post(f"/posts/{post.id}/delete",
-                                 data={"csrf_token": token_for(admin_client, "/")})
+    response = admin_client.post(
+        f"/posts/{post.id}/delete", data={"csrf_token": token_for(admin_client, "/")}
+    )
     assert response.status_code == 302 and response.headers["Location"] == "/"
     assert load_post(app, post.id) is None
 
@@ -199,8 +209,9 @@ def test_the_author_deletes_their_post_and_its_comments(app, member, member_clie
         db.session.commit()
     page = member_client.get(f"/posts/{post.id}").text
     assert 'data-confirm="Delete this post and its comments?"' in page
-    response = member_client.post(f"/posts/{post.id}/delete",
-                                  data={"csrf_token": token_for(member_client, "/")})
+    response = member_client.post(
+        f"/posts/{post.id}/delete", data={"csrf_token": token_for(member_client, "/")}
+    )
     assert response.status_code == 302
     assert "The post is deleted." in member_client.get("/").text
     assert load_post(app, post.id) is None
@@ -208,8 +219,9 @@ def test_the_author_deletes_their_post_and_its_comments(app, member, member_clie
         assert db.session.scalar(select(func.count(Comment.id))) == 0
 
 
-def test_edit_and_delete_buttons_only_for_those_allowed(client, member_client, admin_client,
-                                                        other_client, post):
+def test_edit_and_delete_buttons_only_for_those_allowed(
+    client, member_client, admin_client, other_client, post
+):
     path = f"/posts/{post.id}"
     for allowed in (member_client, admin_client):
         page = allowed.get(path).text
@@ -223,8 +235,9 @@ def test_edit_and_delete_buttons_only_for_those_allowed(client, member_client, a
 def test_other_members_may_not_edit_or_delete(app, other_client, post):
     assert other_client.get(f"/posts/{post.id}/edit").status_code == 403
     token = token_for(other_client, "/")
-    response = other_client.post(f"/posts/{post.id}/edit",
-                                 data={"csrf_token": token, "title": "Mine", "body": "now"})
+    response = other_client.post(
+        f"/posts/{post.id}/edit", data={"csrf_token": token, "title": "Mine", "body": "now"}
+    )
     assert response.status_code == 403
     assert "Not allowed" in response.text
     response = other_client.post(f"/posts/{post.id}/delete", data={"csrf_token": token})
@@ -256,8 +269,7 @@ def test_edits_need_a_csrf_token(app, member_client, post):
 
 
 def test_a_direct_post_must_send_every_field(app, member_client, post):
-    response = submit(member_client, f"/posts/{post.id}/edit", {"body": "only the body"},
-                      page="/")
+    response = submit(member_client, f"/posts/{post.id}/edit", {"body": "only the body"}, page="/")
     assert response.status_code == 200 and "This field is required." in response.text
     assert load_post(app, post.id).body_markdown == post.body_markdown
 
@@ -270,7 +282,7 @@ XSS_BODIES = [
     "<img src=x onerror=alert(1)",
     "[x](javascript:alert(1))",
     "[x](data:text/html,<script>alert(1)</script>)",
-    "<a href=\"javascript:alert(1)\">x</a>",
+    '<a href="javascript:alert(1)">x</a>',
     "</p></div><script>alert(1)</script>",
     "<svg/onload=alert(1)>",
 ]
@@ -294,7 +306,8 @@ class _ActiveContent(HTMLParser):
             if name.startswith("on") or name == "style":
                 self.found.append(f"{tag} {name}")
             if name in ("href", "src", "action") and re.match(
-                    r"\s*(javascript|data|vbscript):", value or "", re.IGNORECASE):
+                r"\s*(javascript|data|vbscript):", value or "", re.IGNORECASE
+            ):
                 self.found.append(f"{tag} {name}={value}")
 
 
@@ -309,8 +322,11 @@ def test_titles_and_bodies_never_execute(app, client, member_client):
     response = submit(member_client, "/posts/new", {"title": XSS_TITLE, "body": body})
     assert response.status_code == 302
     location = response.headers["Location"]
-    for page in (client.get(location).text, client.get("/").text,
-                 member_client.get(location + "/edit").text):
+    for page in (
+        client.get(location).text,
+        client.get("/").text,
+        member_client.get(location + "/edit").text,
+    ):
         assert _executable(page) == []
     page = client.get(location).text
     assert "&lt;script&gt;alert(&#34;t&#34;)&lt;/script&gt;" in page
@@ -330,24 +346,38 @@ def test_no_inline_scripts_or_styles(member_client, post):
 
 def test_the_preview_returns_sanitised_html(member_client):
     token = token_for(member_client, "/posts/new")
-    response = member_client.post("/posts/preview", headers={"X-CSRF-Token": token},
-                                  data={"body": "**b**\nand <script>x</script> [l](javascript:x)"})
+    response = member_client.post(
+        "/posts/preview",
+        headers={"X-CSRF-Token": token},
+        data={"body": "**b**\nand <script>x</script> [l](javascript:x)"},
+    )
     assert response.status_code == 200
     assert response.mimetype == "application/json"
-    assert response.json == {"html": "<p><strong>b</strong><br>\n"
-                                     "and &lt;script&gt;x&lt;/script&gt; "
-                                     '<a rel="nofollow noopener">l</a></p>\n'}
+    assert response.json == {
+        "html": "<p><strong>b</strong><br>\n"
+        "and &lt;script&gt;x&lt;/script&gt; "
+        '<a rel="nofollow noopener">l</a></p>\n'
+    }
 
 
 def test_the_preview_needs_a_token_a_member_and_a_bounded_text(client, member_client):
     assert member_client.post("/posts/preview", data={"body": "x"}).status_code == 400
-    assert member_client.post("/posts/preview", data={"body": "x"},
-                              headers={"X-CSRF-Token": "forged##x"}).status_code == 400
+    assert (
+        member_client.post(
+            "/posts/preview", data={"body": "x"}, headers={"X-CSRF-Token": "forged##x"}
+        ).status_code
+        == 400
+    )
     token = token_for(client, "/login")
-    assert client.post("/posts/preview", data={"body": "x"},
-                       headers={"X-CSRF-Token": token}).status_code == 403
+    assert (
+        client.post(
+            "/posts/preview", data={"body": "x"}, headers={"X-CSRF-Token": token}
+        ).status_code
+        == 403
+    )
     token = token_for(member_client, "/posts/new")
-    response = member_client.post("/posts/preview", data={"body": "x" * 40_001},
-                                  headers={"X-CSRF-Token": token})
+    response = member_client.post(
+        "/posts/preview", data={"body": "x" * 40_001}, headers={"X-CSRF-Token": token}
+    )
     assert response.status_code == 413
     assert member_client.get("/posts/preview").status_code == 405

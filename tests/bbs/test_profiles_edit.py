@@ -11,9 +11,14 @@ from bbs.db import db
 from bbs.models import User
 
 EDIT = "/u/ada/edit"
-VALID = {"email": "ada@example.org", "blog": "https://ada.example.com/blog?x=1",
-         "github": "ada-lovelace", "phone": "+44 20 7946-0958", "qq": "10001",
-         "bio": "Analyst.\nEnchantress of numbers."}
+VALID = {
+    "email": "ada@example.org",
+    "blog": "https://ada.example.com/blog?x=1",
+    "github": "ada-lovelace",
+    "phone": "+44 20 7946-0958",
+    "qq": "10001",
+    "bio": "Analyst.\nEnchantress of numbers.",
+}
 
 
 def save(client, path=EDIT, token=None, **fields):
@@ -84,8 +89,11 @@ BAD_VALUES = [
 ]
 
 
-@pytest.mark.parametrize("field, value, message", BAD_VALUES,
-                         ids=[f"{field}-{n}" for n, (field, _v, _m) in enumerate(BAD_VALUES)])
+@pytest.mark.parametrize(
+    "field, value, message",
+    BAD_VALUES,
+    ids=[f"{field}-{n}" for n, (field, _v, _m) in enumerate(BAD_VALUES)],
+)
 def test_bad_values_are_refused_with_a_message(app, member, member_client, field, value, message):
     before = profile_of(app)
     response = save(member_client, **{field: value})
@@ -144,8 +152,10 @@ def test_missing_or_wrong_csrf_token_changes_nothing(app, member, member_client)
 
 def test_editing_an_unknown_member_is_404(app, admin_client):
     assert admin_client.get("/u/nobody/edit").status_code == 404
-    assert save(admin_client, path="/u/nobody/edit", token=token_for(admin_client, "/")) \
-        .status_code == 404
+    assert (
+        save(admin_client, path="/u/nobody/edit", token=token_for(admin_client, "/")).status_code
+        == 404
+    )
 
 
 def test_pages_have_no_inline_scripts_or_styles(app, member, member_client):

@@ -19,8 +19,12 @@ def add_posts(app, author_id, count, title="Post"):
     start = utcnow() - timedelta(days=1)
     with app.app_context():
         db.session.add_all(
-            Post(author_id=author_id, title=f"{title} {n}", body_markdown="body",
-                 created_at=start + timedelta(minutes=n))
+            Post(
+                author_id=author_id,
+                title=f"{title} {n}",
+                body_markdown="body",
+                created_at=start + timedelta(minutes=n),
+            )
             for n in range(count)
         )
         db.session.commit()
@@ -31,8 +35,15 @@ def titles(html):
 
 
 def test_profile_shows_the_member_and_their_posts_newest_first(app, client):
-    ada = make_user(app, "ada", blog="https://ada.example.com", github="ada-l",
-                    phone="+44 20 1234-5678", qq="123456", bio="Counting\nengines")
+    ada = make_user(
+        app,
+        "ada",
+        blog="https://ada.example.com",
+        github="ada-l",
+        phone="+44 20 1234-5678",
+        qq="123456",
+        bio="Counting\nengines",
+    )
     bob = make_user(app, "bob")
     add_posts(app, ada.id, 3)
     add_posts(app, bob.id, 1, title="Not hers")
@@ -57,8 +68,9 @@ def test_unknown_members_are_404(app, client):
     assert client.get("/u/%00").status_code == 400  # NUL is refused before any view
 
 
-def test_email_is_shown_only_to_the_owner_and_admins(app, member, member_client, admin_client,
-                                                     client):
+def test_email_is_shown_only_to_the_owner_and_admins(
+    app, member, member_client, admin_client, client
+):
     assert "ada@example.com" in member_client.get("/u/ada").text
     assert "ada@example.com" in admin_client.get("/u/ada").text
     assert "ada@example.com" not in client.get("/u/ada").text
@@ -99,8 +111,15 @@ def test_a_member_without_posts(app, member, client):
 
 
 def test_titles_and_fields_are_escaped(app, client):
-    mallory = make_user(app, "mallory", bio=XSS, phone=XSS[:32], qq="<b>1</b>",
-                        github="<i>x</i>", blog="javascript:alert(1)")
+    mallory = make_user(
+        app,
+        "mallory",
+        bio=XSS,
+        phone=XSS[:32],
+        qq="<b>1</b>",
+        github="<i>x</i>",
+        blog="javascript:alert(1)",
+    )
     add_posts(app, mallory.id, 1, title=XSS)
     page = client.get("/u/mallory").text
     assert "<script>alert" not in page and "<img src=x" not in page

@@ -23,13 +23,22 @@ def _forum(make_app, size):
     app = make_app()
     posts, comments = SIZES[size]
     with app.app_context():
-        seed(db.engine, posts=posts, comments=comments, users=USERS, seed=3,
-             password_hash="not a real hash")
+        seed(
+            db.engine,
+            posts=posts,
+            comments=comments,
+            users=USERS,
+            seed=3,
+            password_hash="not a real hash",
+        )
         busiest = db.session.scalars(select(Post).order_by(Post.comment_count.desc())).first()
         quiet = db.session.scalars(select(Post).where(Post.comment_count.between(1, 5))).first()
         prolific = db.session.scalar(
-            select(User).join(Post, Post.author_id == User.id).group_by(User.id)
-            .order_by(func.count().desc()).limit(1)
+            select(User)
+            .join(Post, Post.author_id == User.id)
+            .group_by(User.id)
+            .order_by(func.count().desc())
+            .limit(1)
         )
         authors = db.session.scalars(select(User.id).order_by(User.id).limit(3)).all()
         # A reader who wrote nothing here, so no page finds them already loaded.
@@ -39,8 +48,12 @@ def _forum(make_app, size):
         db.session.add_all(Follow(follower_id=reader.id, followed_id=id_) for id_ in authors)
         db.session.commit()
     assert busiest.comment_count >= 200 and quiet is not None
-    return app, {"busiest": busiest.id, "quiet": quiet.id, "prolific": prolific.username,
-                 "reader": reader}
+    return app, {
+        "busiest": busiest.id,
+        "quiet": quiet.id,
+        "prolific": prolific.username,
+        "reader": reader,
+    }
 
 
 def _statements(app, path, user=None):
@@ -82,8 +95,9 @@ def test_a_page_costs_the_same_few_statements_at_any_size(make_app, name):
 def test_the_busiest_post_costs_what_a_quiet_one_does(make_app):
     app, things = _forum(make_app, "large")
     reader = things["reader"]
-    assert (_statements(app, f"/posts/{things['busiest']}", reader)
-            == _statements(app, f"/posts/{things['quiet']}", reader))
+    assert _statements(app, f"/posts/{things['busiest']}", reader) == _statements(
+        app, f"/posts/{things['quiet']}", reader
+    )
 
 
 def test_the_timeline_costs_the_same_at_any_size(make_app):

@@ -59,9 +59,17 @@ def test_visitors_each_answer_their_own_question(app):
     bob_page = bob.get("/register").text
 
     def answer(client, page, name):
-        return client.post("/register", data={
-            "csrf_token": csrf_token(page), "username": name, "email": f"{name}@example.com",
-            "password": PASSWORD, "confirm": PASSWORD, "captcha": solve_captcha(page)})
+        return client.post(
+            "/register",
+            data={
+                "csrf_token": csrf_token(page),
+                "username": name,
+                "email": f"{name}@example.com",
+                "password": PASSWORD,
+                "confirm": PASSWORD,
+                "captcha": solve_captcha(page),
+            },
+        )
 
     assert answer(alice, alice_page, "alice").status_code == 302
     assert answer(bob, bob_page, "bob").status_code == 302
@@ -74,9 +82,17 @@ def _wrong(answer):
 
 def test_a_wrong_answer_is_refused_with_a_new_question(app, client):
     page = client.get("/register").text
-    response = client.post("/register", data={
-        "csrf_token": csrf_token(page), "username": "guesser", "email": "g@example.com",
-        "password": PASSWORD, "confirm": PASSWORD, "captcha": _wrong(solve_captcha(page))})
+    response = client.post(
+        "/register",
+        data={
+            "csrf_token": csrf_token(page),
+            "username": "guesser",
+            "email": "g@example.com",
+            "password": PASSWORD,
+            "confirm": PASSWORD,
+            "captcha": _wrong(solve_captcha(page)),
+        },
+    )
     assert response.status_code == 200
     assert "That is not the answer" in response.text
     assert 'class="captcha-question"' in response.text
@@ -106,9 +122,17 @@ def test_an_expired_question_is_refused(make_app):
 
 def test_a_question_never_asked_is_refused(app, client):
     login_page = client.get("/login").text  # a session with a CSRF token but no question
-    response = client.post("/register", data={
-        "csrf_token": csrf_token(login_page), "username": "bot", "email": "b@example.com",
-        "password": PASSWORD, "confirm": PASSWORD, "captcha": "7"})
+    response = client.post(
+        "/register",
+        data={
+            "csrf_token": csrf_token(login_page),
+            "username": "bot",
+            "email": "b@example.com",
+            "password": PASSWORD,
+            "confirm": PASSWORD,
+            "captcha": "7",
+        },
+    )
     assert "That is not the answer" in response.text
     assert _user(app, "bot") is None
 
@@ -120,10 +144,18 @@ def test_usernames_are_taken_whatever_their_case(app, client):
     assert _user(app, "ADA") is None
 
 
-@pytest.mark.parametrize("username", [
-    "<script>alert(1)</script>", "ab", "a" * 33, "with space", "quote'name", "semi;colon",
-    "slash/name",
-])
+@pytest.mark.parametrize(
+    "username",
+    [
+        "<script>alert(1)</script>",
+        "ab",
+        "a" * 33,
+        "with space",
+        "quote'name",
+        "semi;colon",
+        "slash/name",
+    ],
+)
 def test_usernames_with_markup_or_odd_lengths_are_refused(app, client, username):
     response = register(client, username=username)
     assert response.status_code == 200
@@ -138,13 +170,16 @@ def test_usernames_in_any_script_are_welcome(app, client):
     assert _user(app, "小明_2024") is not None
 
 
-@pytest.mark.parametrize(("password", "confirm", "message"), [
-    ("short", "short", "at least 8"),
-    ("password123", "password123", "too easy"),
-    ("aaaaaaaaaaaa", "aaaaaaaaaaaa", "too easy"),
-    ("newcomer-rules", "newcomer-rules", "username"),
-    (PASSWORD, PASSWORD + "!", "don&#39;t match"),
-])
+@pytest.mark.parametrize(
+    ("password", "confirm", "message"),
+    [
+        ("short", "short", "at least 8"),
+        ("password123", "password123", "too easy"),
+        ("aaaaaaaaaaaa", "aaaaaaaaaaaa", "too easy"),
+        ("newcomer-rules", "newcomer-rules", "username"),
+        (PASSWORD, PASSWORD + "!", "don&#39;t match"),
+    ],
+)
 def test_weak_or_mismatched_passwords_are_refused(app, client, password, confirm, message):
     response = register(client, username="newcomer", password=password, confirm=confirm)
     assert response.status_code == 200

@@ -32,14 +32,17 @@ def users(guarded_app, member, admin):
     }
 
 
-@pytest.mark.parametrize(("who", "path", "status"), [
-    ("anonymous", "/members-only", 302),
-    ("anonymous", "/admins-only", 302),
-    ("member", "/members-only", 200),
-    ("member", "/admins-only", 403),
-    ("admin", "/members-only", 200),
-    ("admin", "/admins-only", 200),
-])
+@pytest.mark.parametrize(
+    ("who", "path", "status"),
+    [
+        ("anonymous", "/members-only", 302),
+        ("anonymous", "/admins-only", 302),
+        ("member", "/members-only", 200),
+        ("member", "/admins-only", 403),
+        ("admin", "/members-only", 200),
+        ("admin", "/admins-only", 200),
+    ],
+)
 def test_who_may_see_what(users, who, path, status):
     assert users[who].get(path).status_code == status
 

@@ -13,14 +13,16 @@ from bbs.search import search_posts, search_terms
 @pytest.fixture
 def posts(app, member):
     with app.app_context():
-        db.session.add_all([
-            Post(author_id=member.id, title=title, body_markdown=body)
-            for title, body in [
-                ("Brewing green tea", "Water at 80 degrees."),
-                ("Coffee", "Grind the beans; brewing takes time."),
-                ("Café culture", "Naïve résumé of cafés."),
+        db.session.add_all(
+            [
+                Post(author_id=member.id, title=title, body_markdown=body)
+                for title, body in [
+                    ("Brewing green tea", "Water at 80 degrees."),
+                    ("Coffee", "Grind the beans; brewing takes time."),
+                    ("Café culture", "Naïve résumé of cafés."),
+                ]
             ]
-        ])
+        )
         db.session.commit()
 
 
@@ -57,8 +59,10 @@ def test_the_index_follows_updates_and_deletes(app, posts):
         assert titles("brewing") == ["Brewing green tea"]
 
 
-@pytest.mark.parametrize("query", ['"', "tea OR", "NEAR(a b)", "title:tea*", "AND", ")(", "^tea",
-                                   "'; DROP TABLE posts; --"])
+@pytest.mark.parametrize(
+    "query",
+    ['"', "tea OR", "NEAR(a b)", "title:tea*", "AND", ")(", "^tea", "'; DROP TABLE posts; --"],
+)
 def test_query_syntax_is_never_interpreted(app, posts, query):
     with app.app_context():
         found = titles(query)

@@ -117,8 +117,10 @@ def test_feeds_cost_a_bounded_number_of_queries(app, client, member, path):
     assert len(statements) <= 2  # the author, then posts with their authors
 
 
-LINKS = ("[a post](/posts/1) [relative](other) [section](#part) [web](https://example.org/x) "
-         "[mail](mailto:ada@example.com) ![me](/avatar/ada) ![pic](pictures/a.png)")
+LINKS = (
+    "[a post](/posts/1) [relative](other) [section](#part) [web](https://example.org/x) "
+    "[mail](mailto:ada@example.com) ![me](/avatar/ada) ![pic](pictures/a.png)"
+)
 
 
 def all_addresses(feed):
@@ -155,8 +157,13 @@ def test_every_address_in_the_feeds_is_absolute(make_app, settings):
         for address in addresses:
             assert urlsplit(address).scheme in ("http", "https", "mailto"), address
         content = feed.find(f"{A}entry/{A}content").text
-        for expected in (f'href="{site}/posts/1"', f'href="{site}/posts/other"',
-                         f'href="{site}/posts/{post_id}#part"', 'href="https://example.org/x"',
-                         'href="mailto:ada@example.com"', f'src="{site}/avatar/ada"',
-                         f'src="{site}/posts/pictures/a.png"'):
+        for expected in (
+            f'href="{site}/posts/1"',
+            f'href="{site}/posts/other"',
+            f'href="{site}/posts/{post_id}#part"',
+            'href="https://example.org/x"',
+            'href="mailto:ada@example.com"',
+            f'src="{site}/avatar/ada"',
+            f'src="{site}/posts/pictures/a.png"',
+        ):
             assert expected in content

@@ -41,8 +41,9 @@ def test_following_and_unfollowing(app, member, member_client, bob):
     profile = member_client.get("/u/bob").text
     assert 'action="/u/bob/unfollow"' in profile and "You now follow bob." in profile
     assert re.search(r'class="follower-count">1</strong> follower<', profile)
-    assert re.search(r'class="following-count">1</strong> following',
-                     member_client.get("/u/ada").text)
+    assert re.search(
+        r'class="following-count">1</strong> following', member_client.get("/u/ada").text
+    )
     assert follow(member_client, "BOB", "unfollow").status_code == 302  # any case
     assert follows(app) == set()
 
@@ -142,8 +143,9 @@ def test_the_timeline_costs_a_bounded_number_of_queries(make_app):
 def test_names_are_escaped(app, member_client):
     make_user(app, "evil")
     with app.app_context():
-        db.session.execute(update(User).where(User.username == "evil")
-                           .values(username='<b onmouseover="x">'))
+        db.session.execute(
+            update(User).where(User.username == "evil").values(username='<b onmouseover="x">')
+        )
         db.session.commit()
     page = member_client.get("/u/evil/followers").text
-    assert '<b onmouseover' not in page and "&lt;b onmouseover=" in page
+    assert "<b onmouseover" not in page and "&lt;b onmouseover=" in page

@@ -21,8 +21,9 @@ def post_id(app, admin):
 def like_count(app, post_id):
     with app.app_context():
         post = db.session.get(Post, post_id)
-        rows = db.session.scalar(select(func.count()).select_from(Like)
-                                 .where(Like.post_id == post_id))
+        rows = db.session.scalar(
+            select(func.count()).select_from(Like).where(Like.post_id == post_id)
+        )
         assert post.like_count == rows  # the counter always matches the likes
         return rows
 
@@ -68,8 +69,9 @@ def test_racing_likes_never_fail_and_count_once(app, member, post_id):
 
     def like(client, token):
         barrier.wait()
-        statuses.append(client.post(f"/posts/{post_id}/like",
-                                    data={"csrf_token": token}).status_code)
+        statuses.append(
+            client.post(f"/posts/{post_id}/like", data={"csrf_token": token}).status_code
+        )
 
     threads = [threading.Thread(target=like, args=pair) for pair in zip(clients, tokens)]
     for thread in threads:
@@ -99,8 +101,10 @@ def test_visitors_cant_like(app, client, post_id):
 
 def test_likes_need_a_csrf_token(app, member_client, post_id):
     assert member_client.post(f"/posts/{post_id}/like").status_code == 400
-    assert member_client.post(f"/posts/{post_id}/like",
-                              data={"csrf_token": "forged##0"}).status_code == 400
+    assert (
+        member_client.post(f"/posts/{post_id}/like", data={"csrf_token": "forged##0"}).status_code
+        == 400
+    )
     assert like_count(app, post_id) == 0
 
 

@@ -11,11 +11,21 @@ from social_helpers import write_comment, write_posts
 def test_no_inline_scripts_or_styles(app, member, member_client, admin_client):
     [post_id] = write_posts(app, member, title="tea")
     write_comment(app, make_user(app, "bob"), post_id)
-    pages = [member_client.get(path).text for path in (
-        "/following", "/search", "/search?q=tea", "/u/ada/followers", "/u/bob/following",
-        f"/posts/{post_id}", "/u/bob")]
-    pages += [admin_client.get(path).text
-              for path in ("/admin/", "/admin/comments", "/admin/users")]
+    pages = [
+        member_client.get(path).text
+        for path in (
+            "/following",
+            "/search",
+            "/search?q=tea",
+            "/u/ada/followers",
+            "/u/bob/following",
+            f"/posts/{post_id}",
+            "/u/bob",
+        )
+    ]
+    pages += [
+        admin_client.get(path).text for path in ("/admin/", "/admin/comments", "/admin/users")
+    ]
     for page in pages:
         assert "<script>" not in page and not re.search(r"<script(?![^>]*\ssrc=)", page)
         assert "<style" not in page and " style=" not in page

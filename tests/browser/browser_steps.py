@@ -26,8 +26,9 @@ def solve_captcha(question: str) -> int:
     return total
 
 
-def register(page: t.Any, base: str, username: str, password: str = PASSWORD,
-             wrong_answer: bool = False) -> None:
+def register(
+    page: t.Any, base: str, username: str, password: str = PASSWORD, wrong_answer: bool = False
+) -> None:
     """Fill in the registration form, answering the question the page asks (or not)."""
     page.goto(f"{base}/register")
     page.get_by_label("Username").fill(username)

@@ -21,5 +21,4 @@ CHROMIUM_FLAGS = [
 
 def launch(playwright: t.Any) -> t.Any:
     """Start Chromium; Playwright gives each launch a new temporary profile (user-data-dir)."""
-    return playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                      args=CHROMIUM_FLAGS)
+    return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)

@@ -102,21 +102,24 @@ def browser_log() -> BrowserLog:
 
 
 @pytest.fixture
-def page(browser: t.Any, browser_log: BrowserLog,
-         request: pytest.FixtureRequest) -> t.Iterator[t.Any]:
+def page(
+    browser: t.Any, browser_log: BrowserLog, request: pytest.FixtureRequest
+) -> t.Iterator[t.Any]:
     """A page in a new browser context (no cookies, no cache); screenshotted if the test
     fails."""
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
-    page.on("console", lambda message: browser_log.console.append(
-        f"{message.type}: {message.text}"))
+    page.on(
+        "console", lambda message: browser_log.console.append(f"{message.type}: {message.text}")
+    )
     page.on("pageerror", lambda error: browser_log.page_errors.append(str(error)))
 
     def record_server_error(response: t.Any) -> None:
         if response.status >= 500:
             browser_log.server_errors.append(
-                f"{response.status} {response.request.method} {response.url}")
+                f"{response.status} {response.request.method} {response.url}"
+            )
 
     page.on("response", record_server_error)
     try:

@@ -28,16 +28,40 @@ OUTPUT = Path(__file__).resolve().parents[2] / "docs" / "images" / "forum.png"
 MEMBERS = ["ada", "grace", "linus", "margaret", "ken"]
 # (author, title, body, minutes ago, comments, likes)
 POSTS = [
-    ("margaret", "What would you keep from the 1969 flight software?",
-     "Priority scheduling saved the landing. What else still holds up?", 2000, 6, 4),
+    (
+        "margaret",
+        "What would you keep from the 1969 flight software?",
+        "Priority scheduling saved the landing. What else still holds up?",
+        2000,
+        6,
+        4,
+    ),
     ("ken", "Small tools that do one thing well", "Pipes, still the best **glue**.", 1500, 3, 5),
     ("linus", "Show us your desk setup", "Mine has too many keyboards.", 900, 9, 2),
-    ("grace", "Tips for explaining recursion to new programmers",
-     "Start with a mirror facing a mirror.", 240, 4, 3),
-    ("ada", "Markdown works here, code blocks included",
-     "```python\nprint('hello, forum')\n```", 45, 2, 1),
-    ("grace", "Welcome! Introduce yourself in this thread",
-     "Say hello, and tell us what you're building.", 8, 5, 4),
+    (
+        "grace",
+        "Tips for explaining recursion to new programmers",
+        "Start with a mirror facing a mirror.",
+        240,
+        4,
+        3,
+    ),
+    (
+        "ada",
+        "Markdown works here, code blocks included",
+        "```python\nprint('hello, forum')\n```",
+        45,
+        2,
+        1,
+    ),
+    (
+        "grace",
+        "Welcome! Introduce yourself in this thread",
+        "Say hello, and tell us what you're building.",
+        8,
+        5,
+        4,
+    ),
 ]
 
 
@@ -67,8 +91,7 @@ def main(output: Path = OUTPUT) -> None:
         seed(forum)
         with sync_playwright() as playwright:
             browser = launch(playwright)
-            page = browser.new_page(viewport={"width": 1280, "height": 800},
-                                    color_scheme="light")
+            page = browser.new_page(viewport={"width": 1280, "height": 800}, color_scheme="light")
             page.goto(f"{forum.url}/login")
             page.get_by_label("Username").fill("ada")
             page.get_by_label("Password").fill(PASSWORD)

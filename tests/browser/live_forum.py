@@ -22,11 +22,14 @@ FAST_HASHER = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
 
 def forum_app(database: Path, instance: Path) -> t.Any:
     """A forum app on the SQLite file ``database`` (which must be migrated)."""
-    return create_app({
-        "SECRET_KEY": "a secret for the browser tests, long enough for the forum",
-        "DATABASE_URL": f"sqlite:///{database}",
-        "PASSWORD_HASHER": FAST_HASHER,
-    }, instance_path=str(instance))
+    return create_app(
+        {
+            "SECRET_KEY": "a secret for the browser tests, long enough for the forum",
+            "DATABASE_URL": f"sqlite:///{database}",
+            "PASSWORD_HASHER": FAST_HASHER,
+        },
+        instance_path=str(instance),
+    )
 
 
 @dataclass
@@ -39,8 +42,12 @@ class LiveForum:
     def make_user(self, username: str, password: str = PASSWORD) -> int:
         """Create a member account directly in the database; returns its id."""
         with self.app.app_context():
-            user = User(username=username, email=f"{username}@example.com",
-                        password_hash=hash_password(password), role=MEMBER)
+            user = User(
+                username=username,
+                email=f"{username}@example.com",
+                password_hash=hash_password(password),
+                role=MEMBER,
+            )
             db.session.add(user)
             db.session.commit()
             return user.id

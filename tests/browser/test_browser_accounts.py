@@ -7,9 +7,15 @@ import pytest
 from browser_steps import log_in, log_out, logged_in_name, register, solve_captcha
 
 
-@pytest.mark.parametrize(("question", "answer"), [
-    ("3 + 4 × 2", 11), ("3 × 4 − 2", 10), ("9 − 2 × 4", 1), ("2 × 2 + 7", 11),
-])
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [
+        ("3 + 4 × 2", 11),
+        ("3 × 4 − 2", 10),
+        ("9 − 2 × 4", 1),
+        ("2 × 2 + 7", 11),
+    ],
+)
 def test_the_captcha_is_solved_as_a_person_would(question, answer):
     assert solve_captcha(question) == answer
 
@@ -40,7 +46,8 @@ def test_a_visitor_registers_logs_out_and_back_in(forum, page, browser_log):
 
 
 def test_the_keyboard_reaches_the_skip_link_first_and_the_login_form_has_the_focus(
-        forum, page, browser_log):
+    forum, page, browser_log
+):
     page.goto(f"{forum.url}/login")
     assert page.evaluate("document.activeElement.id") == "username"
     page.goto(f"{forum.url}/")

@@ -10,11 +10,13 @@ LONG_LINE = "x = " + "'a_very_long_identifier' + " * 120
 def page_overflow(page) -> int:
     """How many pixels the page is wider than its window (0: no horizontal scroll)."""
     return page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
 
 
 def test_a_long_code_line_scrolls_inside_its_block_in_the_preview_and_the_post(
-        forum, page, browser_log):
+    forum, page, browser_log
+):
     forum.make_user("ada")
     log_in(page, forum.url, "ada")
     page.get_by_role("link", name="New post").click()

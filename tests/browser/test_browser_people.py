@@ -9,8 +9,7 @@ from PIL import Image
 from browser_steps import log_in, log_out, logged_in_name
 
 
-def test_a_member_follows_another_and_reads_their_posts_in_the_timeline(
-        forum, page, browser_log):
+def test_a_member_follows_another_and_reads_their_posts_in_the_timeline(forum, page, browser_log):
     forum.make_user("ada")
     forum.make_user("grace")
     forum.make_post("grace", "Compilers are friends", "Really.")
@@ -43,7 +42,8 @@ def test_a_member_uploads_an_avatar_and_sees_it_served(forum, page, browser_log)
     page.locator(".nav-profile").click()
     page.get_by_role("link", name="Edit profile").click()
     page.get_by_label("Picture").set_input_files(
-        {"name": "me.png", "mimeType": "image/png", "buffer": red_square_png()})
+        {"name": "me.png", "mimeType": "image/png", "buffer": red_square_png()}
+    )
     page.get_by_role("button", name="Upload").click()
     assert "Your new picture is saved." in page.locator(".flashes").inner_text()
 

@@ -17,7 +17,8 @@ print("hello")
 
 
 def test_a_member_writes_a_post_previews_it_and_finds_it_on_the_first_page(
-        forum, page, browser_log):
+    forum, page, browser_log
+):
     forum.make_user("ada")
     log_in(page, forum.url, "ada")
 
@@ -88,7 +89,8 @@ def test_a_member_comments_on_a_post_likes_it_and_deletes_the_comment(forum, pag
 
 
 def test_an_empty_comment_leaves_the_browser_on_the_post_page_with_the_error(
-        forum, page, browser_log):
+    forum, page, browser_log
+):
     forum.make_user("ada")
     post_id = forum.make_post("ada", "Quiet", "Say something.")
     log_in(page, forum.url, "ada")
@@ -108,12 +110,14 @@ def test_an_empty_comment_leaves_the_browser_on_the_post_page_with_the_error(
 
 def test_an_image_from_another_site_is_a_link_and_nothing_is_blocked(forum, page, browser_log):
     forum.make_user("ada")
-    post_id = forum.make_post("ada", "Pictures",
-                              "![a chart](https://images.example/chart.png)\n\n![me](/avatar/ada)")
+    post_id = forum.make_post(
+        "ada", "Pictures", "![a chart](https://images.example/chart.png)\n\n![me](/avatar/ada)"
+    )
     page.goto(f"{forum.url}/posts/{post_id}")
     body = page.locator(".post-body")
     assert body.get_by_role("link", name="a chart").get_attribute("href") == (
-        "https://images.example/chart.png")
+        "https://images.example/chart.png"
+    )
     image = body.locator("img")
     assert image.count() == 1 and image.get_attribute("src") == "/avatar/ada"
     image.evaluate("img => img.decode()")  # loaded, not a broken icon

@@ -140,7 +140,9 @@ def test_streamed_response_with_gzip_configured_for_streams():
     assert gzip.decompress(response.data).decode() == streamed_text("Gzipped")
 
     # Without gzip in the streaming algorithms, a gzip-only client gets the plain stream.
-    plain = create_app().test_client().get("/stream?title=Plain", headers={"Accept-Encoding": "gzip"})
+    plain = (
+        create_app().test_client().get("/stream?title=Plain", headers={"Accept-Encoding": "gzip"})
+    )
     assert "Content-Encoding" not in plain.headers
     assert plain.data.decode() == streamed_text("Plain")
 
@@ -200,9 +202,13 @@ def test_static_files_are_compressed_and_revalidated(tmp_path):
     etag = response.headers["ETag"]
     assert etag.endswith(':br"')
 
-    response = client.get("/static/site.css", headers={"Accept-Encoding": "br", "If-None-Match": etag})
+    response = client.get(
+        "/static/site.css", headers={"Accept-Encoding": "br", "If-None-Match": etag}
+    )
     assert (response.status_code, response.data) == (304, b"")
     # Another encoding is another representation, with its own tag.
-    response = client.get("/static/site.css", headers={"Accept-Encoding": "deflate", "If-None-Match": etag})
+    response = client.get(
+        "/static/site.css", headers={"Accept-Encoding": "deflate", "If-None-Match": etag}
+    )
     assert response.status_code == 200
     assert zlib.decompress(response.data).decode() == css

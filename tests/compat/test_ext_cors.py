@@ -14,8 +14,7 @@ ORIGIN = "https://app.example"
 ACAO = "Access-Control-Allow-Origin"
 
 
-def preflight(client, path, method="POST", headers="Content-Type, X-Requested-With",
-              origin=ORIGIN):
+def preflight(client, path, method="POST", headers="Content-Type, X-Requested-With", origin=ORIGIN):
     return client.options(
         path,
         headers={
@@ -89,12 +88,17 @@ def test_preflight_answers_the_allowed_methods_and_headers(app):
 
 
 def test_private_network_preflight(app):
-    headers = {"Origin": ORIGIN, "Access-Control-Request-Method": "GET",
-               "Access-Control-Request-Private-Network": "true"}
+    headers = {
+        "Origin": ORIGIN,
+        "Access-Control-Request-Method": "GET",
+        "Access-Control-Request-Private-Network": "true",
+    }
     client = app.test_client()
     # Refused by default (allow_private_network=False), and only answered when asked.
-    assert client.options("/", headers=headers).headers[
-        "Access-Control-Allow-Private-Network"] == "false"
+    assert (
+        client.options("/", headers=headers).headers["Access-Control-Allow-Private-Network"]
+        == "false"
+    )
     assert "Access-Control-Allow-Private-Network" not in preflight(client, "/").headers
 
     lan = Flask(__name__)
@@ -163,8 +167,9 @@ def test_streamed_response_gets_cors_headers(app):
 
 def test_send_wildcard_and_expose_headers_and_max_age():
     app = Flask(__name__)
-    CORS(app, send_wildcard=True, expose_headers=["X-Total", "X-Page"],
-         max_age=timedelta(minutes=10))
+    CORS(
+        app, send_wildcard=True, expose_headers=["X-Total", "X-Page"], max_age=timedelta(minutes=10)
+    )
 
     @app.route("/")
     def index():
@@ -267,8 +272,13 @@ def decorated():
         return "Hello, cross-origin-world!"
 
     @app.route("/auth", methods=["PUT"])
-    @cross_origin(origins=[ORIGIN], supports_credentials=True, allow_headers=["Content-Type"],
-                  methods=["PUT"], max_age=60)
+    @cross_origin(
+        origins=[ORIGIN],
+        supports_credentials=True,
+        allow_headers=["Content-Type"],
+        methods=["PUT"],
+        max_age=60,
+    )
     def auth():
         return "updated"
 

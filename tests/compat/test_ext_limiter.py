@@ -253,7 +253,9 @@ def test_blueprints_shared_limits_deduct_when_and_on_breach():
     assert all(client.get("/docs/").status_code == 200 for _ in range(5))
     # A shared limit is one budget for both routes.
     assert [client.get(p).status_code for p in ("/search/1", "/search/2", "/search/1")] == [
-        200, 200, 429,
+        200,
+        200,
+        429,
     ]
     # Only failed logins count.
     for _ in range(3):

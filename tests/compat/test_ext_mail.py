@@ -147,9 +147,7 @@ def test_message_sent_from_a_view_is_recorded(app_mail, no_smtp):
     assert msg.send_to == {"ada@example.org", "grace@example.org", "audit@mail.test"}
     assert msg.sender == "Flagon Site <noreply@mail.test>"
     assert msg.body == "Hello Ada, confirm at http://mail.test/confirm/Ada"
-    assert msg.html == (
-        "<p>Welcome, <b>Ada</b>! Confirm at http://mail.test/confirm/Ada</p>"
-    )
+    assert msg.html == ("<p>Welcome, <b>Ada</b>! Confirm at http://mail.test/confirm/Ada</p>")
     assert msg.date is not None
 
     parsed = parse(app, msg)

@@ -51,7 +51,10 @@ def columns(database: Path, table: str) -> list[str]:
 
 def tables(database: Path) -> set[str]:
     with sqlite3.connect(database) as connection:
-        return {row[0] for row in connection.execute("select name from sqlite_master where type='table'")}
+        return {
+            row[0]
+            for row in connection.execute("select name from sqlite_master where type='table'")
+        }
 
 
 def flagon_command(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -107,7 +110,9 @@ def test_init_migrate_upgrade(tmp_path, monkeypatch, keep_logging):
     assert f"Running upgrade  -> {revision}, Initial migration." in result.stderr
     assert columns(database, "user") == ["id", "name"]
     with sqlite3.connect(database) as connection:
-        assert connection.execute("select version_num from alembic_version").fetchall() == [(revision,)]
+        assert connection.execute("select version_num from alembic_version").fetchall() == [
+            (revision,)
+        ]
 
 
 @pytest.fixture
@@ -126,7 +131,9 @@ def keep_logging():
     root.setLevel(level)
     for name, logger in logging.Logger.manager.loggerDict.items():
         if isinstance(logger, logging.Logger):
-            disabled, level, handlers, propagate = loggers.get(name, (False, logging.NOTSET, [], True))
+            disabled, level, handlers, propagate = loggers.get(
+                name, (False, logging.NOTSET, [], True)
+            )
             logger.disabled, logger.handlers[:], logger.propagate = disabled, handlers, propagate
             logger.setLevel(level)
 

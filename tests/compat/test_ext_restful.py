@@ -66,8 +66,9 @@ def create_app():
 
     class Export(Resource):
         def get(self):
-            return Response("id,task\n1,build", status=202, mimetype="text/csv",
-                            headers={"X-Export": "v1"})
+            return Response(
+                "id,task\n1,build", status=202, mimetype="text/csv", headers={"X-Export": "v1"}
+            )
 
     class Search(Resource):
         search = reqparse.RequestParser(bundle_errors=True)
@@ -134,7 +135,8 @@ def test_get_returns_the_resource_as_json(client):
     assert response.mimetype == "application/json"
     assert response.get_json() == {"task": "build an API"}
     assert client.get("/todos").get_json() == {
-        "todo1": {"task": "build an API"}, "todo2": {"task": "?????"},
+        "todo1": {"task": "build an API"},
+        "todo2": {"task": "?????"},
     }
 
 
@@ -234,7 +236,10 @@ def test_representation_answers_a_client_accepting_it(client):
 
     # Anything else gets the default representation, JSON.
     response = client.get("/todos/todo1", headers={"Accept": "application/xml"})
-    assert (response.mimetype, response.get_json()) == ("application/json", {"task": "build an API"})
+    assert (response.mimetype, response.get_json()) == (
+        "application/json",
+        {"task": "build an API"},
+    )
 
 
 def test_unsupported_method_is_a_json_405_with_allow(client):

@@ -163,7 +163,11 @@ def test_permanent_session_lifetime(client, cache, monkeypatch):
     assert writes == [(f"session:{sid_of(client)}", 300)]
     cookie = client.get_cookie("session")
     expires = cookie.expires
-    assert before + LIFETIME - timedelta(seconds=2) <= expires <= before + LIFETIME + timedelta(seconds=2)
+    assert (
+        before + LIFETIME - timedelta(seconds=2)
+        <= expires
+        <= before + LIFETIME + timedelta(seconds=2)
+    )
     assert "Expires=" in response.headers["Set-Cookie"]
     assert "HttpOnly" in response.headers["Set-Cookie"]
 
@@ -246,7 +250,11 @@ def test_sqlalchemy_backend(sql_app):
         "history": [1, 2],
     }
     expiry = datetime.fromisoformat(expiry)
-    assert before + LIFETIME - timedelta(seconds=2) <= expiry <= before + LIFETIME + timedelta(seconds=5)
+    assert (
+        before + LIFETIME - timedelta(seconds=2)
+        <= expiry
+        <= before + LIFETIME + timedelta(seconds=5)
+    )
 
     assert client.get("/clear/").text == "cleared"
     assert rows(sql_app.database) == []
@@ -261,7 +269,10 @@ def test_sqlalchemy_expired_sessions(sql_app):
     with sqlite3.connect(sql_app.database) as connection:
         connection.execute(
             "update sessions set expiry = ? where session_id = ?",
-            ((datetime.utcnow() - timedelta(minutes=1)).isoformat(" "), f"session:{sid_of(client)}"),
+            (
+                (datetime.utcnow() - timedelta(minutes=1)).isoformat(" "),
+                f"session:{sid_of(client)}",
+            ),
         )
     # An expired session is gone when its id comes back...
     assert client.get("/get/").text == "not set"
@@ -269,7 +280,10 @@ def test_sqlalchemy_expired_sessions(sql_app):
 
     # ...and the cleanup command Flask-Session adds to the app's CLI deletes the others.
     with sqlite3.connect(sql_app.database) as connection:
-        connection.execute("update sessions set expiry = ?", ((datetime.utcnow() - timedelta(minutes=1)).isoformat(" "),))
+        connection.execute(
+            "update sessions set expiry = ?",
+            ((datetime.utcnow() - timedelta(minutes=1)).isoformat(" "),),
+        )
     result = sql_app.test_cli_runner().invoke(args=["session_cleanup"])
     assert result.exit_code == 0, (result.output, result.exception)
     assert rows(sql_app.database) == []

@@ -63,10 +63,14 @@ def create_app():
         @blp.paginate()
         def get(self, args, pagination_parameters):
             """List pets"""
-            found = [pet for pet in pets.values() if args.get("species", pet["species"]) == pet["species"]]
+            found = [
+                pet
+                for pet in pets.values()
+                if args.get("species", pet["species"]) == pet["species"]
+            ]
             pagination_parameters.item_count = len(found)
             first = pagination_parameters.first_item
-            return found[first:first + pagination_parameters.page_size]
+            return found[first : first + pagination_parameters.page_size]
 
         @blp.arguments(PetSchema)
         @blp.response(201, PetSchema)
@@ -146,7 +150,10 @@ def test_arguments_are_loaded_and_the_response_dumped(client):
     assert response.mimetype == "application/json"
     assert response.get_json() == {"id": 4, "name": "Nemo", "species": "fish"}
     response = client.get("/pets/4")
-    assert (response.status_code, response.get_json()) == (200, {"id": 4, "name": "Nemo", "species": "fish"})
+    assert (response.status_code, response.get_json()) == (
+        200,
+        {"id": 4, "name": "Nemo", "species": "fish"},
+    )
 
 
 def test_invalid_body_is_a_422_with_the_validation_errors(client):
@@ -156,8 +163,12 @@ def test_invalid_body_is_a_422_with_the_validation_errors(client):
     assert response.get_json() == {
         "code": 422,
         "status": "Unprocessable Entity",
-        "errors": {"json": {"name": ["Missing data for required field."],
-                            "species": ["Not a valid string."]}},
+        "errors": {
+            "json": {
+                "name": ["Missing data for required field."],
+                "species": ["Not a valid string."],
+            }
+        },
     }
     assert client.get("/pets/4").status_code == 404
 
@@ -232,19 +243,30 @@ def test_pagination_headers(client):
     assert response.status_code == 200
     assert [pet["id"] for pet in response.get_json()] == [6, 7, 8, 9, 10]
     assert json.loads(response.headers["X-Pagination"]) == {
-        "total": 33, "total_pages": 7, "first_page": 1, "last_page": 7,
-        "page": 2, "previous_page": 1, "next_page": 3,
+        "total": 33,
+        "total_pages": 7,
+        "first_page": 1,
+        "last_page": 7,
+        "page": 2,
+        "previous_page": 1,
+        "next_page": 3,
     }
 
     response = client.get("/pets/?species=dog")
     assert [pet["name"] for pet in response.get_json()] == ["Rex"]
     assert json.loads(response.headers["X-Pagination"]) == {
-        "total": 1, "total_pages": 1, "first_page": 1, "last_page": 1, "page": 1,
+        "total": 1,
+        "total_pages": 1,
+        "first_page": 1,
+        "last_page": 1,
+        "page": 1,
     }
 
     response = client.get("/pets/?page=0")
     assert response.status_code == 422
-    assert response.get_json()["errors"] == {"query": {"page": ["Must be greater than or equal to 1."]}}
+    assert response.get_json()["errors"] == {
+        "query": {"page": ["Must be greater than or equal to 1."]}
+    }
 
 
 def test_file_upload_argument_and_a_custom_converter(client):
@@ -255,7 +277,9 @@ def test_file_upload_argument_and_a_custom_converter(client):
 
     response = client.post("/pets/ff/photo", data={})
     assert response.status_code == 422
-    assert response.get_json()["errors"] == {"files": {"photo": ["Missing data for required field."]}}
+    assert response.get_json()["errors"] == {
+        "files": {"photo": ["Missing data for required field."]}
+    }
 
 
 def test_openapi_json_documents_the_paths_and_their_typed_parameters(client):
@@ -270,7 +294,12 @@ def test_openapi_json_documents_the_paths_and_their_typed_parameters(client):
 
     by_id = spec["paths"]["/pets/{pet_id}"]
     assert by_id["parameters"] == [
-        {"in": "path", "name": "pet_id", "required": True, "schema": {"type": "integer", "minimum": 0}},
+        {
+            "in": "path",
+            "name": "pet_id",
+            "required": True,
+            "schema": {"type": "integer", "minimum": 0},
+        },
     ]
     assert set(by_id) == {"parameters", "get", "put", "delete"}
     assert by_id["get"]["summary"] == "Get pet by ID"
@@ -282,7 +311,12 @@ def test_openapi_json_documents_the_paths_and_their_typed_parameters(client):
 
     photo = spec["paths"]["/pets/{pet_id}/photo"]
     assert photo["parameters"] == [
-        {"in": "path", "name": "pet_id", "required": True, "schema": {"type": "string", "format": "hex"}},
+        {
+            "in": "path",
+            "name": "pet_id",
+            "required": True,
+            "schema": {"type": "string", "format": "hex"},
+        },
     ]
 
     listing = spec["paths"]["/pets/"]["get"]

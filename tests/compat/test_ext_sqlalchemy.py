@@ -120,7 +120,9 @@ def client(app):
 
 def add_users(client, *names):
     for name in names:
-        response = client.post("/users/create", data={"username": name, "email": f"{name}@example.com"})
+        response = client.post(
+            "/users/create", data={"username": name, "email": f"{name}@example.com"}
+        )
         assert response.status_code == 201
 
 
@@ -166,7 +168,10 @@ def test_get_or_404(client):
 def test_get_or_404_raises_werkzeug_not_found(client):
     response = client.get("/caught/7")
     assert response.status_code == 200
-    assert response.text == "caught 404: The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again."
+    assert (
+        response.text
+        == "caught 404: The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again."
+    )
 
 
 def test_get_or_404_outside_a_request(app):

@@ -148,8 +148,11 @@ def test_nonce_in_templates_matches_the_header_and_changes_per_request():
         force_https_permanent=True,
         frame_options=DENY,
         strict_transport_security_preload=True,
-        content_security_policy={"default-src": "'self'", "script-src": "'self'",
-                                 "style-src": "'self'"},
+        content_security_policy={
+            "default-src": "'self'",
+            "script-src": "'self'",
+            "style-src": "'self'",
+        },
         content_security_policy_nonce_in=["script-src", "style-src"],
     )
 

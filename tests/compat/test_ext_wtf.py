@@ -46,8 +46,9 @@ class PhotoForm(FlaskForm):
 
 
 def token_in(html: str) -> str:
-    match = re.search(r'<input id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)">',
-                      html)
+    match = re.search(
+        r'<input id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)">', html
+    )
     assert match, html
     return match.group(1)
 
@@ -184,13 +185,17 @@ def test_browser_multipart_body_is_accepted(app):
     boundary = "----WebKitFormBoundary7MA4YWxkTrZu0gW"
     content = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40 + b"\r\n--not-the-boundary\r\n"
     body = (
-        f'--{boundary}\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n{token}\r\n'
-        f'--{boundary}\r\nContent-Disposition: form-data; name="photo"; '
-        f'filename="caf\u00e9 au lait.png"\r\nContent-Type: image/png\r\n\r\n'
-    ).encode() + content + (
-        f'\r\n--{boundary}\r\nContent-Disposition: form-data; name="other"; filename=""\r\n'
-        f"Content-Type: application/octet-stream\r\n\r\n\r\n--{boundary}--\r\n"
-    ).encode()
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n{token}\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="photo"; '
+            f'filename="caf\u00e9 au lait.png"\r\nContent-Type: image/png\r\n\r\n'
+        ).encode()
+        + content
+        + (
+            f'\r\n--{boundary}\r\nContent-Disposition: form-data; name="other"; filename=""\r\n'
+            f"Content-Type: application/octet-stream\r\n\r\n\r\n--{boundary}--\r\n"
+        ).encode()
+    )
     response = client.post(
         "/upload", data=body, content_type=f"multipart/form-data; boundary={boundary}"
     )
@@ -238,7 +243,7 @@ def protected(app):
             return f"posted {request.form['x']}"
         return render_template_string(
             '<form method="post"><input type="hidden" name="csrf_token" value="{{ csrf_token() }}">'
-            '</form>{{ csrf_meta_tag() }}'
+            "</form>{{ csrf_meta_tag() }}"
         )
 
     @app.post("/webhook")
@@ -341,17 +346,24 @@ def test_csrfprotect_ssl_strict_checks_the_referrer_on_https(protected):
     client = protected.test_client()
     html = client.get("/plain", base_url="https://localhost").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-    response = client.post("/plain", base_url="https://localhost",
-                           data={"x": "1", "csrf_token": token})
+    response = client.post(
+        "/plain", base_url="https://localhost", data={"x": "1", "csrf_token": token}
+    )
     assert response.status_code == 400
     assert "The referrer header is missing." in response.get_data(as_text=True)
-    response = client.post("/plain", base_url="https://localhost",
-                           data={"x": "1", "csrf_token": token},
-                           headers={"Referer": "https://evil.example/"})
+    response = client.post(
+        "/plain",
+        base_url="https://localhost",
+        data={"x": "1", "csrf_token": token},
+        headers={"Referer": "https://evil.example/"},
+    )
     assert "The referrer does not match the host." in response.get_data(as_text=True)
-    response = client.post("/plain", base_url="https://localhost",
-                           data={"x": "1", "csrf_token": token},
-                           headers={"Referer": "https://localhost/plain"})
+    response = client.post(
+        "/plain",
+        base_url="https://localhost",
+        data={"x": "1", "csrf_token": token},
+        headers={"Referer": "https://localhost/plain"},
+    )
     assert response.get_data() == b"posted 1"
 
 

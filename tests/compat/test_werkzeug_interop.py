@@ -48,9 +48,23 @@ def test_every_http_exception_is_werkzeugs_class(name):
 @pytest.mark.parametrize(
     "name",
     [
-        "Headers", "EnvironHeaders", "MultiDict", "ImmutableMultiDict", "CombinedMultiDict",
-        "ImmutableDict", "CallbackDict", "FileStorage", "Authorization", "Accept", "MIMEAccept",
-        "LanguageAccept", "CharsetAccept", "HeaderSet", "ETags", "IfRange", "Range",
+        "Headers",
+        "EnvironHeaders",
+        "MultiDict",
+        "ImmutableMultiDict",
+        "CombinedMultiDict",
+        "ImmutableDict",
+        "CallbackDict",
+        "FileStorage",
+        "Authorization",
+        "Accept",
+        "MIMEAccept",
+        "LanguageAccept",
+        "CharsetAccept",
+        "HeaderSet",
+        "ETags",
+        "IfRange",
+        "Range",
         "ContentRange",
     ],
 )
@@ -60,8 +74,15 @@ def test_every_datastructure_is_a_werkzeug_instance(name):
 
 @pytest.mark.parametrize(
     "name",
-    ["BaseConverter", "UnicodeConverter", "PathConverter", "AnyConverter", "IntegerConverter",
-     "FloatConverter", "UUIDConverter"],
+    [
+        "BaseConverter",
+        "UnicodeConverter",
+        "PathConverter",
+        "AnyConverter",
+        "IntegerConverter",
+        "FloatConverter",
+        "UUIDConverter",
+    ],
 )
 def test_every_converter_subclasses_werkzeugs(name):
     assert issubclass(getattr(fr, name), getattr(wr, name))
@@ -81,7 +102,12 @@ def test_header_attributes_give_werkzeug_objects(app):
         }
 
     response = app.test_client().get("/", headers={"Cache-Control": "no-cache"})
-    assert response.get_json() == {"request_cc": True, "response_cc": True, "csp": True, "www_auth": True}
+    assert response.get_json() == {
+        "request_cc": True,
+        "response_cc": True,
+        "csp": True,
+        "www_auth": True,
+    }
 
 
 def test_routing_exceptions_are_werkzeugs():
@@ -356,8 +382,11 @@ def test_werkzeug_proxy_fix_around_a_flagon_app(app):
     app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
     response = app.test_client().get(
         "/where",
-        headers={"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https",
-                 "X-Forwarded-Host": "forum.example"},
+        headers={
+            "X-Forwarded-For": "203.0.113.9",
+            "X-Forwarded-Proto": "https",
+            "X-Forwarded-Host": "forum.example",
+        },
     )
     assert response.get_json() == {"url": "https://forum.example/where", "remote": "203.0.113.9"}
 

@@ -127,9 +127,12 @@ def test_a_session_without_an_identifier_gets_one(strong):
         sess["_user_id"] = "1"
     assert client.get("/me").text == "Notch"
     with client.session_transaction() as sess:
-        assert sess["_id"] == hashlib.sha512(
-            f"127.0.0.1|{client.environ_base['HTTP_USER_AGENT']}".encode()
-        ).hexdigest()
+        assert (
+            sess["_id"]
+            == hashlib.sha512(
+                f"127.0.0.1|{client.environ_base['HTTP_USER_AGENT']}".encode()
+            ).hexdigest()
+        )
     assert client.get("/me", **ELSEWHERE).text == "anonymous"
 
 

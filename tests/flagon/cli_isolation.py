@@ -15,8 +15,15 @@ ENV_VARS = [
     f"{prefix}_{name}"
     for prefix in ("FLAGON", "FLASK")
     for name in ("APP", "DEBUG", "SKIP_DOTENV", "RUN_PORT", "RUN_HOST", "RUN_FROM_CLI", "RUN_MAIN")
-] + ["SHARED", "FROM_FLASKENV", "FROM_FLAGONENV", "FROM_DOTENV", "FROM_ENV_FILE", "FROM_PATH",
-     "ONLY_UP"]
+] + [
+    "SHARED",
+    "FROM_FLASKENV",
+    "FROM_FLAGONENV",
+    "FROM_DOTENV",
+    "FROM_ENV_FILE",
+    "FROM_PATH",
+    "ONLY_UP",
+]
 
 
 def isolate(monkeypatch: pytest.MonkeyPatch, folder: t.Any) -> t.Iterator[t.Any]:

@@ -168,9 +168,7 @@ def test_logger_messages_in_a_view_are_captured(app, client, caplog):
 
     with caplog.at_level(logging.WARNING, logger=app.logger.name):
         client.get("/")
-    assert [r.getMessage() for r in caplog.records if r.name == app.logger.name] == [
-        "careful: /"
-    ]
+    assert [r.getMessage() for r in caplog.records if r.name == app.logger.name] == ["careful: /"]
 
 
 def test_default_handler_writes_to_the_requests_error_stream(app):

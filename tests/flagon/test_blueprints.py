@@ -55,7 +55,10 @@ def test_routes_are_named_after_the_blueprint(app, client):
     assert client.post("/cart").text == "added"
     assert client.get("/about").text == "about page"
     assert sorted(name for name in app.view_functions if name != "static") == [
-        "shop.about", "shop.add_to_cart", "shop.cart", "shop.items"
+        "shop.about",
+        "shop.add_to_cart",
+        "shop.cart",
+        "shop.items",
     ]
 
 
@@ -155,9 +158,9 @@ def test_blueprint_rules_have_a_defaults_dict_as_in_flask(app, client):
     assert defaults["/paged/<int:page>"] == {}
     assert defaults["/v2/plain"] == {"version": 2}
     assert defaults["/v2/paged"] == {"version": 2, "page": 1}
-    assert defaults["/app-rule"] is None                # app rules keep None, as in Flask
+    assert defaults["/app-rule"] is None  # app rules keep None, as in Flask
     plain_rule = next(r for r in app.url_map.iter_rules() if r.rule == "/plain")
-    assert plain_rule.empty().defaults == {}            # a copy keeps it too (Werkzeug's empty())
+    assert plain_rule.empty().defaults == {}  # a copy keeps it too (Werkzeug's empty())
     assert client.get("/plain").text == "plain"
     assert client.get("/paged").text == "1"
     assert client.get("/paged/3").text == "3"
@@ -199,7 +202,10 @@ def test_methods_and_automatic_options(app, client):
     assert client.post("/f/").text == "POST"
     assert client.put("/f/").status_code == 405
     assert set(client.options("/f/").headers["Allow"].split(", ")) == {
-        "GET", "HEAD", "OPTIONS", "POST"
+        "GET",
+        "HEAD",
+        "OPTIONS",
+        "POST",
     }
 
 
@@ -337,7 +343,12 @@ def test_app_hooks_wrap_blueprint_hooks(app, client):
 
     client.get("/")
     assert calls == [
-        "app before", "bp before", "bp after", "app after", "bp teardown", "app teardown"
+        "app before",
+        "bp before",
+        "bp after",
+        "app after",
+        "bp teardown",
+        "app teardown",
     ]
 
 
@@ -711,8 +722,11 @@ def test_a_blueprint_without_hooks_adds_no_empty_hook_lists(app):
     bp.add_url_rule("/", "index", lambda: "x")
     app.register_blueprint(bp)
     hook_dicts = (
-        app.before_request_funcs, app.after_request_funcs, app.teardown_request_funcs,
-        app.url_value_preprocessors, app.url_default_functions,
+        app.before_request_funcs,
+        app.after_request_funcs,
+        app.teardown_request_funcs,
+        app.url_value_preprocessors,
+        app.url_default_functions,
     )
     assert not any(hook_dicts)
 
@@ -772,8 +786,9 @@ def test_the_same_child_nested_in_two_parents(app, client):
     def index():
         return url_for(".index")
 
-    posts, photos = Blueprint("posts", __name__, url_prefix="/posts"), Blueprint(
-        "photos", __name__, url_prefix="/photos"
+    posts, photos = (
+        Blueprint("posts", __name__, url_prefix="/posts"),
+        Blueprint("photos", __name__, url_prefix="/photos"),
     )
     posts.register_blueprint(shared)
     photos.register_blueprint(shared)
@@ -803,8 +818,12 @@ def test_nested_hooks_run_outer_to_inner_and_back(app, client):
 
     client.get("/")
     assert calls == [
-        "parent before", "child before", "child after", "parent after",
-        "child teardown", "parent teardown",
+        "parent before",
+        "child before",
+        "child after",
+        "parent after",
+        "child teardown",
+        "parent teardown",
     ]
     calls.clear()
     client.get("/parent-only")
@@ -909,8 +928,9 @@ def test_nested_name_clash_names_the_dotted_name(app):
     parent = Blueprint("parent", __name__)
     parent.register_blueprint(Blueprint("child", __name__))
     parent.register_blueprint(Blueprint("child", __name__), url_prefix="/again")
-    with pytest.raises(ValueError, match="'child' is already registered for a different blueprint"
-                       " 'parent.child'"):
+    with pytest.raises(
+        ValueError, match="'child' is already registered for a different blueprint 'parent.child'"
+    ):
         app.register_blueprint(parent)
 
 
@@ -966,8 +986,9 @@ def test_endpoints_and_view_names_may_not_contain_dots():
 
 def test_static_folder_adds_a_static_route_under_the_prefix(app, tmp_path):
     (tmp_path / "assets").mkdir()
-    bp = Blueprint("admin", __name__, url_prefix="/admin", static_folder="assets",
-                   root_path=str(tmp_path))
+    bp = Blueprint(
+        "admin", __name__, url_prefix="/admin", static_folder="assets", root_path=str(tmp_path)
+    )
     app.register_blueprint(bp)
     rules = {rule.endpoint: rule.rule for rule in app.url_map.iter_rules()}
     assert rules["admin.static"] == "/admin/assets/<path:filename>"
@@ -979,8 +1000,9 @@ def test_static_folder_adds_a_static_route_under_the_prefix(app, tmp_path):
 def test_static_files_are_served_from_the_blueprint_folder(app, client, tmp_path):
     (tmp_path / "assets").mkdir()
     (tmp_path / "assets" / "site.css").write_text("body { color: red }")
-    bp = Blueprint("admin", __name__, url_prefix="/admin", static_folder="assets",
-                   root_path=str(tmp_path))
+    bp = Blueprint(
+        "admin", __name__, url_prefix="/admin", static_folder="assets", root_path=str(tmp_path)
+    )
     app.register_blueprint(bp)
     response = client.get("/admin/assets/site.css")
     assert (response.status_code, response.mimetype) == (200, "text/css")
@@ -991,8 +1013,13 @@ def test_static_files_are_served_from_the_blueprint_folder(app, client, tmp_path
 
 
 def test_static_url_path_chooses_the_url(app, tmp_path):
-    bp = Blueprint("ui", __name__, static_folder="static", static_url_path="/ui-static",
-                   root_path=str(tmp_path))
+    bp = Blueprint(
+        "ui",
+        __name__,
+        static_folder="static",
+        static_url_path="/ui-static",
+        root_path=str(tmp_path),
+    )
     app.register_blueprint(bp)
     with app.test_request_context():
         assert url_for("ui.static", filename="app.js") == "/ui-static/app.js"
@@ -1004,8 +1031,9 @@ def test_no_static_route_without_a_static_folder(app):
 
 
 def test_template_folder_and_cli_group_are_kept(app, tmp_path):
-    bp = Blueprint("bp", __name__, template_folder="templates", root_path=str(tmp_path),
-                   cli_group="things")
+    bp = Blueprint(
+        "bp", __name__, template_folder="templates", root_path=str(tmp_path), cli_group="things"
+    )
     assert bp.template_folder == "templates"
     assert bp.root_path == str(tmp_path)
     assert bp.cli_group == "things"

@@ -249,7 +249,9 @@ def test_help_lists_the_app_commands(tmp_path):
     write(tmp_path / "hello_app.py", APP_MODULE)
     result = invoke("--app", "hello_app", "--help")
     assert result.exit_code == 0
-    commands = [line.split()[0] for line in result.output.split("Commands:")[1].splitlines() if line]
+    commands = [
+        line.split()[0] for line in result.output.split("Commands:")[1].splitlines() if line
+    ]
     assert commands == ["hello", "routes", "run", "shell"]
 
 
@@ -371,8 +373,11 @@ def test_dotenv_is_found_in_a_parent_folder(tmp_path, monkeypatch):
 def test_env_file_option_wins_over_default_files(tmp_path):
     write(tmp_path / ".env", "SHARED=dotenv\n")
     write(tmp_path / "custom.env", "SHARED=custom\nFROM_ENV_FILE=yes\nFLAGON_APP=hello_app\n")
-    write(tmp_path / "hello_app.py", APP_MODULE + "\n@app.cli.command()\ndef env():\n"
-          "    import os; print(os.environ['SHARED'], os.environ['FROM_ENV_FILE'])\n")
+    write(
+        tmp_path / "hello_app.py",
+        APP_MODULE + "\n@app.cli.command()\ndef env():\n"
+        "    import os; print(os.environ['SHARED'], os.environ['FROM_ENV_FILE'])\n",
+    )
     result = invoke("--env-file", "custom.env", "env")
     assert result.output == "custom yes\n"
 
@@ -645,7 +650,10 @@ def test_run_defaults_to_loopback(tmp_path, served):
     assert result.exit_code == 0, result.output
     (call,) = served
     assert (call["host"], call["port"], call["threads"], call["use_reloader"]) == (
-        "127.0.0.1", 5000, 8, False
+        "127.0.0.1",
+        5000,
+        8,
+        False,
     )
     assert call["app"].name == "hello_app"
     assert " * Serving flagon app 'hello_app'" in result.output

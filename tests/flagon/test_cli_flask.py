@@ -237,8 +237,9 @@ def test_version_prints_python_flagon_and_werkzeug():
 
 def test_get_version_is_a_click_callback():
     @click.command()
-    @click.option("--version", is_flag=True, expose_value=False, is_eager=True,
-                  callback=get_version)
+    @click.option(
+        "--version", is_flag=True, expose_value=False, is_eager=True, callback=get_version
+    )
     def tool():
         click.echo("ran")
 
@@ -337,8 +338,10 @@ def test_a_flask_commands_plugin_is_listed_and_imported_only_when_used(tmp_path)
 
 def test_a_flagon_commands_plugin_wins_over_a_flask_one_of_the_same_name(tmp_path):
     _install_plugin(tmp_path / "site")
-    write(tmp_path / "site" / "native.py", "import click\n\n@click.command()\ndef cli():\n"
-          "    click.echo('native greeting')\n")
+    write(
+        tmp_path / "site" / "native.py",
+        "import click\n\n@click.command()\ndef cli():\n    click.echo('native greeting')\n",
+    )
     info = tmp_path / "site" / "native-1.0.dist-info"
     write(info / "METADATA", "Metadata-Version: 2.1\nName: native\nVersion: 1.0\n")
     write(info / "entry_points.txt", "[flagon.commands]\ngreet = native:cli\n")
@@ -349,8 +352,10 @@ def test_a_flagon_commands_plugin_wins_over_a_flask_one_of_the_same_name(tmp_pat
 def test_a_flask_commands_plugin_is_refused_after_the_real_flask(tmp_path):
     _install_plugin(tmp_path / "site")
     # The app module imports a "flask" of its own before the plugin is listed.
-    write(tmp_path / "realish.py", "import sys, types\nsys.modules['flask'] = types.ModuleType("
-          "'flask')\n" + PLAIN_APP)
+    write(
+        tmp_path / "realish.py",
+        "import sys, types\nsys.modules['flask'] = types.ModuleType('flask')\n" + PLAIN_APP,
+    )
     result = flagon_command(tmp_path, "--app", "realish", "--help")
     assert result.returncode == 0
     assert "Error: the Flask extension command 'greet' can't be loaded" in result.stderr

@@ -400,7 +400,7 @@ def test_cache_control():
     assert cache_control.immutable is True
     assert cache_control.s_maxage is None
     assert cache_control.no_store is False
-    assert str(cache_control) == 'private=Set-Cookie, max-age=30, immutable, s-maxage=bad'
+    assert str(cache_control) == "private=Set-Cookie, max-age=30, immutable, s-maxage=bad"
 
 
 def test_date_headers():

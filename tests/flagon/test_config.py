@@ -43,8 +43,9 @@ def test_each_app_has_its_own_config():
     assert Flagon.default_config["SECRET_KEY"] is None
 
 
-@pytest.mark.parametrize(("value", "expected"), [("1", True), ("yes", True), ("0", False),
-                                                 ("false", False), ("", False)])
+@pytest.mark.parametrize(
+    ("value", "expected"), [("1", True), ("yes", True), ("0", False), ("false", False), ("", False)]
+)
 def test_debug_default_comes_from_the_environment(monkeypatch, value, expected):
     monkeypatch.setenv("FLAGON_DEBUG", value)
     assert Flagon("env").debug is expected
@@ -130,7 +131,9 @@ def test_from_object_with_an_import_path(tmp_path, monkeypatch):
 
 
 def test_from_pyfile(tmp_path):
-    (tmp_path / "settings.py").write_text("import os\nSECRET_KEY = 'py'\nVALUE = 1 + 1\nlocal = 3\n")
+    (tmp_path / "settings.py").write_text(
+        "import os\nSECRET_KEY = 'py'\nVALUE = 1 + 1\nlocal = 3\n"
+    )
     config = Config(tmp_path)
     assert config.from_pyfile("settings.py") is True
     assert config["SECRET_KEY"] == "py"

@@ -540,9 +540,12 @@ def test_accept_best_match():
     assert MIMEAccept([("text/html", 1)]).best_match(["image/png"], default="x") == "x"
     assert MIMEAccept([("text/html", 0)]).best_match(["text/html"]) is None
     # Equal quality: the more specific client entry wins.
-    assert MIMEAccept([("text/*", 1), ("application/json", 1)]).best_match(
-        ["text/plain", "application/json"]
-    ) == "application/json"
+    assert (
+        MIMEAccept([("text/*", 1), ("application/json", 1)]).best_match(
+            ["text/plain", "application/json"]
+        )
+        == "application/json"
+    )
 
 
 def test_mime_accept_wildcards_and_flags():

@@ -188,7 +188,7 @@ def test_chained_exceptions_are_all_shown():
     _, _, body, _ = call(DebuggedApplication(app), "/chain")
     assert "KeyError: &#x27;missing&#x27;" in body
     assert "direct cause of the following exception" in body
-    traceback = body[body.index("<h2>Traceback"):]
+    traceback = body[body.index("<h2>Traceback") :]
     assert traceback.index("KeyError") < traceback.index("LookupError: lookup failed")
 
 

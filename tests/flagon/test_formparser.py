@@ -30,7 +30,11 @@ def part(name: str, value: bytes | str, filename: str | None = None, headers: st
         disposition += f'; filename="{filename}"'
     if isinstance(value, str):
         value = value.encode()
-    return f"--{BOUNDARY}\r\nContent-Disposition: {disposition}\r\n{headers}\r\n".encode() + value + b"\r\n"
+    return (
+        f"--{BOUNDARY}\r\nContent-Disposition: {disposition}\r\n{headers}\r\n".encode()
+        + value
+        + b"\r\n"
+    )
 
 
 def multipart(*parts: bytes) -> bytes:
@@ -103,7 +107,9 @@ def test_url_decode_replaces_invalid_utf8_instead_of_failing():
 
 
 def test_urlencoded_body():
-    stream, form, files = parse_form_data(urlencoded_environ(b"name=Ann+Lee&tag=a&tag=b&empty=&pct=%25"))
+    stream, form, files = parse_form_data(
+        urlencoded_environ(b"name=Ann+Lee&tag=a&tag=b&empty=&pct=%25")
+    )
     assert form["name"] == "Ann Lee"
     assert form.getlist("tag") == ["a", "b"]
     assert form["empty"] == "" and form["pct"] == "%"
@@ -154,18 +160,24 @@ def test_urlencoded_over_memory_limit_with_short_reads_is_still_413():
             return super().read(3 if size is None or size < 0 else min(size, 3))
 
     body = b"a=" + b"x" * 100
-    environ = urlencoded_environ(body, stream=TrickleStream(body), **{"wsgi.input_terminated": True})
+    environ = urlencoded_environ(
+        body, stream=TrickleStream(body), **{"wsgi.input_terminated": True}
+    )
     del environ["CONTENT_LENGTH"]
     with pytest.raises(RequestEntityTooLarge):
         parse_form_data(environ, max_form_memory_size=50)
     small = b"a=" + b"x" * 40
-    environ = urlencoded_environ(small, stream=TrickleStream(small), **{"wsgi.input_terminated": True})
+    environ = urlencoded_environ(
+        small, stream=TrickleStream(small), **{"wsgi.input_terminated": True}
+    )
     del environ["CONTENT_LENGTH"]
     assert parse_form_data(environ, max_form_memory_size=50)[1]["a"] == "x" * 40
 
 
 def test_urlencoded_within_memory_limit():
-    assert parse_form_data(urlencoded_environ(b"a=12345"), max_form_memory_size=7)[1]["a"] == "12345"
+    assert (
+        parse_form_data(urlencoded_environ(b"a=12345"), max_form_memory_size=7)[1]["a"] == "12345"
+    )
 
 
 def test_body_over_max_content_length_is_413_without_reading():
@@ -177,7 +189,8 @@ def test_body_over_max_content_length_is_413_without_reading():
     multipart_source = CountingStream(multipart(part("a", "x" * 1000)))
     with pytest.raises(RequestEntityTooLarge):
         parse_form_data(
-            multipart_environ(multipart_source.getvalue(), stream=multipart_source), max_content_length=100
+            multipart_environ(multipart_source.getvalue(), stream=multipart_source),
+            max_content_length=100,
         )
     assert multipart_source.bytes_read == 0
 
@@ -219,7 +232,12 @@ def test_multipart_fields_and_files():
         part("title", "Hello w\u00f6rld"),
         part("tag", "a"),
         part("tag", "b"),
-        part("upload", b"\x00\x01binary\r\n--not-a-boundary", filename="data.bin", headers="Content-Type: application/octet-stream\r\n"),
+        part(
+            "upload",
+            b"\x00\x01binary\r\n--not-a-boundary",
+            filename="data.bin",
+            headers="Content-Type: application/octet-stream\r\n",
+        ),
         part("empty_file", b"", filename=""),
     )
     stream, form, files = parse_form_data(multipart_environ(body))
@@ -239,7 +257,9 @@ def test_multipart_filenames_with_rfc2231_and_utf8_and_latin1_headers():
     body = multipart(
         f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"a\"; filename*=UTF-8''%E2%82%AC.txt\r\n\r\nx\r\n".encode(),
         f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="b"; filename="\u00e4\u00f6.txt"\r\n\r\ny\r\n'.encode(),
-        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="c"; filename="caf\u00e9.txt"\r\n\r\nz\r\n'.encode("latin-1"),
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="c"; filename="caf\u00e9.txt"\r\n\r\nz\r\n'.encode(
+            "latin-1"
+        ),
     )
     files = parse_form_data(multipart_environ(body))[2]
     assert files["a"].filename == "\u20ac.txt"
@@ -248,7 +268,13 @@ def test_multipart_filenames_with_rfc2231_and_utf8_and_latin1_headers():
 
 
 def test_multipart_part_charset():
-    body = multipart(part("a", "\u00e9".encode("latin-1"), headers="Content-Type: text/plain; charset=iso-8859-1\r\n"))
+    body = multipart(
+        part(
+            "a",
+            "\u00e9".encode("latin-1"),
+            headers="Content-Type: text/plain; charset=iso-8859-1\r\n",
+        )
+    )
     assert parse_form_data(multipart_environ(body))[1]["a"] == "\u00e9"
 
 
@@ -267,7 +293,11 @@ def test_multipart_empty_body_is_an_empty_form():
 
 @pytest.mark.parametrize(
     "content_type",
-    ["multipart/form-data", "multipart/form-data; boundary=", "multipart/form-data; boundary=" + "x" * 300],
+    [
+        "multipart/form-data",
+        "multipart/form-data; boundary=",
+        "multipart/form-data; boundary=" + "x" * 300,
+    ],
 )
 def test_multipart_missing_or_invalid_boundary_is_a_bad_request(content_type):
     with pytest.raises(BadRequest) as info:
@@ -280,7 +310,7 @@ def test_multipart_missing_or_invalid_boundary_is_a_bad_request(content_type):
     [
         multipart(part("a", "1")).replace(BOUNDARY.encode(), b"other-boundary"),
         multipart(part("a", "1"))[:-12],  # cut before the closing boundary
-        f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nunfinished".encode(),
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="a"\r\n\r\nunfinished'.encode(),
         b"this is not multipart at all",
         f"--{BOUNDARY}\r\nBad Header Name: x\r\n\r\nv\r\n--{BOUNDARY}--\r\n".encode(),
     ],
@@ -293,7 +323,7 @@ def test_malformed_or_truncated_multipart_is_a_bad_request(body):
 
 @pytest.mark.parametrize(
     "headers",
-    ["", "Content-Disposition: form-data\r\n", "Content-Disposition: attachment; name=\"a\"\r\n"],
+    ["", "Content-Disposition: form-data\r\n", 'Content-Disposition: attachment; name="a"\r\n'],
 )
 def test_multipart_part_without_form_data_name_is_a_bad_request(headers):
     body = f"--{BOUNDARY}\r\n{headers}\r\nvalue\r\n--{BOUNDARY}--\r\n".encode()
@@ -312,7 +342,9 @@ def test_too_many_parts_is_413():
 
 def test_text_field_over_memory_limit_is_413_but_files_are_not_limited():
     with pytest.raises(RequestEntityTooLarge):
-        parse_form_data(multipart_environ(multipart(part("a", "x" * 101))), max_form_memory_size=100)
+        parse_form_data(
+            multipart_environ(multipart(part("a", "x" * 101))), max_form_memory_size=100
+        )
     body = multipart(part("a", "x" * 100), part("f", b"y" * 5000, filename="f.txt"))
     _, form, files = parse_form_data(multipart_environ(body), max_form_memory_size=100)
     assert len(form["a"]) == 100

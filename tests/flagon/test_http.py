@@ -46,12 +46,18 @@ def test_status_codes_are_kept():
         ("", ("", {})),
         (None, ("", {})),
         ("a;K=v", ("a", {"k": "v"})),
-        ('form-data; name="a\\"b"; filename="c%22d"', ("form-data", {"name": 'a"b', "filename": 'c"d'})),
+        (
+            'form-data; name="a\\"b"; filename="c%22d"',
+            ("form-data", {"name": 'a"b', "filename": 'c"d'}),
+        ),
         ('a; k="v;w"; z=1', ("a", {"k": "v;w", "z": "1"})),
         ("a; broken; k=v", ("a", {"k": "v"})),
         ("a; k=", ("a", {})),
         ('a; x="unterminated', ("a", {})),
-        ("attachment; filename*=UTF-8''%E2%82%AC%20rates.txt", ("attachment", {"filename": "€ rates.txt"})),
+        (
+            "attachment; filename*=UTF-8''%E2%82%AC%20rates.txt",
+            ("attachment", {"filename": "€ rates.txt"}),
+        ),
         ("attachment; filename*=iso-8859-1''%E4", ("attachment", {"filename": "ä"})),
         ("a; f*0=x; f*1=y", ("a", {"f": "xy"})),
         ("a; f*0*=UTF-8''%C3%A4; f*1*=%C3%B6", ("a", {"f": "äö"})),
@@ -217,7 +223,10 @@ def test_http_date_accepts_timestamps_datetimes_and_dates():
     assert http_date(784111777) == "Sun, 06 Nov 1994 08:49:37 GMT"
     assert http_date(datetime(1994, 11, 6, 8, 49, 37)) == "Sun, 06 Nov 1994 08:49:37 GMT"
     plus_two = timezone(timedelta(hours=2))
-    assert http_date(datetime(1994, 11, 6, 10, 49, 37, tzinfo=plus_two)) == "Sun, 06 Nov 1994 08:49:37 GMT"
+    assert (
+        http_date(datetime(1994, 11, 6, 10, 49, 37, tzinfo=plus_two))
+        == "Sun, 06 Nov 1994 08:49:37 GMT"
+    )
     assert http_date(date(1994, 11, 6)) == "Sun, 06 Nov 1994 00:00:00 GMT"
     assert http_date().endswith(" GMT")
 
@@ -234,7 +243,13 @@ def test_parse_date_converts_offsets_to_utc_and_refuses_garbage():
     parsed = parse_date("Sun, 06 Nov 1994 10:49:37 +0200")
     assert parsed == datetime(1994, 11, 6, 8, 49, 37, tzinfo=timezone.utc)
     assert parsed.utcoffset() == timedelta(0)
-    for bad in (None, "", "yesterday", "Sun, 99 Nov 1994 08:49:37 GMT", "Sun, 06 Nov 99999 08:49:37 GMT"):
+    for bad in (
+        None,
+        "",
+        "yesterday",
+        "Sun, 99 Nov 1994 08:49:37 GMT",
+        "Sun, 06 Nov 99999 08:49:37 GMT",
+    ):
         assert parse_date(bad) is None
 
 
@@ -279,7 +294,15 @@ def test_parse_authorization_basic():
 
 @pytest.mark.parametrize(
     "value",
-    [None, "", "Basic", "Basic !!!notbase64", _basic(b"no-colon"), _basic(b"\xff\xfe:x"), "Basic YW5u\u00e4"],
+    [
+        None,
+        "",
+        "Basic",
+        "Basic !!!notbase64",
+        _basic(b"no-colon"),
+        _basic(b"\xff\xfe:x"),
+        "Basic YW5u\u00e4",
+    ],
 )
 def test_parse_authorization_invalid_basic_is_none(value):
     assert parse_authorization_header(value) is None
@@ -337,7 +360,21 @@ def test_parse_range_header(value, ranges):
 
 @pytest.mark.parametrize(
     "value",
-    [None, "", "bytes", "bytes=", "bytes=5-1", "bytes=a-b", "bytes=-", "bytes=-0", "bytes=1", "bytes=0-1,", "bytes=+1-2", "bytes=1--2", "=0-1"],
+    [
+        None,
+        "",
+        "bytes",
+        "bytes=",
+        "bytes=5-1",
+        "bytes=a-b",
+        "bytes=-",
+        "bytes=-0",
+        "bytes=1",
+        "bytes=0-1,",
+        "bytes=+1-2",
+        "bytes=1--2",
+        "=0-1",
+    ],
 )
 def test_parse_range_header_invalid_is_none(value):
     assert parse_range_header(value) is None

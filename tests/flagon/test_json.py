@@ -27,7 +27,13 @@ def test_jsonify_keywords(app):
 
 @pytest.mark.parametrize(
     ("args", "expected"),
-    [(([1, 2],), [1, 2]), ((1, 2), [1, 2]), (("text",), "text"), ((), None), (({"a": 1},), {"a": 1})],
+    [
+        (([1, 2],), [1, 2]),
+        ((1, 2), [1, 2]),
+        (("text",), "text"),
+        ((), None),
+        (({"a": 1},), {"a": 1}),
+    ],
 )
 def test_jsonify_positional_forms(app, args, expected):
     with app.app_context():
@@ -226,7 +232,9 @@ def test_custom_provider_decodes_request_bodies(custom_app):
         value = request.get_json()["price"]
         return f"{type(value).__name__} {value}"
 
-    response = custom_app.test_client().post("/", data='{"price": 1.10}', content_type="application/json")
+    response = custom_app.test_client().post(
+        "/", data='{"price": 1.10}', content_type="application/json"
+    )
     assert response.text == "Decimal 1.10"
 
 

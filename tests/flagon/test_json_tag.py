@@ -180,7 +180,9 @@ def test_untag_leaves_ordinary_dicts_alone(serializer):
     assert serializer.untag({" t": [1]}) == (1,)
 
 
-@pytest.mark.parametrize("text", ['{"a": 1} ', ' {"a": 1}', '{"a": 1}{"b": 2}', "\ufeff{}", "", "{"])
+@pytest.mark.parametrize(
+    "text", ['{"a": 1} ', ' {"a": 1}', '{"a": 1}{"b": 2}', "\ufeff{}", "", "{"]
+)
 def test_loads_reports_malformed_json_like_the_standard_library(text):
     import json as std_json
 

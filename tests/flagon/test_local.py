@@ -290,8 +290,12 @@ def test_L5_stack_is_different_per_thread():
 
     run_in_threads(worker("a"), worker("b"))
     assert seen == {
-        "a before": None, "a": "a", "a after": None,
-        "b before": None, "b": "b", "b after": None,
+        "a before": None,
+        "a": "a",
+        "a after": None,
+        "b before": None,
+        "b": "b",
+        "b after": None,
     }
     assert stack.pop() == "main"
 
@@ -693,9 +697,19 @@ def proxy_to(value):
 
 
 ARITHMETIC = [
-    operator.add, operator.sub, operator.mul, operator.truediv, operator.floordiv,
-    operator.mod, divmod, operator.pow, operator.lshift, operator.rshift,
-    operator.and_, operator.xor, operator.or_,
+    operator.add,
+    operator.sub,
+    operator.mul,
+    operator.truediv,
+    operator.floordiv,
+    operator.mod,
+    divmod,
+    operator.pow,
+    operator.lshift,
+    operator.rshift,
+    operator.and_,
+    operator.xor,
+    operator.or_,
 ]
 
 
@@ -736,11 +750,28 @@ class Symbol:
     __hash__ = None
 
 
-for _name in ["add", "sub", "mul", "matmul", "truediv", "floordiv", "mod", "divmod",
-              "pow", "lshift", "rshift", "and", "xor", "or"]:
+for _name in [
+    "add",
+    "sub",
+    "mul",
+    "matmul",
+    "truediv",
+    "floordiv",
+    "mod",
+    "divmod",
+    "pow",
+    "lshift",
+    "rshift",
+    "and",
+    "xor",
+    "or",
+]:
     for _method in (_name, "r" + _name):
-        setattr(Symbol, f"__{_method}__",
-                lambda self, other, _m=_method: Symbol(f"{_m}({self.text},{other})"))
+        setattr(
+            Symbol,
+            f"__{_method}__",
+            lambda self, other, _m=_method: Symbol(f"{_m}({self.text},{other})"),
+        )
 del _name, _method
 
 SYMBOL_OPERATORS = ARITHMETIC + [operator.matmul]
@@ -761,11 +792,19 @@ def test_L9_reflected_operator_reaches_target_method(op):
 
 
 IN_PLACE = {
-    "iadd": operator.iadd, "isub": operator.isub, "imul": operator.imul,
-    "imatmul": operator.imatmul, "itruediv": operator.itruediv,
-    "ifloordiv": operator.ifloordiv, "imod": operator.imod, "ipow": operator.ipow,
-    "ilshift": operator.ilshift, "irshift": operator.irshift, "iand": operator.iand,
-    "ixor": operator.ixor, "ior": operator.ior,
+    "iadd": operator.iadd,
+    "isub": operator.isub,
+    "imul": operator.imul,
+    "imatmul": operator.imatmul,
+    "itruediv": operator.itruediv,
+    "ifloordiv": operator.ifloordiv,
+    "imod": operator.imod,
+    "ipow": operator.ipow,
+    "ilshift": operator.ilshift,
+    "irshift": operator.irshift,
+    "iand": operator.iand,
+    "ixor": operator.ixor,
+    "ior": operator.ior,
 }
 
 
@@ -777,6 +816,7 @@ class Accumulator:
 
 
 for _name in IN_PLACE:
+
     def _in_place(self, other, _n=_name):
         self.calls.append((_n, other))
         return self
@@ -809,9 +849,7 @@ def test_L9_in_place_on_mutable_builtins():
     assert local.value == {"b"}
 
 
-@pytest.mark.parametrize(
-    "name", [n for n in IN_PLACE if n != "imatmul"]
-)
+@pytest.mark.parametrize("name", [n for n in IN_PLACE if n != "imatmul"])
 def test_L9_in_place_on_immutable_target_returns_new_value(name):
     proxy, local = proxy_to(13)
     result = IN_PLACE[name](proxy, 3)
@@ -831,12 +869,30 @@ def right_aligned(value):
 @pytest.mark.parametrize(
     ("op", "value"),
     [
-        (operator.neg, 5), (operator.pos, -5), (abs, -5), (operator.invert, 5),
-        (int, 5.7), (float, 5), (complex, 5), (operator.index, 5),
-        (round, 5.5), (math.trunc, -5.5), (math.floor, 5.5), (math.ceil, 5.5),
-        (len, "abc"), (operator.length_hint, [1, 2]), (str, 5), (bytes, b"ab"),
-        (repr, "a"), (hash, "a"), (bool, 0), (bool, 1), (list, "ab"),
-        (reversed_list, [1, 2]), (dir, 5), (right_aligned, 3),
+        (operator.neg, 5),
+        (operator.pos, -5),
+        (abs, -5),
+        (operator.invert, 5),
+        (int, 5.7),
+        (float, 5),
+        (complex, 5),
+        (operator.index, 5),
+        (round, 5.5),
+        (math.trunc, -5.5),
+        (math.floor, 5.5),
+        (math.ceil, 5.5),
+        (len, "abc"),
+        (operator.length_hint, [1, 2]),
+        (str, 5),
+        (bytes, b"ab"),
+        (repr, "a"),
+        (hash, "a"),
+        (bool, 0),
+        (bool, 1),
+        (list, "ab"),
+        (reversed_list, [1, 2]),
+        (dir, 5),
+        (right_aligned, 3),
     ],
     ids=lambda v: getattr(v, "__name__", None) or repr(v),
 )
@@ -857,7 +913,8 @@ def test_L9_index_makes_proxy_usable_as_index():
 
 
 @pytest.mark.parametrize(
-    "op", [operator.lt, operator.le, operator.eq, operator.ne, operator.gt, operator.ge],
+    "op",
+    [operator.lt, operator.le, operator.eq, operator.ne, operator.gt, operator.ge],
     ids=lambda op: op.__name__,
 )
 @pytest.mark.parametrize("other", [4, 5, 6])

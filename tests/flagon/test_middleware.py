@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from flagon import Flagon, _app_ctx_stack, _request_ctx_stack, current_app, redirect, request, url_for
+from flagon import (
+    Flagon,
+    _app_ctx_stack,
+    _request_ctx_stack,
+    current_app,
+    redirect,
+    request,
+    url_for,
+)
 from flagon.middleware import DispatcherMiddleware
 from flagon.testing import FlagonClient
 

@@ -253,6 +253,8 @@ def test_send_text_answers_as_a_response_object_would(method):
     environ = create_environ("/", method=method)
     sent, expected = [], []
     body = send_text("héllo", environ, lambda status, headers: sent.append((status, headers)))
-    reference = Response("héllo")(environ, lambda status, headers: expected.append((status, headers)))
+    reference = Response("héllo")(
+        environ, lambda status, headers: expected.append((status, headers))
+    )
     assert sent == expected
     assert b"".join(body) == b"".join(reference)

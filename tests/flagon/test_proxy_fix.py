@@ -125,7 +125,9 @@ def test_host_replaces_the_host_and_server_name():
 def test_host_with_a_port_sets_the_server_port():
     seen = see({"X-Forwarded-Host": "example.com:8443"}, x_host=1)
     assert (seen["host"], seen["server_name"], seen["server_port"]) == (
-        "example.com:8443", "example.com", "8443"
+        "example.com:8443",
+        "example.com",
+        "8443",
     )
 
 
@@ -197,7 +199,11 @@ def test_all_headers_from_one_proxy():
             "X-Forwarded-Port": "443",
             "X-Forwarded-Prefix": "/shop",
         },
-        x_for=1, x_proto=1, x_host=1, x_port=1, x_prefix=1,
+        x_for=1,
+        x_proto=1,
+        x_host=1,
+        x_port=1,
+        x_prefix=1,
     )
     assert seen["remote_addr"] == "203.0.113.7"
     assert seen["url"] == "https://www.example.com/shop/where"
@@ -216,8 +222,12 @@ def test_original_values_are_kept():
     app.wsgi_app = ProxyFix(app.wsgi_app, x_host=1, x_prefix=1)
     app.test_client().get(
         "/orig",
-        headers={"X-Forwarded-For": "1.2.3.4", "X-Forwarded-Host": "a.example",
-                 "X-Forwarded-Prefix": "/p", "X-Forwarded-Proto": "https"},
+        headers={
+            "X-Forwarded-For": "1.2.3.4",
+            "X-Forwarded-Host": "a.example",
+            "X-Forwarded-Prefix": "/p",
+            "X-Forwarded-Proto": "https",
+        },
         environ_base={"REMOTE_ADDR": "10.0.0.2"},
         base_url="http://internal:8000",
     )
@@ -277,14 +287,22 @@ def test_each_request_gets_its_own_values_from_one_proxy_fix():
     app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_port=1)
     client = app.test_client()
     cases = [
-        ({"X-Forwarded-Host": "a.example", "X-Forwarded-Port": "8443"}, "internal:8000",
-         "a.example:8443", "8443"),
+        (
+            {"X-Forwarded-Host": "a.example", "X-Forwarded-Port": "8443"},
+            "internal:8000",
+            "a.example:8443",
+            "8443",
+        ),
         ({"X-Forwarded-Host": "b.example:81"}, "internal:8000", "b.example:81", "81"),
         ({"X-Forwarded-Port": "8443"}, "internal:8000", "internal:8443", "8443"),
         ({"X-Forwarded-Port": "8443"}, "other:9000", "other:8443", "8443"),
         ({"X-Forwarded-Host": "bad host"}, "internal:8000", "internal:8000", "8000"),
-        ({"X-Forwarded-Host": "a.example", "X-Forwarded-Port": "8443"}, "internal:8000",
-         "a.example:8443", "8443"),
+        (
+            {"X-Forwarded-Host": "a.example", "X-Forwarded-Port": "8443"},
+            "internal:8000",
+            "a.example:8443",
+            "8443",
+        ),
     ]
     for _ in range(2):
         for headers, host, expected_host, expected_port in cases:

@@ -37,7 +37,9 @@ def test_absent_etag_headers_are_empty_etags():
 
 
 def test_if_modified_since_and_if_unmodified_since_are_aware_datetimes():
-    r = make({"If-Modified-Since": "Sun, 06 Nov 1994 08:49:37 GMT", "If-Unmodified-Since": "nonsense"})
+    r = make(
+        {"If-Modified-Since": "Sun, 06 Nov 1994 08:49:37 GMT", "If-Unmodified-Since": "nonsense"}
+    )
     assert r.if_modified_since == NOV_6 and r.if_modified_since.tzinfo is not None
     assert r.if_unmodified_since is None
     assert make().if_modified_since is None
@@ -97,14 +99,16 @@ def test_pragma_is_a_header_set():
 
 
 def test_plain_headers():
-    r = make({
-        "Referer": "https://example.com/from",
-        "Origin": "https://example.com",
-        "Content-Encoding": "gzip",
-        "Content-MD5": "Q2hlY2sgSW50ZWdyaXR5IQ==",
-        "Date": "Sun, 06 Nov 1994 08:49:37 GMT",
-        "Max-Forwards": "3",
-    })
+    r = make(
+        {
+            "Referer": "https://example.com/from",
+            "Origin": "https://example.com",
+            "Content-Encoding": "gzip",
+            "Content-MD5": "Q2hlY2sgSW50ZWdyaXR5IQ==",
+            "Date": "Sun, 06 Nov 1994 08:49:37 GMT",
+            "Max-Forwards": "3",
+        }
+    )
     assert r.referrer == "https://example.com/from"
     assert r.origin == "https://example.com"
     assert r.content_encoding == "gzip"

@@ -134,11 +134,20 @@ def test_www_authenticate_edits_the_header():
     response = Response(status=401)
     response.www_authenticate.realm = "Login required"
     assert response.headers["WWW-Authenticate"] == 'Basic realm="Login required"'
-    response.www_authenticate = WWWAuthenticate("bearer", {"realm": "api", "error": "invalid_token"})
-    assert response.headers["WWW-Authenticate"] == 'Bearer realm=api, error=invalid_token'
+    response.www_authenticate = WWWAuthenticate(
+        "bearer", {"realm": "api", "error": "invalid_token"}
+    )
+    assert response.headers["WWW-Authenticate"] == "Bearer realm=api, error=invalid_token"
     challenge = response.www_authenticate
-    assert (challenge.type, challenge.realm, challenge["error"]) == ("bearer", "api", "invalid_token")
-    response.www_authenticate = [WWWAuthenticate("basic", {"realm": "a"}), WWWAuthenticate("bearer")]
+    assert (challenge.type, challenge.realm, challenge["error"]) == (
+        "bearer",
+        "api",
+        "invalid_token",
+    )
+    response.www_authenticate = [
+        WWWAuthenticate("basic", {"realm": "a"}),
+        WWWAuthenticate("bearer"),
+    ]
     assert response.headers.getlist("WWW-Authenticate") == ["Basic realm=a", "Bearer"]
     del response.www_authenticate
     assert "WWW-Authenticate" not in response.headers

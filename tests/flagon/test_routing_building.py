@@ -101,9 +101,7 @@ def test_without_a_method_a_rule_for_another_method_still_builds(adapter):
 def test_external_urls(adapter):
     url = adapter.build("user", {"name": "ann"}, force_external=True)
     assert url == "http://example.com/user/ann"
-    assert (
-        adapter.build("index", force_external=True, url_scheme="https") == "https://example.com/"
-    )
+    assert adapter.build("index", force_external=True, url_scheme="https") == "https://example.com/"
 
 
 def test_protocol_relative_url_without_a_scheme(url_map):

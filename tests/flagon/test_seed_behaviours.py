@@ -147,7 +147,9 @@ def test_L1_asyncio_tasks():
             seen[value] = local.first_name
             await both_read.wait()
 
-        await asyncio.gather(asyncio.create_task(worker("John")), asyncio.create_task(worker("Debbie")))
+        await asyncio.gather(
+            asyncio.create_task(worker("John")), asyncio.create_task(worker("Debbie"))
+        )
         return local.first_name
 
     assert asyncio.run(main()) == "runner"
@@ -473,9 +475,19 @@ class Matrix:
 @pytest.mark.parametrize(
     "op",
     [
-        operator.add, operator.sub, operator.mul, operator.truediv, operator.floordiv,
-        operator.mod, divmod, operator.pow, operator.lshift, operator.rshift,
-        operator.and_, operator.xor, operator.or_,
+        operator.add,
+        operator.sub,
+        operator.mul,
+        operator.truediv,
+        operator.floordiv,
+        operator.mod,
+        divmod,
+        operator.pow,
+        operator.lshift,
+        operator.rshift,
+        operator.and_,
+        operator.xor,
+        operator.or_,
     ],
     ids=lambda op: op.__name__,
 )
@@ -528,8 +540,21 @@ def test_L9_in_place_operators():
     local = Local()
     local.acc = acc = InPlace()
     proxy = local("acc")
-    names = ["iadd", "isub", "imul", "imatmul", "itruediv", "ifloordiv", "imod", "ipow",
-             "ilshift", "irshift", "iand", "ixor", "ior"]
+    names = [
+        "iadd",
+        "isub",
+        "imul",
+        "imatmul",
+        "itruediv",
+        "ifloordiv",
+        "imod",
+        "ipow",
+        "ilshift",
+        "irshift",
+        "iand",
+        "ixor",
+        "ior",
+    ]
     for i, name in enumerate(names):
         result = getattr(operator, name)(proxy, i)
         assert result is proxy  # ``x op= y`` keeps x bound to the proxy
@@ -624,12 +649,24 @@ def test_L9_unbound_proxy():
             pass
 
     uses: dict[str, Callable[[], Any]] = {
-        "getattr": lambda: proxy.name, "setattr": set_attr, "getitem": lambda: proxy["k"],
-        "setitem": set_item, "call": lambda: proxy(), "len": lambda: len(proxy),
-        "iter": lambda: iter(proxy), "in": lambda: 1 in proxy, "add": lambda: proxy + 1,
-        "radd": lambda: 1 + proxy, "neg": lambda: -proxy, "int": lambda: int(proxy),
-        "str": lambda: str(proxy), "hash": lambda: hash(proxy), "==": lambda: proxy == 1,
-        "<": lambda: proxy < 1, "with": use_with, "copy": lambda: copy.copy(proxy),
+        "getattr": lambda: proxy.name,
+        "setattr": set_attr,
+        "getitem": lambda: proxy["k"],
+        "setitem": set_item,
+        "call": lambda: proxy(),
+        "len": lambda: len(proxy),
+        "iter": lambda: iter(proxy),
+        "in": lambda: 1 in proxy,
+        "add": lambda: proxy + 1,
+        "radd": lambda: 1 + proxy,
+        "neg": lambda: -proxy,
+        "int": lambda: int(proxy),
+        "str": lambda: str(proxy),
+        "hash": lambda: hash(proxy),
+        "==": lambda: proxy == 1,
+        "<": lambda: proxy < 1,
+        "with": use_with,
+        "copy": lambda: copy.copy(proxy),
     }
     wrong: dict[str, str] = {}
     for name, use in uses.items():
@@ -756,7 +793,10 @@ def test_C3_app_context():
 
     ctx = app.app_context()
     error = ValueError("boom")
-    with appcontext_pushed.connected_to(on_pushed, app), appcontext_popped.connected_to(on_popped, app):
+    with (
+        appcontext_pushed.connected_to(on_pushed, app),
+        appcontext_popped.connected_to(on_popped, app),
+    ):
         ctx.push()
         assert current_app._get_current_object() is app
         ctx.push()  # pushed twice: a reference count
@@ -767,7 +807,10 @@ def test_C3_app_context():
     assert teardowns == [error]
     assert _app_ctx_stack.top is None
     assert signals == [
-        ("pushed", app, app), ("pushed", app, app), ("popped", app, ctx), ("popped", app, None)
+        ("pushed", app, app),
+        ("pushed", app, app),
+        ("popped", app, ctx),
+        ("popped", app, None),
     ]
 
 
@@ -1100,7 +1143,11 @@ def test_C9_copy_moves_the_request_to_an_asyncio_task():
         @copy_current_request_context
         async def job() -> tuple[Any, str, bool]:
             await asyncio.sleep(0)
-            return request._get_current_object(), request.args["job"], _request_ctx_stack.top is not ctx
+            return (
+                request._get_current_object(),
+                request.args["job"],
+                _request_ctx_stack.top is not ctx,
+            )
 
         async def main() -> tuple[Any, str, bool]:
             return await asyncio.create_task(job())
@@ -1234,7 +1281,9 @@ def test_C13_app_context_lives_inside_the_request_context():
     with gc_disabled():
         for _ in range(2):
             client.get("/")
-    assert events == ["request ctx init", "app ctx init", "view", "app ctx del", "request ctx del"] * 2
+    assert (
+        events == ["request ctx init", "app ctx init", "view", "app ctx del", "request ctx del"] * 2
+    )
 
 
 def test_C14_g_lives_in_the_app_context_and_is_never_reset():
@@ -1317,7 +1366,12 @@ def test_A2_wsgi_app_pipeline():
         return "ok"
 
     assert app.test_client().get("/").get_data(as_text=True) == "ok"
-    assert log == ["request_context", ("full_dispatch_request", "/"), "response called", ("teardown", None)]
+    assert log == [
+        "request_context",
+        ("full_dispatch_request", "/"),
+        "response called",
+        ("teardown", None),
+    ]
     assert _request_ctx_stack.top is None
 
 
@@ -1426,7 +1480,10 @@ def test_A3_full_dispatch_request_order():
     response = app.test_client().get("/")
     assert response.get_data(as_text=True) == "body"
     assert log == [
-        "before_request", "view", "after_this_request", "after_request",
+        "before_request",
+        "view",
+        "after_this_request",
+        "after_request",
         "save_session {'seen': True} set",
     ]
 
@@ -1544,7 +1601,8 @@ def test_A6_app_run_uses_waitress(monkeypatch, capsys):
     app.run()
     capsys.readouterr()
     assert [(options["host"], options["port"]) for _, options in served] == [
-        ("0.0.0.0", 8123), ("127.0.0.1", 5000)
+        ("0.0.0.0", 8123),
+        ("127.0.0.1", 5000),
     ]
     wsgi_app = served[0][0]
     assert FlagonClient(wsgi_app).get("/").get_data(as_text=True) == "served"
@@ -1602,7 +1660,7 @@ _A7_PACKAGE = {
             return app
     ''',
     "routes/__init__.py": "",
-    "routes/main.py": '''
+    "routes/main.py": """
         from flagon import Blueprint, current_app, url_for
 
         from .. import store
@@ -1617,8 +1675,8 @@ _A7_PACKAGE = {
                 "login": url_for("auth.login"),
                 "bound": current_app.extensions["store"] is store,
             }
-    ''',
-    "routes/auth.py": '''
+    """,
+    "routes/auth.py": """
         from flagon import Blueprint, redirect, request, url_for
 
         from seed_forum import store
@@ -1632,7 +1690,7 @@ _A7_PACKAGE = {
                 store.posts.append(request.form["title"])
                 return redirect(url_for("a.index"))
             return "login form"
-    ''',
+    """,
 }
 
 

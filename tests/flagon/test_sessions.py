@@ -133,7 +133,9 @@ def test_cookies_are_signed_like_flasks_so_sessions_survive_a_port(app, client):
         salt="cookie-session",
         signer_kwargs={"key_derivation": "hmac", "digest_method": hashlib.sha1},
     )
-    client.set_cookie("session", flask_json.dumps({"seen": {" d": "Mon, 06 May 2024 07:08:09 GMT"}}))
+    client.set_cookie(
+        "session", flask_json.dumps({"seen": {" d": "Mon, 06 May 2024 07:08:09 GMT"}})
+    )
     assert client.get("/get/seen").text == repr(datetime(2024, 5, 6, 7, 8, 9, tzinfo=timezone.utc))
 
 
@@ -334,7 +336,9 @@ def expires_of(header):
     for part in header.split(";"):
         name, _, value = part.strip().partition("=")
         if name == "Expires":
-            return datetime.strptime(value, "%a, %d %b %Y %H:%M:%S GMT").replace(tzinfo=timezone.utc)
+            return datetime.strptime(value, "%a, %d %b %Y %H:%M:%S GMT").replace(
+                tzinfo=timezone.utc
+            )
     return None
 
 
@@ -398,7 +402,16 @@ def test_a_hook_using_the_session_refreshes_it_on_every_request(app, client):
 
 @pytest.mark.parametrize(
     "value",
-    ["garbage", "a.b.c", "....", "eyJ1c2VyIjoiYWRhIn0", "é.ü.ß", "x" * 3000, '"quoted\\073"', ".eJw.a.b"],
+    [
+        "garbage",
+        "a.b.c",
+        "....",
+        "eyJ1c2VyIjoiYWRhIn0",
+        "é.ü.ß",
+        "x" * 3000,
+        '"quoted\\073"',
+        ".eJw.a.b",
+    ],
 )
 def test_a_garbage_cookie_gives_an_empty_session(app, client, value):
     client.set_cookie("session", value)
@@ -538,7 +551,9 @@ def test_session_transaction_needs_a_secret_key(app, client):
 def test_a_subclass_may_sign_with_its_own_serializer(app, client):
     class SaltedSessions(SecureCookieSessionInterface):
         def get_signing_serializer(self, app):
-            return URLSafeTimedSerializer(app.secret_key, salt="my-salt", serializer=self.serializer)
+            return URLSafeTimedSerializer(
+                app.secret_key, salt="my-salt", serializer=self.serializer
+            )
 
     app.session_interface = SaltedSessions()
     client.get("/set/user/ada")

@@ -137,6 +137,7 @@ def test_app_context_signals_stay_paired(app, client):
     assert events.count("pushed") == events.count("popped") >= 1
     assert events[-1] == "popped"
 
+
 def test_closing_after_one_chunk_tears_down(app):
     calls = record_teardown(app)
     finished = []
@@ -308,7 +309,12 @@ def test_streams_of_two_requests_interleave(app):
     _, second = call_app(app, "/two")
     a, b = iter(first), iter(second)
     assert [next(a), next(b), next(a), next(b), next(a), next(b)] == [
-        b"one", b"two", b"one", b"two", b"one", b"two"
+        b"one",
+        b"two",
+        b"one",
+        b"two",
+        b"one",
+        b"two",
     ]
     first.close()
     second.close()
@@ -570,4 +576,3 @@ def test_copied_context_used_in_many_threads_at_once(app, client):
             return ",".join(pool.map(work, range(4)))
 
     assert client.get("/").text == "/0,/1,/2,/3"
-

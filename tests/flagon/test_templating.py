@@ -77,7 +77,10 @@ def test_render_template_string_autoescapes(app):
     with app.app_context():
         assert render_template_string("{{ v }}", v="<i>") == "&lt;i&gt;"
         assert render_template_string("{{ v }}", v=Markup("<i>")) == "<i>"
-        assert render_template_string("{% autoescape false %}{{ v }}{% endautoescape %}", v="<i>") == "<i>"
+        assert (
+            render_template_string("{% autoescape false %}{{ v }}{% endautoescape %}", v="<i>")
+            == "<i>"
+        )
 
 
 def test_select_jinja_autoescape_can_be_overridden(tmp_path):
@@ -108,11 +111,14 @@ def test_a_template_object_renders_with_the_app_context(app):
 
 
 def test_templates_extend_and_include_each_other(app, templates):
-    write_templates(templates, {
-        "base.html": "<main>{% block body %}{% endblock %}</main>",
-        "part.html": "[{{ name }}]",
-        "page.html": '{% extends "base.html" %}{% block body %}{% include "part.html" %}{% endblock %}',
-    })
+    write_templates(
+        templates,
+        {
+            "base.html": "<main>{% block body %}{% endblock %}</main>",
+            "part.html": "[{{ name }}]",
+            "page.html": '{% extends "base.html" %}{% block body %}{% include "part.html" %}{% endblock %}',
+        },
+    )
     with app.app_context():
         assert render_template("page.html", name="<x>") == "<main>[&lt;x&gt;]</main>"
 
@@ -178,20 +184,28 @@ def test_outside_an_app_context_rendering_fails_clearly():
 def blueprint_app(tmp_path):
     """An app with ``templates/`` and two blueprints, each with its own folder."""
     write_templates(tmp_path / "templates", {"shared.html": "app's", "index.html": "app index"})
-    write_templates(tmp_path / "admin" / "templates", {
-        "shared.html": "admin's",
-        "admin/index.html": "admin index",
-    })
-    write_templates(tmp_path / "shop" / "templates", {
-        "shared.html": "shop's",
-        "only_in_shop.html": "shop only",
-        "admin/index.html": "shop's admin index",
-    })
+    write_templates(
+        tmp_path / "admin" / "templates",
+        {
+            "shared.html": "admin's",
+            "admin/index.html": "admin index",
+        },
+    )
+    write_templates(
+        tmp_path / "shop" / "templates",
+        {
+            "shared.html": "shop's",
+            "only_in_shop.html": "shop only",
+            "admin/index.html": "shop's admin index",
+        },
+    )
     app = Flagon(__name__, root_path=str(tmp_path))
-    admin = Blueprint("admin", __name__, root_path=str(tmp_path / "admin"),
-                      template_folder="templates")
-    shop = Blueprint("shop", __name__, root_path=str(tmp_path / "shop"),
-                     template_folder="templates")
+    admin = Blueprint(
+        "admin", __name__, root_path=str(tmp_path / "admin"), template_folder="templates"
+    )
+    shop = Blueprint(
+        "shop", __name__, root_path=str(tmp_path / "shop"), template_folder="templates"
+    )
 
     @shop.route("/")
     def index():
@@ -214,8 +228,9 @@ def test_blueprints_are_searched_in_registration_order(blueprint_app):
 
 
 def test_blueprint_view_renders_its_own_templates(blueprint_app):
-    blueprint_app.register_blueprint(blueprint_app.blueprints["shop"], name="shop2",
-                                     url_prefix="/shop2")
+    blueprint_app.register_blueprint(
+        blueprint_app.blueprints["shop"], name="shop2", url_prefix="/shop2"
+    )
     client = blueprint_app.test_client()
     assert client.get("/shop/").text == "shop only"
     assert client.get("/shop2/").text == "shop only"
@@ -358,10 +373,13 @@ def test_blueprint_context_processors_apply_to_their_requests_only(app, client):
 
 
 def test_imported_macros_see_the_request(app, templates, client):
-    write_templates(templates, {
-        "macros.html": "{% macro here() %}{{ request.path }}{% endmacro %}",
-        "page.html": '{% import "macros.html" as m %}at {{ m.here() }}',
-    })
+    write_templates(
+        templates,
+        {
+            "macros.html": "{% macro here() %}{{ request.path }}{% endmacro %}",
+            "page.html": '{% import "macros.html" as m %}at {{ m.here() }}',
+        },
+    )
 
     @app.route("/where")
     def where():
@@ -388,7 +406,9 @@ def test_template_filter_decorator_forms(app):
 
     app.add_template_filter(str.title, "titled")
     with app.app_context():
-        rendered = render_template_string("{{ 'ab'|reverse }} {{ 'x'|shout }} {{ 'y'|double }} {{ 'a b'|titled }}")
+        rendered = render_template_string(
+            "{{ 'ab'|reverse }} {{ 'x'|shout }} {{ 'y'|double }} {{ 'a b'|titled }}"
+        )
     assert rendered == "ba X yy A B"
     assert app.jinja_env.filters["reverse"] is reverse
 
@@ -451,10 +471,10 @@ def test_template_setup_refused_after_the_first_request(app, client):
 
 def test_tojson_escapes_html_specials(app):
     with app.app_context():
-        rendered = render_template_string("<script>var v = {{ v|tojson }};</script>", v="</script><&'")
-    assert rendered == (
-        '<script>var v = "\\u003c/script\\u003e\\u003c\\u0026\\u0027";</script>'
-    )
+        rendered = render_template_string(
+            "<script>var v = {{ v|tojson }};</script>", v="</script><&'"
+        )
+    assert rendered == ('<script>var v = "\\u003c/script\\u003e\\u003c\\u0026\\u0027";</script>')
 
 
 def test_tojson_uses_the_app_json_provider(app):
@@ -475,7 +495,7 @@ def test_tojson_indent_and_attribute_use(app):
     with app.app_context():
         assert render_template_string("{{ [1]|tojson(indent=2) }}") == "[\n  1\n]"
         rendered = render_template_string("<a data-x='{{ v|tojson }}'>", v={"q": "it's"})
-    assert rendered == "<a data-x='{\"q\": \"it\\u0027s\"}'>"
+    assert rendered == '<a data-x=\'{"q": "it\\u0027s"}\'>'
 
 
 def test_tojson_follows_a_replaced_provider(app):
@@ -501,7 +521,9 @@ def test_htmlsafe_json_dumps_without_an_app():
 
 
 def test_stream_template_keeps_the_request_context(app, client, templates):
-    write_templates(templates, {"stream.html": "{% for i in items %}{{ request.path }}{{ i }};{% endfor %}"})
+    write_templates(
+        templates, {"stream.html": "{% for i in items %}{{ request.path }}{{ i }};{% endfor %}"}
+    )
     teardowns = []
     app.teardown_request(lambda exc: teardowns.append(exc))
 
@@ -543,7 +565,10 @@ def test_render_signals_carry_template_and_context(app, templates):
     def rendered(sender, template, context):
         seen.append(("rendered", sender, template.name, context["x"]))
 
-    with before_render_template.connected_to(before, app), template_rendered.connected_to(rendered, app):
+    with (
+        before_render_template.connected_to(before, app),
+        template_rendered.connected_to(rendered, app),
+    ):
         with app.app_context():
             assert render_template("signal.html", x="given") == "changed"
     assert seen == [
@@ -783,9 +808,22 @@ class _HTMLWidget:
 
 
 _ESCAPING_VALUES = [
-    "plain", "Tom & Jerry's <favourite> \"quote\"", "", Markup("<em>safe</em> & sound"),
-    0, -7, 2**70, 1.5, float("inf"), float("nan"), True, None, _HTMLWidget(), ["<a>", 1],
-    {"k": "<v>"}, b"<bytes>",
+    "plain",
+    'Tom & Jerry\'s <favourite> "quote"',
+    "",
+    Markup("<em>safe</em> & sound"),
+    0,
+    -7,
+    2**70,
+    1.5,
+    float("inf"),
+    float("nan"),
+    True,
+    None,
+    _HTMLWidget(),
+    ["<a>", 1],
+    {"k": "<v>"},
+    b"<bytes>",
 ]
 
 _ESCAPING_TEMPLATES = [

@@ -165,7 +165,9 @@ def test_headers_accept_a_dict_and_a_headers_object():
 
 
 def test_repeated_headers_fold_into_one_value():
-    environ = create_environ(headers=[("Accept", "a/b"), ("Accept", "c/d"), ("Cookie", "a=1"), ("Cookie", "b=2")])
+    environ = create_environ(
+        headers=[("Accept", "a/b"), ("Accept", "c/d"), ("Cookie", "a=1"), ("Cookie", "b=2")]
+    )
     assert environ["HTTP_ACCEPT"] == "a/b, c/d"
     assert environ["HTTP_COOKIE"] == "a=1; b=2"
 
@@ -284,9 +286,14 @@ def test_open_file_and_file_storage_values_keep_their_names(tmp_path):
 def test_list_values_repeat_multipart_fields():
     environ = create_environ(
         method="POST",
-        data={"tag": ["a", "b"], "files": [(io.BytesIO(b"1"), "1.txt"), (io.BytesIO(b"2"), "2.txt")]},
+        data={
+            "tag": ["a", "b"],
+            "files": [(io.BytesIO(b"1"), "1.txt"), (io.BytesIO(b"2"), "2.txt")],
+        },
     )
-    assert [(name, filename, payload) for name, filename, _, payload in multipart_parts(environ)] == [
+    assert [
+        (name, filename, payload) for name, filename, _, payload in multipart_parts(environ)
+    ] == [
         ("tag", None, b"a"),
         ("tag", None, b"b"),
         ("files", "1.txt", b"1"),
@@ -315,11 +322,17 @@ def config_app(**config):
 
 def test_app_without_server_name_gives_http_localhost():
     environ = EnvironBuilder(config_app(), "/x").get_environ()
-    assert (environ["wsgi.url_scheme"], environ["HTTP_HOST"], environ["SCRIPT_NAME"]) == ("http", "localhost", "")
+    assert (environ["wsgi.url_scheme"], environ["HTTP_HOST"], environ["SCRIPT_NAME"]) == (
+        "http",
+        "localhost",
+        "",
+    )
 
 
 def test_app_config_sets_host_root_and_scheme():
-    app = config_app(SERVER_NAME="example.com:5000", APPLICATION_ROOT="/shop", PREFERRED_URL_SCHEME="https")
+    app = config_app(
+        SERVER_NAME="example.com:5000", APPLICATION_ROOT="/shop", PREFERRED_URL_SCHEME="https"
+    )
     environ = EnvironBuilder(app, "/cart").get_environ()
     assert environ["wsgi.url_scheme"] == "https"
     assert environ["HTTP_HOST"] == "example.com:5000"
@@ -359,9 +372,19 @@ def test_from_environ_round_trips_a_request():
     )
     rebuilt = EnvironBuilder.from_environ(create_environ(**arguments)).get_environ()
     original = create_environ(**arguments)
-    for key in ("REQUEST_METHOD", "SCRIPT_NAME", "PATH_INFO", "QUERY_STRING", "HTTP_HOST",
-                "SERVER_PORT", "wsgi.url_scheme", "HTTP_X_TOKEN", "CONTENT_TYPE", "CONTENT_LENGTH",
-                "custom.key"):
+    for key in (
+        "REQUEST_METHOD",
+        "SCRIPT_NAME",
+        "PATH_INFO",
+        "QUERY_STRING",
+        "HTTP_HOST",
+        "SERVER_PORT",
+        "wsgi.url_scheme",
+        "HTTP_X_TOKEN",
+        "CONTENT_TYPE",
+        "CONTENT_LENGTH",
+        "custom.key",
+    ):
         assert rebuilt[key] == original[key], key
     assert body_of(rebuilt) == b"payload"
 
@@ -436,7 +459,9 @@ def test_response_request_is_the_request_that_was_sent():
     assert response.json["body"] == "name=ann"
 
 
-@pytest.mark.parametrize("method", ["get", "post", "put", "patch", "delete", "head", "options", "trace"])
+@pytest.mark.parametrize(
+    "method", ["get", "post", "put", "patch", "delete", "head", "options", "trace"]
+)
 def test_each_shortcut_sends_its_method(method):
     from flagon.testing import FlagonClient
 
@@ -467,7 +492,9 @@ def test_open_sends_a_builder_as_is_and_shortcuts_set_its_method():
 def test_open_sends_an_environ_dict():
     from flagon.testing import FlagonClient
 
-    environ = create_environ("/from-dict?a=1", method="POST", data=b"body", environ_base={"REMOTE_ADDR": "10.1.1.1"})
+    environ = create_environ(
+        "/from-dict?a=1", method="POST", data=b"body", environ_base={"REMOTE_ADDR": "10.1.1.1"}
+    )
     summary = FlagonClient(echo_app).open(environ).json
     assert (summary["method"], summary["path"], summary["query"]) == ("POST", "/from-dict", "a=1")
     assert summary["body"] == "body"
@@ -480,7 +507,10 @@ def test_environ_base_of_client_and_of_call_are_merged():
     client = FlagonClient(echo_app)
     client.environ_base["REMOTE_ADDR"] = "192.0.2.1"
     assert client.get("/").json["remote_addr"] == "192.0.2.1"
-    assert client.get("/", environ_base={"REMOTE_ADDR": "192.0.2.2"}).json["remote_addr"] == "192.0.2.2"
+    assert (
+        client.get("/", environ_base={"REMOTE_ADDR": "192.0.2.2"}).json["remote_addr"]
+        == "192.0.2.2"
+    )
 
 
 def _written_then_iterated_app(events):
@@ -580,8 +610,17 @@ def test_get_cookie_describes_the_stored_cookie():
         "sid=abc; Path=/; Max-Age=60; Expires=Wed, 21 Oct 2099 07:28:00 GMT; Secure; HttpOnly; SameSite=Lax",
     )
     cookie = client.get_cookie("sid")
-    assert (cookie.key, cookie.value, cookie.domain, cookie.path) == ("sid", "abc", "localhost", "/")
-    assert (cookie.max_age, cookie.expires.year, cookie.expires.tzinfo is not None) == (60, 2099, True)
+    assert (cookie.key, cookie.value, cookie.domain, cookie.path) == (
+        "sid",
+        "abc",
+        "localhost",
+        "/",
+    )
+    assert (cookie.max_age, cookie.expires.year, cookie.expires.tzinfo is not None) == (
+        60,
+        2099,
+        True,
+    )
     assert (cookie.secure, cookie.http_only, cookie.same_site) == (True, True, "Lax")
     assert client.get_cookie("sid", path="/other") is None
     assert client.get_cookie("missing") is None
@@ -768,7 +807,11 @@ def test_redirect_to_another_host_is_refused():
 def test_redirect_to_a_subdomain_needs_permission():
     with pytest.raises(RuntimeError, match="subdomain"):
         redirect_client().get("/subdomain", follow_redirects=True)
-    summary = redirect_client(allow_subdomain_redirects=True).get("/subdomain", follow_redirects=True).json
+    summary = (
+        redirect_client(allow_subdomain_redirects=True)
+        .get("/subdomain", follow_redirects=True)
+        .json
+    )
     assert (summary["host"], summary["path"]) == ("api.localhost", "/d")
 
 
@@ -786,9 +829,13 @@ def test_redirect_inside_the_script_root_keeps_it():
     from flagon.testing import FlagonClient
 
     client = FlagonClient(app)
-    inside = client.get("/start?/app/next", base_url="http://localhost/app", follow_redirects=True).json
+    inside = client.get(
+        "/start?/app/next", base_url="http://localhost/app", follow_redirects=True
+    ).json
     assert (inside["script"], inside["path"]) == ("/app", "/next")
-    outside = client.get("/start?/other", base_url="http://localhost/app", follow_redirects=True).json
+    outside = client.get(
+        "/start?/other", base_url="http://localhost/app", follow_redirects=True
+    ).json
     assert (outside["script"], outside["path"]) == ("", "/other")
 
 
@@ -854,7 +901,10 @@ def test_form_and_files_reach_the_view(app, client):
 
     data = {"title": "Report", "tag": ["x", "y"], "doc": (io.BytesIO(b"1,2\n"), "r.csv")}
     assert client.post("/upload", data=data).json == {
-        "title": "Report", "tags": ["x", "y"], "filename": "r.csv", "mimetype": "text/csv",
+        "title": "Report",
+        "tags": ["x", "y"],
+        "filename": "r.csv",
+        "mimetype": "text/csv",
         "content": "1,2\n",
     }
 
@@ -862,7 +912,9 @@ def test_form_and_files_reach_the_view(app, client):
 def test_app_config_decides_host_root_and_scheme(app, client):
     import flagon
 
-    app.config.update(SERVER_NAME="example.com", APPLICATION_ROOT="/shop", PREFERRED_URL_SCHEME="https")
+    app.config.update(
+        SERVER_NAME="example.com", APPLICATION_ROOT="/shop", PREFERRED_URL_SCHEME="https"
+    )
     app.add_url_rule("/where", "where", lambda: flagon.request.url)
     assert client.get("/where").text == "https://example.com/shop/where"
 
@@ -1033,7 +1085,11 @@ def test_the_client_talks_to_localhost_by_default(app, client):
 
     @app.route("/where")
     def where():
-        return {"host": request.host, "url": request.url, "external": url_for("where", _external=True)}
+        return {
+            "host": request.host,
+            "url": request.url,
+            "external": url_for("where", _external=True),
+        }
 
     assert client.get("/where").json == {
         "host": "localhost",

@@ -585,9 +585,7 @@ def test_response_is_a_wsgi_application():
 def test_wsgi_headers_are_native_string_pairs():
     started, start_response = start_response_recorder()
     Response("x")(create_environ(), start_response)
-    assert all(
-        type(name) is str and type(value) is str for name, value in started["headers"]
-    )
+    assert all(type(name) is str and type(value) is str for name, value in started["headers"])
 
 
 def test_response_close_runs_callbacks_when_the_server_closes_it():
@@ -636,9 +634,14 @@ def test_a_304_sends_no_entity_headers(app, client):
     @app.get("/headers")
     def not_modified_with_headers():
         headers = {
-            "ETag": '"x"', "Cache-Control": "max-age=60", "Expires": "Thu, 01 Dec 1994 16:00:00 GMT",
-            "Vary": "Accept", "Content-Location": "/headers", "Content-Language": "en",
-            "Last-Modified": "Thu, 01 Dec 1994 16:00:00 GMT", "Content-Encoding": "gzip",
+            "ETag": '"x"',
+            "Cache-Control": "max-age=60",
+            "Expires": "Thu, 01 Dec 1994 16:00:00 GMT",
+            "Vary": "Accept",
+            "Content-Location": "/headers",
+            "Content-Language": "en",
+            "Last-Modified": "Thu, 01 Dec 1994 16:00:00 GMT",
+            "Content-Encoding": "gzip",
         }
         return flagon.Response("body", 304, headers=headers)
 
@@ -647,8 +650,11 @@ def test_a_304_sends_no_entity_headers(app, client):
     response = client.get("/headers")
     assert response.status_code == 304
     assert dict(response.headers) == {
-        "ETag": '"x"', "Cache-Control": "max-age=60", "Expires": "Thu, 01 Dec 1994 16:00:00 GMT",
-        "Vary": "Accept", "Content-Location": "/headers",
+        "ETag": '"x"',
+        "Cache-Control": "max-age=60",
+        "Expires": "Thu, 01 Dec 1994 16:00:00 GMT",
+        "Vary": "Accept",
+        "Content-Location": "/headers",
     }
 
 
@@ -690,9 +696,7 @@ def test_json_body_read_once_then_served_from_cache(app):
 
 def test_utf16_json_body_is_still_understood(app):
     body = '{"name": "ada"}'.encode("utf-16-le")
-    with app.test_request_context(
-        "/", method="POST", data=body, content_type="application/json"
-    ):
+    with app.test_request_context("/", method="POST", data=body, content_type="application/json"):
         from flagon import request
 
         assert request.get_json() == {"name": "ada"}

@@ -202,9 +202,13 @@ def test_no_content_length_gives_an_empty_stream_without_touching_the_input():
 
 def test_terminated_input_is_read_to_its_end_or_capped():
     source = io.BytesIO(b"chunked body")
-    assert get_input_stream({"wsgi.input": source, "wsgi.input_terminated": True}).read() == b"chunked body"
+    assert (
+        get_input_stream({"wsgi.input": source, "wsgi.input_terminated": True}).read()
+        == b"chunked body"
+    )
     capped = get_input_stream(
-        {"wsgi.input": io.BytesIO(b"chunked body"), "wsgi.input_terminated": True}, max_content_length=100
+        {"wsgi.input": io.BytesIO(b"chunked body"), "wsgi.input_terminated": True},
+        max_content_length=100,
     )
     assert capped.read() == b"chunked body"
     too_big = get_input_stream(
@@ -265,7 +269,9 @@ def test_get_host_with_trusted_hosts():
 
 
 def test_get_current_url_parts():
-    environ = _environ(HTTP_HOST="example.com", SCRIPT_NAME="/app", PATH_INFO="/page", QUERY_STRING="a=1&b=2")
+    environ = _environ(
+        HTTP_HOST="example.com", SCRIPT_NAME="/app", PATH_INFO="/page", QUERY_STRING="a=1&b=2"
+    )
     assert get_current_url(environ) == "http://example.com/app/page?a=1&b=2"
     assert get_current_url(environ, strip_querystring=True) == "http://example.com/app/page"
     assert get_current_url(environ, root_only=True) == "http://example.com/app/"
@@ -276,7 +282,10 @@ def test_get_current_url_is_an_iri_with_unsafe_bytes_quoted():
     path = "/caf\u00e9/a b/100%/why?".encode().decode("latin-1")
     query = "q=caf\u00e9&x=%C3%A9&y=a b".encode().decode("latin-1")
     environ = _environ(HTTP_HOST="example.com", PATH_INFO=path, QUERY_STRING=query)
-    assert get_current_url(environ) == "http://example.com/caf\u00e9/a%20b/100%25/why%3F?q=caf\u00e9&x=%C3%A9&y=a%20b"
+    assert (
+        get_current_url(environ)
+        == "http://example.com/caf\u00e9/a%20b/100%25/why%3F?q=caf\u00e9&x=%C3%A9&y=a%20b"
+    )
 
 
 def test_get_current_url_percent_encodes_invalid_utf8():
@@ -337,8 +346,11 @@ class RefusingStream(io.RawIOBase):
 def test_any_error_from_the_servers_stream_is_a_400(terminated):
     environ = {"wsgi.input": RefusingStream(), "CONTENT_LENGTH": "10"}
     if terminated:
-        environ = {"wsgi.input": RefusingStream(), "HTTP_TRANSFER_ENCODING": "chunked",
-                   "wsgi.input_terminated": True}
+        environ = {
+            "wsgi.input": RefusingStream(),
+            "HTTP_TRANSFER_ENCODING": "chunked",
+            "wsgi.input_terminated": True,
+        }
     with pytest.raises(BadRequest) as stream_error:
         get_input_stream(environ).read()
     assert stream_error.value.code == 400
@@ -349,8 +361,11 @@ def test_any_error_from_the_servers_stream_is_a_400(terminated):
 
 def test_a_body_shorter_than_its_length_is_refused_even_on_a_terminated_stream():
     # Gunicorn terminates every stream and ends it early when the client goes away.
-    environ = {"wsgi.input": io.BytesIO(b"title=half"), "CONTENT_LENGTH": "100",
-               "wsgi.input_terminated": True}
+    environ = {
+        "wsgi.input": io.BytesIO(b"title=half"),
+        "CONTENT_LENGTH": "100",
+        "wsgi.input_terminated": True,
+    }
     with pytest.raises(ClientDisconnected):
         read_body(environ)
     environ["wsgi.input"] = io.BytesIO(b"title=half")

@@ -16,13 +16,38 @@ pytestmark = pytest.mark.slow
 TIMEOUT = 10.0  # seconds a server may take to answer (or close): more is a hang
 
 SERVERS = {
-    "waitress": lambda port: [sys.executable, "-m", "waitress", "--listen", f"127.0.0.1:{port}",
-                              "bad_input:app"],
-    "gunicorn-sync": lambda port: [sys.executable, "-m", "gunicorn", "-w", "1",
-                                   "-b", f"127.0.0.1:{port}", "bad_input:app"],
-    "gunicorn-gthread": lambda port: [sys.executable, "-m", "gunicorn", "-k", "gthread",
-                                      "--threads", "4", "-w", "1", "-b", f"127.0.0.1:{port}",
-                                      "bad_input:app"],
+    "waitress": lambda port: [
+        sys.executable,
+        "-m",
+        "waitress",
+        "--listen",
+        f"127.0.0.1:{port}",
+        "bad_input:app",
+    ],
+    "gunicorn-sync": lambda port: [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "-w",
+        "1",
+        "-b",
+        f"127.0.0.1:{port}",
+        "bad_input:app",
+    ],
+    "gunicorn-gthread": lambda port: [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "-k",
+        "gthread",
+        "--threads",
+        "4",
+        "-w",
+        "1",
+        "-b",
+        f"127.0.0.1:{port}",
+        "bad_input:app",
+    ],
 }
 
 
@@ -32,8 +57,9 @@ def server(request, servers, tmp_path_factory):
     folder = tmp_path_factory.mktemp(request.param)
     port = free_port()
     record = folder / "accepted.txt"
-    started = servers.start(SERVERS[request.param](port), port, cwd=APPS,
-                            env={"BAD_INPUT_RECORD": str(record)})
+    started = servers.start(
+        SERVERS[request.param](port), port, cwd=APPS, env={"BAD_INPUT_RECORD": str(record)}
+    )
     started.record = record  # type: ignore[attr-defined]
     return started
 
@@ -48,7 +74,11 @@ def exchange(port: int, raw: bytes, half_close: bool = False) -> bytes:
         try:
             while chunk := sock.recv(65536):
                 chunks.append(chunk)
-                if not half_close and b"\r\n\r\n" in b"".join(chunks) and _complete(b"".join(chunks)):
+                if (
+                    not half_close
+                    and b"\r\n\r\n" in b"".join(chunks)
+                    and _complete(b"".join(chunks))
+                ):
                     break
         except socket.timeout:
             pytest.fail(f"no complete answer within {TIMEOUT} s to {raw[:60]!r}")
@@ -77,8 +107,12 @@ def request(method: str, path: str, headers: dict[str, str], body: bytes = b"") 
     (or it is chunked)."""
     if body and "Content-Length" not in headers and "Transfer-Encoding" not in headers:
         headers = {**headers, "Content-Length": str(len(body))}
-    lines = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1", "Connection: close",
-             *(f"{name}: {value}" for name, value in headers.items())]
+    lines = [
+        f"{method} {path} HTTP/1.1",
+        "Host: 127.0.0.1",
+        "Connection: close",
+        *(f"{name}: {value}" for name, value in headers.items()),
+    ]
     return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
 
 
@@ -86,24 +120,33 @@ FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 BIG = "9" * 5000
 
 MALFORMED = {
-    "bad chunk size": request("POST", "/form", {**FORM, "Transfer-Encoding": "chunked"},
-                              b"zz\r\nbody=x\r\n0\r\n\r\n"),
-    "chunk without terminator": request("POST", "/form", {**FORM, "Transfer-Encoding": "chunked"},
-                                        b"6\r\nbody=xGARBAGE0\r\n\r\n"),
+    "bad chunk size": request(
+        "POST", "/form", {**FORM, "Transfer-Encoding": "chunked"}, b"zz\r\nbody=x\r\n0\r\n\r\n"
+    ),
+    "chunk without terminator": request(
+        "POST", "/form", {**FORM, "Transfer-Encoding": "chunked"}, b"6\r\nbody=xGARBAGE0\r\n\r\n"
+    ),
     "invalid utf-8 in a form": request("POST", "/form", FORM, b"body=%ff\xfe"),
     "broken json": request("POST", "/json", {"Content-Type": "application/json"}, b'{"a": [1,'),
     "json of the wrong type": request("POST", "/json", {"Content-Type": "text/plain"}, b"{}"),
-    "malformed multipart": request("POST", "/upload", {
-        "Content-Type": "multipart/form-data; boundary=xyz"},
-        b"--xyz\r\nno headers\r\n"),
-    "multipart without boundary": request("POST", "/upload", {
-        "Content-Type": "multipart/form-data"}, b"data"),
+    "malformed multipart": request(
+        "POST",
+        "/upload",
+        {"Content-Type": "multipart/form-data; boundary=xyz"},
+        b"--xyz\r\nno headers\r\n",
+    ),
+    "multipart without boundary": request(
+        "POST", "/upload", {"Content-Type": "multipart/form-data"}, b"data"
+    ),
     "range of thousands of digits": request("GET", "/file", {"Range": f"bytes={BIG}-"}),
     "content-length of thousands of digits": request("POST", "/raw", {"Content-Length": BIG}),
     "negative content-length": request("POST", "/raw", {"Content-Length": "-5"}, b"12345"),
     "if-modified-since of thousands of digits": request(
-        "GET", "/file", {"If-Modified-Since": f"Mon, 01 Jan {BIG} 00:00:00 GMT"}),
-    "untrusted host": request("GET", "/file", {}).replace(b"Host: 127.0.0.1", b"Host: evil.example"),
+        "GET", "/file", {"If-Modified-Since": f"Mon, 01 Jan {BIG} 00:00:00 GMT"}
+    ),
+    "untrusted host": request("GET", "/file", {}).replace(
+        b"Host: 127.0.0.1", b"Host: evil.example"
+    ),
     "invalid percent-escape": request("GET", "/fi%zzle", {}),
     "unknown method": request("BREW", "/file", {}),
 }

@@ -31,7 +31,9 @@ def _overlapping_requests(port: int) -> list[object]:
 
 
 def _assert_each_saw_its_own(answers: list[object]) -> None:
-    wrong = [(n, answer) for n, answer in enumerate(answers) if answer != {"n": str(n), "g": str(n)}]
+    wrong = [
+        (n, answer) for n, answer in enumerate(answers) if answer != {"n": str(n), "g": str(n)}
+    ]
     assert not wrong, f"{len(wrong)} of {REQUESTS} wrong, e.g. {wrong[:3]}"
 
 
@@ -39,8 +41,18 @@ def test_async_views_under_gunicorns_gevent_worker(servers):
     require_module("gunicorn")
     require_module("gevent")
     port = free_port()
-    args = [sys.executable, "-m", "gunicorn", "-k", "gevent", "-w", "1",
-            "-b", f"127.0.0.1:{port}", "green_async:app"]
+    args = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "-k",
+        "gevent",
+        "-w",
+        "1",
+        "-b",
+        f"127.0.0.1:{port}",
+        "green_async:app",
+    ]
     server = servers.start(args, port, cwd=APPS)
     _assert_each_saw_its_own(_overlapping_requests(port))
     assert "Traceback" not in server.output()

@@ -19,8 +19,9 @@ TIMESTAMP = sa.DateTime(timezone=True)
 
 
 def _user_fk(name: str) -> sa.Column:
-    return sa.Column(name, sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"),
-                     nullable=False)
+    return sa.Column(
+        name, sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False
+    )
 
 
 def upgrade() -> None:
@@ -45,8 +46,9 @@ def upgrade() -> None:
     )
     op.create_table(
         "avatars",
-        sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"),
-                  primary_key=True),
+        sa.Column(
+            "user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+        ),
         sa.Column("data", sa.LargeBinary, nullable=False),
         sa.Column("mimetype", sa.String(32), nullable=False),
         sa.Column("etag", sa.String(64), nullable=False),
@@ -54,10 +56,18 @@ def upgrade() -> None:
     )
     op.create_table(
         "follows",
-        sa.Column("follower_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"),
-                  primary_key=True),
-        sa.Column("followed_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"),
-                  primary_key=True),
+        sa.Column(
+            "follower_id",
+            sa.Integer,
+            sa.ForeignKey("users.id", ondelete="CASCADE"),
+            primary_key=True,
+        ),
+        sa.Column(
+            "followed_id",
+            sa.Integer,
+            sa.ForeignKey("users.id", ondelete="CASCADE"),
+            primary_key=True,
+        ),
         sa.Column("created_at", TIMESTAMP, nullable=False),
         sa.CheckConstraint("follower_id <> followed_id", name="not_self"),
     )
@@ -81,8 +91,9 @@ def upgrade() -> None:
     op.create_table(
         "comments",
         sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("post_id", sa.Integer, sa.ForeignKey("posts.id", ondelete="CASCADE"),
-                  nullable=False),
+        sa.Column(
+            "post_id", sa.Integer, sa.ForeignKey("posts.id", ondelete="CASCADE"), nullable=False
+        ),
         _user_fk("author_id"),
         sa.Column("body", sa.Text, nullable=False),
         sa.Column("created_at", TIMESTAMP, nullable=False),
@@ -92,10 +103,12 @@ def upgrade() -> None:
 
     op.create_table(
         "likes",
-        sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"),
-                  primary_key=True),
-        sa.Column("post_id", sa.Integer, sa.ForeignKey("posts.id", ondelete="CASCADE"),
-                  primary_key=True),
+        sa.Column(
+            "user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+        ),
+        sa.Column(
+            "post_id", sa.Integer, sa.ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True
+        ),
         sa.Column("created_at", TIMESTAMP, nullable=False),
     )
     op.create_index("ix_likes_post_id", "likes", ["post_id"])
@@ -107,10 +120,12 @@ def upgrade() -> None:
         sa.Column("address", sa.String(64), nullable=False),
         sa.Column("failed_at", TIMESTAMP, nullable=False),
     )
-    op.create_index("ix_login_failures_account_failed_at", "login_failures",
-                    ["account", "failed_at"])
-    op.create_index("ix_login_failures_address_failed_at", "login_failures",
-                    ["address", "failed_at"])
+    op.create_index(
+        "ix_login_failures_account_failed_at", "login_failures", ["account", "failed_at"]
+    )
+    op.create_index(
+        "ix_login_failures_address_failed_at", "login_failures", ["address", "failed_at"]
+    )
     op.create_index("ix_login_failures_failed_at", "login_failures", ["failed_at"])
 
     dialect = op.get_bind().dialect.name

@@ -20,8 +20,9 @@ def upgrade() -> None:
     op.create_table(
         "login_sessions",
         sa.Column("token_hash", sa.String(64), primary_key=True),
-        sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"),
-                  nullable=False),
+        sa.Column(
+            "user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False
+        ),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     )
     op.create_index("ix_login_sessions_user_id", "login_sessions", ["user_id"])

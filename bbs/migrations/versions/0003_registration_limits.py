@@ -25,10 +25,14 @@ def upgrade() -> None:
         sa.Column("address", sa.String(64), nullable=False),
         sa.Column("attempted_at", TIMESTAMP, nullable=False),
     )
-    op.create_index("ix_registration_attempts_address_attempted_at", "registration_attempts",
-                    ["address", "attempted_at"])
-    op.create_index("ix_registration_attempts_attempted_at", "registration_attempts",
-                    ["attempted_at"])
+    op.create_index(
+        "ix_registration_attempts_address_attempted_at",
+        "registration_attempts",
+        ["address", "attempted_at"],
+    )
+    op.create_index(
+        "ix_registration_attempts_attempted_at", "registration_attempts", ["attempted_at"]
+    )
     op.create_table(
         "answered_captchas",
         sa.Column("nonce", sa.String(32), primary_key=True),

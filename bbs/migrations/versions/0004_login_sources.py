@@ -17,11 +17,12 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.add_column("login_failures",
-                  sa.Column("source", sa.String(40), nullable=False, server_default=""))
-    op.add_column("users",
-                  sa.Column("last_login_network", sa.String(64), nullable=False,
-                            server_default=""))
+    op.add_column(
+        "login_failures", sa.Column("source", sa.String(40), nullable=False, server_default="")
+    )
+    op.add_column(
+        "users", sa.Column("last_login_network", sa.String(64), nullable=False, server_default="")
+    )
 
 
 def downgrade() -> None:

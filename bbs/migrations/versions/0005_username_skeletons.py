@@ -23,20 +23,27 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.add_column("users", sa.Column("username_skeleton", sa.String(255), nullable=False,
-                                     server_default=""))
-    users = sa.table("users", sa.column("id", sa.Integer), sa.column("username", sa.String),
-                     sa.column("username_skeleton", sa.String))
+    op.add_column(
+        "users", sa.Column("username_skeleton", sa.String(255), nullable=False, server_default="")
+    )
+    users = sa.table(
+        "users",
+        sa.column("id", sa.Integer),
+        sa.column("username", sa.String),
+        sa.column("username_skeleton", sa.String),
+    )
     connection = op.get_bind()
     seen: set[str] = set()
     for user_id, username in connection.execute(
-            sa.select(users.c.id, users.c.username).order_by(users.c.id)).all():
+        sa.select(users.c.id, users.c.username).order_by(users.c.id)
+    ).all():
         skeleton = username_skeleton(username)
         if skeleton in seen:
             skeleton = f"{skeleton}#{user_id}"
         seen.add(skeleton)
-        connection.execute(users.update().where(users.c.id == user_id)
-                           .values(username_skeleton=skeleton))
+        connection.execute(
+            users.update().where(users.c.id == user_id).values(username_skeleton=skeleton)
+        )
     op.create_index("ix_users_username_skeleton", "users", ["username_skeleton"], unique=True)
 
 

@@ -25,22 +25,29 @@ BATCH = 500
 
 
 def upgrade() -> None:
-    posts = sa.table("posts", sa.column("id", sa.Integer), sa.column("body_markdown", sa.Text),
-                     sa.column("body_html", sa.Text))
+    posts = sa.table(
+        "posts",
+        sa.column("id", sa.Integer),
+        sa.column("body_markdown", sa.Text),
+        sa.column("body_html", sa.Text),
+    )
     connection = op.get_bind()
     last_id = 0
     while True:
         rows = connection.execute(
             sa.select(posts.c.id, posts.c.body_markdown, posts.c.body_html)
-            .where(posts.c.id > last_id).order_by(posts.c.id).limit(BATCH)
+            .where(posts.c.id > last_id)
+            .order_by(posts.c.id)
+            .limit(BATCH)
         ).all()
         if not rows:
             break
         for post_id, markdown, html in rows:
             fresh = str(render(markdown or ""))
             if fresh != html:
-                connection.execute(posts.update().where(posts.c.id == post_id)
-                                   .values(body_html=fresh))
+                connection.execute(
+                    posts.update().where(posts.c.id == post_id).values(body_html=fresh)
+                )
         last_id = rows[-1].id
 
 

@@ -128,4 +128,3 @@ def set_login_view(login_view: str, blueprint: t.Any = None) -> None:
     if manager.login_view is not None and None not in views:
         views[None] = manager.login_view
     manager.login_view = None
-

@@ -18,4 +18,3 @@ def remember_who_asked():
 async def wait():
     await asyncio.sleep(0.02)
     return {"n": request.args.get("n"), "g": g.asked}
-

@@ -36,9 +36,14 @@ def postgres(tmp_path_factory: pytest.TempPathFactory) -> t.Iterator[ForumDataba
     cluster = PostgresCluster(postgres_bin_dir(), new_cluster_folder(), free_port())
     try:
         cluster.start()
-        cluster.psql("--set", f"owner_password={OWNER_PASSWORD}",
-                     "--set", f"app_password={APP_PASSWORD}",
-                     "--file", str(DEPLOY / "postgresql.sql"))
+        cluster.psql(
+            "--set",
+            f"owner_password={OWNER_PASSWORD}",
+            "--set",
+            f"app_password={APP_PASSWORD}",
+            "--file",
+            str(DEPLOY / "postgresql.sql"),
+        )
         database = ForumDatabase(
             cluster,
             owner_url=cluster.url(OWNER, OWNER_PASSWORD, DATABASE),

@@ -61,11 +61,14 @@ def require_program(name: str, package: str) -> str:
 def run(args: list[str], **kwargs: t.Any) -> subprocess.CompletedProcess[str]:
     """Run a command to completion (bounded); fail with its output if it fails."""
     kwargs.setdefault("timeout", COMMAND_TIMEOUT)
-    result = subprocess.run(args, capture_output=True, text=True, stdin=subprocess.DEVNULL,
-                            **kwargs)
+    result = subprocess.run(
+        args, capture_output=True, text=True, stdin=subprocess.DEVNULL, **kwargs
+    )
     if result.returncode != 0:
-        pytest.fail(f"{' '.join(map(str, args))} exited with {result.returncode}:\n"
-                    f"{result.stdout}\n{result.stderr}")
+        pytest.fail(
+            f"{' '.join(map(str, args))} exited with {result.returncode}:\n"
+            f"{result.stdout}\n{result.stderr}"
+        )
     return result
 
 
@@ -88,15 +91,28 @@ def forum_environment(instance: Path, database_url: str, **settings: str) -> dic
 def flagon_db_upgrade(instance: Path, database_url: str) -> None:
     """``flagon --app bbs db upgrade``, as an operator runs it."""
     flagon = Path(sys.executable).with_name("flagon")
-    run([str(flagon), "--app", "bbs", "db", "upgrade"], cwd=REPO,
-        env=forum_environment(instance, database_url))
+    run(
+        [str(flagon), "--app", "bbs", "db", "upgrade"],
+        cwd=REPO,
+        env=forum_environment(instance, database_url),
+    )
 
 
 def gunicorn_args(port: int, workers: int = 3, access_log: Path | None = None) -> list[str]:
     """Gunicorn with deploy/gunicorn.conf.py (which names the app), on ``port``."""
-    args = [sys.executable, "-m", "gunicorn", "--config", str(DEPLOY / "gunicorn.conf.py"),
-            "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-            "--graceful-timeout", "2"]
+    args = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--config",
+        str(DEPLOY / "gunicorn.conf.py"),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--graceful-timeout",
+        "2",
+    ]
     if access_log is not None:
         # The worker's pid on every line: which worker served which request.
         args += ["--access-logfile", str(access_log), "--access-logformat", "%(p)s %(U)s%(q)s"]
@@ -104,6 +120,7 @@ def gunicorn_args(port: int, workers: int = 3, access_log: Path | None = None) -
 
 
 # PostgreSQL ------------------------------------------------------------------------------
+
 
 def postgres_bin_dir() -> Path:
     """Where initdb and pg_ctl live: Debian keeps them out of PATH, one folder per version."""
@@ -150,39 +167,95 @@ class PostgresCluster:
         if self.account is not None:
             entry = pwd.getpwnam(self.account)
             os.chown(password_file, entry.pw_uid, entry.pw_gid)
-        run(self._as_server_account([
-            str(self.bin_dir / "initdb"), "--pgdata", str(self.data), "--username", "postgres",
-            "--pwfile", str(password_file), "--auth-local", "trust",
-            "--auth-host", "scram-sha-256", "--encoding", "UTF8", "--locale", "C.UTF-8",
-            "--no-instructions",
-        ]))
+        run(
+            self._as_server_account(
+                [
+                    str(self.bin_dir / "initdb"),
+                    "--pgdata",
+                    str(self.data),
+                    "--username",
+                    "postgres",
+                    "--pwfile",
+                    str(password_file),
+                    "--auth-local",
+                    "trust",
+                    "--auth-host",
+                    "scram-sha-256",
+                    "--encoding",
+                    "UTF8",
+                    "--locale",
+                    "C.UTF-8",
+                    "--no-instructions",
+                ]
+            )
+        )
         self.resume()
 
     def resume(self) -> None:
         """Start the server on the existing cluster (after :meth:`start` or :meth:`pause`)."""
         # Durability buys nothing in a cluster that lives for one test run.
-        options = (f"-c listen_addresses=127.0.0.1 -c port={self.port} "
-                   f"-c unix_socket_directories={self.root} -c fsync=off "
-                   "-c synchronous_commit=off -c full_page_writes=off")
-        run(self._as_server_account([
-            str(self.bin_dir / "pg_ctl"), "start", "--pgdata", str(self.data), "--wait",
-            "--timeout", "30", "--log", str(self.root / "server.log"), "--options", options,
-        ]))
+        options = (
+            f"-c listen_addresses=127.0.0.1 -c port={self.port} "
+            f"-c unix_socket_directories={self.root} -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off"
+        )
+        run(
+            self._as_server_account(
+                [
+                    str(self.bin_dir / "pg_ctl"),
+                    "start",
+                    "--pgdata",
+                    str(self.data),
+                    "--wait",
+                    "--timeout",
+                    "30",
+                    "--log",
+                    str(self.root / "server.log"),
+                    "--options",
+                    options,
+                ]
+            )
+        )
 
     def pause(self) -> None:
         """Stop the server, keeping the cluster: an outage, for :meth:`resume` to end."""
-        run(self._as_server_account([
-            str(self.bin_dir / "pg_ctl"), "stop", "--pgdata", str(self.data),
-            "--mode", "immediate", "--wait", "--timeout", "15",
-        ]))
+        run(
+            self._as_server_account(
+                [
+                    str(self.bin_dir / "pg_ctl"),
+                    "stop",
+                    "--pgdata",
+                    str(self.data),
+                    "--mode",
+                    "immediate",
+                    "--wait",
+                    "--timeout",
+                    "15",
+                ]
+            )
+        )
 
     def stop(self) -> None:
         """Stop the server (killing it if it won't), then remove the folder."""
         try:
-            subprocess.run(self._as_server_account([
-                str(self.bin_dir / "pg_ctl"), "stop", "--pgdata", str(self.data),
-                "--mode", "immediate", "--wait", "--timeout", "15",
-            ]), capture_output=True, timeout=30, stdin=subprocess.DEVNULL)
+            subprocess.run(
+                self._as_server_account(
+                    [
+                        str(self.bin_dir / "pg_ctl"),
+                        "stop",
+                        "--pgdata",
+                        str(self.data),
+                        "--mode",
+                        "immediate",
+                        "--wait",
+                        "--timeout",
+                        "15",
+                    ]
+                ),
+                capture_output=True,
+                timeout=30,
+                stdin=subprocess.DEVNULL,
+            )
         except subprocess.TimeoutExpired:
             pass
         self._kill_leftover_server()
@@ -202,14 +275,37 @@ class PostgresCluster:
         quoted = urllib.parse.quote(password, safe="")
         return f"postgresql://{user}:{quoted}@127.0.0.1:{self.port}/{database}"
 
-    def psql(self, *args: str, user: str = "postgres", password: str | None = None,
-             database: str = "postgres") -> subprocess.CompletedProcess[str]:
+    def psql(
+        self,
+        *args: str,
+        user: str = "postgres",
+        password: str | None = None,
+        database: str = "postgres",
+    ) -> subprocess.CompletedProcess[str]:
         """psql over TCP, stopping at the first error."""
-        env = {**os.environ, "PGPASSWORD": self.password if password is None else password,
-               "PGCONNECT_TIMEOUT": "10"}
-        return run([str(self.bin_dir / "psql"), "--no-psqlrc", "--set", "ON_ERROR_STOP=1",
-                    "--host", "127.0.0.1", "--port", str(self.port), "--username", user,
-                    "--dbname", database, *args], env=env)
+        env = {
+            **os.environ,
+            "PGPASSWORD": self.password if password is None else password,
+            "PGCONNECT_TIMEOUT": "10",
+        }
+        return run(
+            [
+                str(self.bin_dir / "psql"),
+                "--no-psqlrc",
+                "--set",
+                "ON_ERROR_STOP=1",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--username",
+                user,
+                "--dbname",
+                database,
+                *args,
+            ],
+            env=env,
+        )
 
 
 def _unprivileged_account() -> str:
@@ -230,6 +326,7 @@ def new_cluster_folder() -> Path:
 
 # Nginx -----------------------------------------------------------------------------------
 
+
 def nginx_config(prefix: Path, port: int, upstream_port: int) -> str:
     """An nginx.conf serving 127.0.0.1:``port`` with the forum's proxy headers
     (deploy/nginx/bbs-proxy.conf, included as is); everything it writes stays in ``prefix``."""
@@ -246,11 +343,11 @@ error_log {prefix}/error.log;
 events {{ worker_connections 256; }}
 http {{
     access_log {prefix}/access.log;
-    client_body_temp_path {temp['client_body']};
-    proxy_temp_path {temp['proxy']};
-    fastcgi_temp_path {temp['fastcgi']};
-    uwsgi_temp_path {temp['uwsgi']};
-    scgi_temp_path {temp['scgi']};
+    client_body_temp_path {temp["client_body"]};
+    proxy_temp_path {temp["proxy"]};
+    fastcgi_temp_path {temp["fastcgi"]};
+    uwsgi_temp_path {temp["uwsgi"]};
+    scgi_temp_path {temp["scgi"]};
     upstream bbs_gunicorn {{ server 127.0.0.1:{upstream_port} fail_timeout=0; }}
     server {{
         listen 127.0.0.1:{port};
@@ -258,7 +355,7 @@ http {{
         client_max_body_size 5m;
         location / {{
             proxy_pass http://bbs_gunicorn;
-            include {DEPLOY / 'nginx' / 'bbs-proxy.conf'};
+            include {DEPLOY / "nginx" / "bbs-proxy.conf"};
         }}
     }}
 }}
@@ -266,6 +363,7 @@ http {{
 
 
 # Visitors --------------------------------------------------------------------------------
+
 
 class _KeepRedirects(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args: t.Any, **kwargs: t.Any) -> None:
@@ -285,8 +383,7 @@ class _FromAddress(urllib.request.HTTPHandler):
         self.address = address
 
     def http_open(self, request: urllib.request.Request) -> t.Any:
-        connection = functools.partial(http.client.HTTPConnection,
-                                       source_address=(self.address, 0))
+        connection = functools.partial(http.client.HTTPConnection, source_address=(self.address, 0))
         return self.do_open(connection, request)
 
 
@@ -297,14 +394,14 @@ class Visitor:
     def __init__(self, base: str, address: str | None = None) -> None:
         self.base = base
         self.cookies = http.cookiejar.CookieJar()
-        handlers: list[t.Any] = [urllib.request.HTTPCookieProcessor(self.cookies),
-                                 _KeepRedirects()]
+        handlers: list[t.Any] = [urllib.request.HTTPCookieProcessor(self.cookies), _KeepRedirects()]
         if address is not None:
             handlers.append(_FromAddress(address))
         self.opener = urllib.request.build_opener(*handlers)
 
-    def request(self, path: str, data: dict[str, str] | None = None,
-                headers: dict[str, str] | None = None) -> Reply:
+    def request(
+        self, path: str, data: dict[str, str] | None = None, headers: dict[str, str] | None = None
+    ) -> Reply:
         body = None if data is None else urllib.parse.urlencode(data).encode()
         request = urllib.request.Request(self.base + path, data=body, headers=headers or {})
         try:
@@ -320,8 +417,9 @@ class Visitor:
     def post(self, path: str, data: dict[str, str], **kwargs: t.Any) -> Reply:
         return self.request(path, data=data, **kwargs)
 
-    def submit(self, page: str, path: str, data: dict[str, str],
-               headers: dict[str, str] | None = None) -> Reply:
+    def submit(
+        self, page: str, path: str, data: dict[str, str], headers: dict[str, str] | None = None
+    ) -> Reply:
         """Read the form on ``page`` (for its CSRF token), then POST ``data`` to ``path``."""
         token = form_inputs(self.get(page).text)["csrf_token"]
         return self.post(path, {"csrf_token": token, **data}, headers=headers)
@@ -329,14 +427,17 @@ class Visitor:
     def register(self, username: str, password: str = PASSWORD) -> Reply:
         """Fill in the registration form, answering its question as a person would."""
         page = self.get("/register").text
-        return self.post("/register", {
-            "csrf_token": form_inputs(page)["csrf_token"],
-            "username": username,
-            "email": f"{username}@example.com",
-            "password": password,
-            "confirm": password,
-            "captcha": solve_captcha(page),
-        })
+        return self.post(
+            "/register",
+            {
+                "csrf_token": form_inputs(page)["csrf_token"],
+                "username": username,
+                "email": f"{username}@example.com",
+                "password": password,
+                "confirm": password,
+                "captcha": solve_captcha(page),
+            },
+        )
 
     def username(self) -> str | None:
         """The name the navigation shows: who this visitor is logged in as."""

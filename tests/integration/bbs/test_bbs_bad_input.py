@@ -24,8 +24,9 @@ TIMEOUT = 10.0
 def forum(servers, sqlite_url, tmp_path_factory):
     folder = tmp_path_factory.mktemp("bbs-bad-input")
     port = free_port()
-    server = servers.start(gunicorn_args(port, workers=2), port, cwd=folder,
-                           env=forum_environment(folder, sqlite_url))
+    server = servers.start(
+        gunicorn_args(port, workers=2), port, cwd=folder, env=forum_environment(folder, sqlite_url)
+    )
     wait_until_serving(Visitor(server.url("")))
     return server
 
@@ -65,11 +66,14 @@ def test_a_post_cut_short_by_a_dropped_connection_is_not_published(forum, sqlite
     assert member.register("halfway").status == 302
     token = form_inputs(member.get("/posts/new").text)["csrf_token"]
     cookies = "; ".join(f"{cookie.name}={cookie.value}" for cookie in member.cookies)
-    body = urllib.parse.urlencode({"csrf_token": token, "title": "A long story",
-                                   "body": "It began on a dark night, and then"}).encode()
-    head = (f"POST /posts/new HTTP/1.1\r\nHost: 127.0.0.1:{forum.port}\r\nConnection: close\r\n"
-            f"Cookie: {cookies}\r\nContent-Type: application/x-www-form-urlencoded\r\n"
-            f"Content-Length: {len(body) + 400}\r\n\r\n").encode()  # the rest never comes
+    body = urllib.parse.urlencode(
+        {"csrf_token": token, "title": "A long story", "body": "It began on a dark night, and then"}
+    ).encode()
+    head = (
+        f"POST /posts/new HTTP/1.1\r\nHost: 127.0.0.1:{forum.port}\r\nConnection: close\r\n"
+        f"Cookie: {cookies}\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+        f"Content-Length: {len(body) + 400}\r\n\r\n"
+    ).encode()  # the rest never comes
     before = posts_in(sqlite_url)
     logged_before = len(forum.output())
 
@@ -79,20 +83,29 @@ def test_a_post_cut_short_by_a_dropped_connection_is_not_published(forum, sqlite
     assert "Traceback" not in forum.output()[logged_before:]
 
     # The whole post, sent properly, is published.
-    assert member.post("/posts/new", {"csrf_token": token, "title": "A long story",
-                                      "body": "It began on a dark night."}).status == 302
+    assert (
+        member.post(
+            "/posts/new",
+            {"csrf_token": token, "title": "A long story", "body": "It began on a dark night."},
+        ).status
+        == 302
+    )
     assert posts_in(sqlite_url) == before + 1
 
 
-@pytest.mark.parametrize("raw", [
-    b"POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
-    b"Transfer-Encoding: chunked\r\nContent-Type: application/x-www-form-urlencoded\r\n\r\n"
-    b"zz\r\nusername=x\r\n0\r\n\r\n",
-    b"GET /static/bbs.css HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
-    b"Range: bytes=" + b"9" * 5000 + b"-\r\n\r\n",
-    b"POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
-    b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 12\r\n\r\nusername=%ff",
-], ids=["bad chunk size", "range of thousands of digits", "invalid utf-8 in a form"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+        b"Transfer-Encoding: chunked\r\nContent-Type: application/x-www-form-urlencoded\r\n\r\n"
+        b"zz\r\nusername=x\r\n0\r\n\r\n",
+        b"GET /static/bbs.css HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+        b"Range: bytes=" + b"9" * 5000 + b"-\r\n\r\n",
+        b"POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+        b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 12\r\n\r\nusername=%ff",
+    ],
+    ids=["bad chunk size", "range of thousands of digits", "invalid utf-8 in a form"],
+)
 def test_malformed_requests_to_the_forum_are_client_errors(forum, raw):
     logged_before = len(forum.output())
     status = status_of(send(forum.port, raw))

@@ -41,8 +41,9 @@ def forum(request, servers, tmp_path_factory):
         url = request.getfixturevalue("postgres").app_url  # never the owner
     folder = tmp_path_factory.mktemp(f"bbs-{request.param}")
     port = free_port()
-    server = servers.start(gunicorn_args(port, workers=3), port, cwd=folder,
-                           env=forum_environment(folder, url))
+    server = servers.start(
+        gunicorn_args(port, workers=3), port, cwd=folder, env=forum_environment(folder, url)
+    )
     wait_until_serving(Visitor(server.url("")))
     return server, url
 
@@ -66,20 +67,40 @@ class Member:
         self.token = form_inputs(self.visitor.get("/posts/new").text)["csrf_token"]
 
     def write_post(self) -> int | None:
-        location = self.expect_redirect("post", self.visitor.post("/posts/new", {
-            "csrf_token": self.token, "title": f"A post by {self.name}",
-            "body": f"Written by **{self.name}** while everyone else wrote too.",
-        }))
+        location = self.expect_redirect(
+            "post",
+            self.visitor.post(
+                "/posts/new",
+                {
+                    "csrf_token": self.token,
+                    "title": f"A post by {self.name}",
+                    "body": f"Written by **{self.name}** while everyone else wrote too.",
+                },
+            ),
+        )
         found = _POST_URL.search(location)
         return int(found.group(1)) if found else None
 
     def respond(self, post_id: int) -> None:
-        self.expect_redirect("comment", self.visitor.post(f"/posts/{post_id}/comments", {
-            "csrf_token": self.token, "body": f"{self.name} was here",
-        }))
-        self.expect_redirect("like", self.visitor.post(f"/posts/{post_id}/like", {
-            "csrf_token": self.token,
-        }))
+        self.expect_redirect(
+            "comment",
+            self.visitor.post(
+                f"/posts/{post_id}/comments",
+                {
+                    "csrf_token": self.token,
+                    "body": f"{self.name} was here",
+                },
+            ),
+        )
+        self.expect_redirect(
+            "like",
+            self.visitor.post(
+                f"/posts/{post_id}/like",
+                {
+                    "csrf_token": self.token,
+                },
+            ),
+        )
 
 
 def test_twenty_members_at_once(forum):
@@ -112,14 +133,17 @@ def test_twenty_members_at_once(forum):
         outcomes = [pool.submit(take_part, number) for number in range(MEMBERS)]
         errors = [outcome.exception(timeout=BARRIER_TIMEOUT * 3) for outcome in outcomes]
     # A member's own failure first, before the others it left waiting at the barrier.
-    errors.sort(key=lambda error: (error is None,
-                                   isinstance(error, threading.BrokenBarrierError)))
+    errors.sort(key=lambda error: (error is None, isinstance(error, threading.BrokenBarrierError)))
     if errors[0] is not None and not isinstance(errors[0], threading.BrokenBarrierError):
         raise errors[0]
     assert not any(errors), errors
 
-    failures = [(member.name, what, status) for member in members
-                for what, status in member.statuses if status != 302]
+    failures = [
+        (member.name, what, status)
+        for member in members
+        for what, status in member.statuses
+        if status != 302
+    ]
     assert failures == []
     assert None not in post_ids
 
@@ -129,14 +153,24 @@ def test_twenty_members_at_once(forum):
             users = connection.scalars(select(User.id).where(User.username.like(f"m{run}%")))
             user_ids = set(users)
             posts = connection.execute(
-                select(Post.id, Post.author_id, Post.comment_count, Post.like_count)
-                .where(Post.id.in_(post_ids))).all()
-            comments = dict(connection.execute(
-                select(Comment.post_id, func.count()).where(Comment.post_id.in_(post_ids))
-                .group_by(Comment.post_id)).all())
-            likes = dict(connection.execute(
-                select(Like.post_id, func.count()).where(Like.post_id.in_(post_ids))
-                .group_by(Like.post_id)).all())
+                select(Post.id, Post.author_id, Post.comment_count, Post.like_count).where(
+                    Post.id.in_(post_ids)
+                )
+            ).all()
+            comments = dict(
+                connection.execute(
+                    select(Comment.post_id, func.count())
+                    .where(Comment.post_id.in_(post_ids))
+                    .group_by(Comment.post_id)
+                ).all()
+            )
+            likes = dict(
+                connection.execute(
+                    select(Like.post_id, func.count())
+                    .where(Like.post_id.in_(post_ids))
+                    .group_by(Like.post_id)
+                ).all()
+            )
     finally:
         engine.dispose()
     assert len(user_ids) == MEMBERS

@@ -26,9 +26,26 @@ def test_the_nginx_site_is_valid(tmp_path):
     passes ``nginx -t``."""
     nginx = require_program("nginx", "nginx")
     openssl = require_program("openssl", "openssl")
-    run([openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-         "-nodes", "-days", "1", "-subj", "/CN=forum.example.org",
-         "-keyout", str(tmp_path / "privkey.pem"), "-out", str(tmp_path / "fullchain.pem")])
+    run(
+        [
+            openssl,
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=forum.example.org",
+            "-keyout",
+            str(tmp_path / "privkey.pem"),
+            "-out",
+            str(tmp_path / "fullchain.pem"),
+        ]
+    )
     site = (DEPLOY / "nginx" / "bbs.conf").read_text()
     for shipped, here in [
         ("/etc/letsencrypt/live/forum.example.org/", f"{tmp_path}/"),
@@ -40,9 +57,20 @@ def test_the_nginx_site_is_valid(tmp_path):
     (tmp_path / "bbs.conf").write_text(site)
     (tmp_path / "nginx.conf").write_text(
         f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\n"
-        f"events {{}}\nhttp {{\n    include {tmp_path}/bbs.conf;\n}}\n")
-    result = run([nginx, "-t", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf"),
-                  "-e", str(tmp_path / "error.log")])
+        f"events {{}}\nhttp {{\n    include {tmp_path}/bbs.conf;\n}}\n"
+    )
+    result = run(
+        [
+            nginx,
+            "-t",
+            "-p",
+            str(tmp_path),
+            "-c",
+            str(tmp_path / "nginx.conf"),
+            "-e",
+            str(tmp_path / "error.log"),
+        ]
+    )
     assert "test is successful" in result.stderr
 
 
@@ -62,6 +90,7 @@ def test_the_systemd_unit_is_valid(tmp_path):
 def test_the_database_script_needs_both_passwords(postgres):
     result = postgres.cluster.psql("--file", str(DEPLOY / "postgresql.sql"))
     assert "Set the passwords" in result.stderr
-    listed = postgres.cluster.psql("--tuples-only", "--command",
-                                   "SELECT count(*) FROM pg_roles WHERE rolname LIKE 'bbs_%'")
+    listed = postgres.cluster.psql(
+        "--tuples-only", "--command", "SELECT count(*) FROM pg_roles WHERE rolname LIKE 'bbs_%'"
+    )
     assert listed.stdout.split() == ["2"]  # the two made at setup, nothing more

@@ -28,8 +28,9 @@ def gunicorn(servers, sqlite_url, tmp_path_factory):
     folder = tmp_path_factory.mktemp("bbs-gunicorn")
     port = free_port()
     env = forum_environment(folder, sqlite_url, BBS_PROXY_FIX="1")
-    server = servers.start(gunicorn_args(port, workers=3, access_log=folder / "access.log"),
-                           port, cwd=folder, env=env)
+    server = servers.start(
+        gunicorn_args(port, workers=3, access_log=folder / "access.log"), port, cwd=folder, env=env
+    )
     server.access_log = folder / "access.log"
     return server
 
@@ -41,8 +42,11 @@ def nginx(servers, gunicorn, tmp_path_factory):
     port = free_port()
     config = prefix / "nginx.conf"
     config.write_text(nginx_config(prefix, port, gunicorn.port))
-    server = servers.start([program, "-p", str(prefix), "-c", str(config),
-                            "-e", str(prefix / "error.log")], port, cwd=prefix)
+    server = servers.start(
+        [program, "-p", str(prefix), "-c", str(config), "-e", str(prefix / "error.log")],
+        port,
+        cwd=prefix,
+    )
     wait_until_serving(Visitor(server.url("")))
     return server
 
@@ -54,14 +58,15 @@ def visitor(nginx):
 
 def test_the_login_redirect_names_the_public_host_and_port(nginx, gunicorn, visitor):
     public = f"127.0.0.1:{nginx.port}"
-    for headers in ({}, {"X-Forwarded-Host": "evil.example", "X-Forwarded-Port": "1",
-                         "X-Forwarded-Proto": "https"}):
+    for headers in (
+        {},
+        {"X-Forwarded-Host": "evil.example", "X-Forwarded-Port": "1", "X-Forwarded-Proto": "https"},
+    ):
         reply = visitor.get("/posts/new", headers=headers)
         assert reply.status == 302
         location = reply.headers["Location"]
         assert str(gunicorn.port) not in location
-        target = urllib.parse.urlsplit(urllib.parse.urljoin(f"http://{public}/posts/new",
-                                                            location))
+        target = urllib.parse.urlsplit(urllib.parse.urljoin(f"http://{public}/posts/new", location))
         assert (target.scheme, target.netloc, target.path) == ("http", public, "/login")
         assert urllib.parse.parse_qs(target.query)["next"] == ["/posts/new"]
 
@@ -83,7 +88,8 @@ def test_the_app_sees_the_visitors_address_not_one_they_claim(nginx, sqlite_url)
         assert reply.status == 200 and "Wrong username or password." in reply.text
     with sqlite3.connect(sqlite_url.removeprefix("sqlite:///"), timeout=10) as database:
         addresses = database.execute(
-            "SELECT address FROM login_failures WHERE account = 'nobody-here'").fetchall()
+            "SELECT address FROM login_failures WHERE account = 'nobody-here'"
+        ).fetchall()
     assert addresses == [("127.0.0.2",), ("127.0.0.2",)]
 
 
@@ -100,8 +106,11 @@ def test_a_session_works_across_workers(nginx, gunicorn, visitor):
         with ThreadPoolExecutor(max_workers=6) as pool:
             results = list(pool.map(view, range(round_ * 18, round_ * 18 + 18)))
         assert results == [(200, True)] * 18  # logged in, whichever worker answered
-        pids = {line.split()[0] for line in gunicorn.access_log.read_text().splitlines()
-                if "probe=" in line}
+        pids = {
+            line.split()[0]
+            for line in gunicorn.access_log.read_text().splitlines()
+            if "probe=" in line
+        }
         if len(pids) > 1:
             break
     assert len(pids) > 1, "every page view went to one worker"

@@ -17,8 +17,12 @@ RECOVERY_TIMEOUT = 30.0
 
 def test_the_forum_answers_503_during_a_database_outage_and_recovers(postgres, servers, tmp_path):
     port = free_port()
-    server = servers.start(gunicorn_args(port, workers=2), port, cwd=tmp_path,
-                           env=forum_environment(tmp_path, postgres.app_url))
+    server = servers.start(
+        gunicorn_args(port, workers=2),
+        port,
+        cwd=tmp_path,
+        env=forum_environment(tmp_path, postgres.app_url),
+    )
     visitor = Visitor(server.url(""))
     wait_until_serving(visitor)
 

@@ -41,26 +41,31 @@ def refused(url: str, statement: str) -> bool:
 
 def test_the_owner_role_ran_the_migrations_and_owns_every_table(postgres):
     with connect(postgres.owner_url) as connection:
-        owners = dict(connection.execute(
-            "SELECT tablename, tableowner FROM pg_tables WHERE schemaname = 'public'"
-        ).fetchall())
+        owners = dict(
+            connection.execute(
+                "SELECT tablename, tableowner FROM pg_tables WHERE schemaname = 'public'"
+            ).fetchall()
+        )
         revision = connection.execute("SELECT version_num FROM alembic_version").fetchone()
     assert TABLES <= owners.keys()
     assert set(owners.values()) == {"bbs_owner"}
     assert revision == (migrate.head_revision(),)
 
 
-@pytest.mark.parametrize("statement", [
-    "CREATE TABLE intruder (id integer)",
-    "CREATE TEMPORARY TABLE intruder (id integer)",
-    "DROP TABLE comments",
-    "ALTER TABLE users ADD COLUMN intruder integer",
-    "TRUNCATE posts",
-    "CREATE INDEX intruder ON posts (title)",
-    "CREATE VIEW intruder AS SELECT 1",
-    "CREATE FUNCTION intruder() RETURNS integer LANGUAGE sql AS 'SELECT 1'",
-    "CREATE SCHEMA intruder",
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "CREATE TABLE intruder (id integer)",
+        "CREATE TEMPORARY TABLE intruder (id integer)",
+        "DROP TABLE comments",
+        "ALTER TABLE users ADD COLUMN intruder integer",
+        "TRUNCATE posts",
+        "CREATE INDEX intruder ON posts (title)",
+        "CREATE VIEW intruder AS SELECT 1",
+        "CREATE FUNCTION intruder() RETURNS integer LANGUAGE sql AS 'SELECT 1'",
+        "CREATE SCHEMA intruder",
+    ],
+)
 def test_the_app_role_cannot_change_the_schema(postgres, statement):
     assert refused(postgres.app_url, statement)
 
@@ -99,7 +104,8 @@ def test_tables_the_owner_creates_later_get_the_same_rights(postgres):
         with connect(postgres.app_url) as connection:
             connection.execute("INSERT INTO later (note) VALUES ('new rows are fine')")
             assert connection.execute("SELECT note FROM later").fetchall() == [
-                ("new rows are fine",)]
+                ("new rows are fine",)
+            ]
             connection.rollback()
         assert refused(postgres.app_url, "DROP TABLE later")
     finally:
@@ -121,8 +127,12 @@ NUL = "\x00"
 @pytest.fixture
 def app_on_postgresql(postgres, tmp_path):
     """The forum as deployed, on the cluster as bbs_app, answering errors with its pages."""
-    app = create_app(forum_config(None, DATABASE_URL=postgres.app_url, TESTING=False,
-                                  PROPAGATE_EXCEPTIONS=False), instance_path=str(tmp_path))
+    app = create_app(
+        forum_config(
+            None, DATABASE_URL=postgres.app_url, TESTING=False, PROPAGATE_EXCEPTIONS=False
+        ),
+        instance_path=str(tmp_path),
+    )
     yield app
     with app.app_context():
         db.engine.dispose()
@@ -138,12 +148,13 @@ def test_nul_characters_get_an_answer_not_a_server_error(app_on_postgresql):
         "profile": visitor.get("/u/a%00b").status_code,
         "avatar": visitor.get("/avatar/a%00b").status_code,
         "search": visitor.get("/search?q=tea%00").status_code,
-        "login": submit(visitor, "/login", {"username": f"a{NUL}b",
-                                            "password": f"pass{NUL}word"}).status_code,
-        "post": submit(member, "/posts/new", {"title": f"a{NUL}b",
-                                              "body": f"x{NUL}y"}).status_code,
-        "profile edit": submit(member, f"/u/{writer.username}/edit", {
-            "email": f"a{NUL}@example.com", "bio": f"b{NUL}"}).status_code,
+        "login": submit(
+            visitor, "/login", {"username": f"a{NUL}b", "password": f"pass{NUL}word"}
+        ).status_code,
+        "post": submit(member, "/posts/new", {"title": f"a{NUL}b", "body": f"x{NUL}y"}).status_code,
+        "profile edit": submit(
+            member, f"/u/{writer.username}/edit", {"email": f"a{NUL}@example.com", "bio": f"b{NUL}"}
+        ).status_code,
     }
     assert {what: status for what, status in statuses.items() if status >= 500} == {}
 
@@ -157,10 +168,22 @@ def test_the_forum_test_suite_passes_as_the_app_role(postgres, tmp_path):
     }
     try:
         result = subprocess.run(
-            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-             f"--basetemp={tmp_path / 'suite'}", "tests/bbs"],
-            cwd=REPO, env=environment, capture_output=True, text=True,
-            stdin=subprocess.DEVNULL, timeout=SUITE_TIMEOUT,
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                f"--basetemp={tmp_path / 'suite'}",
+                "tests/bbs",
+            ],
+            cwd=REPO,
+            env=environment,
+            capture_output=True,
+            text=True,
+            stdin=subprocess.DEVNULL,
+            timeout=SUITE_TIMEOUT,
         )
     except subprocess.TimeoutExpired as timeout:
         pytest.fail(f"the forum suite ran over {SUITE_TIMEOUT} s:\n{timeout.stdout}")
