@@ -10,6 +10,7 @@ from the right — are believed; everything to their left may be forged.
 from __future__ import annotations
 
 import ipaddress
+import operator
 import re
 import typing as t
 
@@ -40,7 +41,7 @@ class ProxyFix:
     ``environ["flagon.proxy_fix.orig"]``.
 
     What each combination of forwarded values (with the request's ``Host``) means is worked out
-    once and remembered (up to 256 combinations), so a client's later requests cost one lookup;
+    once and remembered (up to 1024 combinations), so a client's later requests cost one lookup;
     set the counts before serving.
     """
 
@@ -69,32 +70,30 @@ class ProxyFix:
         self.x_port = x_port
         self.x_prefix = x_prefix
 
-        # What each combination of forwarded values (with the request's own Host) comes to: a
-        # client's requests after its first one are one lookup (see _changes). Only the
-        # trusted headers count: a client varying the others gains nothing.
-        self._seen: dict[tuple[str | None, ...], dict[str, str]] = {}
+        # What each combination of the trusted headers and the values they replace comes to:
+        # a client's requests after its first one are one lookup and two dict copies. Only
+        # the trusted headers count: a client varying the others gains nothing.
+        self._seen: dict[tuple[str | None, ...], tuple[dict[str, str], dict[str, t.Any]]] = {}
         counts = (x_for, x_proto, x_host, x_port, x_prefix)
-        self._key_names = (*(name for name, count in zip(_FORWARDED, counts) if count), "HTTP_HOST")
+        trusted = (name for name, count in zip(_FORWARDED, counts, strict=True) if count)
+        self._key_names = (*_REPLACED, *trusted)
+        # One C call when the server sets them all, as servers behind a proxy do.
+        self._key_of = operator.itemgetter(*self._key_names)
 
     def __call__(self, environ: dict, start_response: t.Callable) -> t.Iterable[bytes]:
-        get = environ.get
-        environ[ORIG_KEY] = {
-            "REMOTE_ADDR": get("REMOTE_ADDR"),
-            "wsgi.url_scheme": get("wsgi.url_scheme"),
-            "HTTP_HOST": get("HTTP_HOST"),
-            "SERVER_NAME": get("SERVER_NAME"),
-            "SERVER_PORT": get("SERVER_PORT"),
-            "SCRIPT_NAME": get("SCRIPT_NAME"),
-        }
-        key = tuple(map(get, self._key_names))
-        changes = self._seen.get(key)
-        if changes is None:
-            changes = self._changes(get)
-            seen = self._seen
-            if len(seen) >= _REMEMBERED:
-                seen.clear()
-            if sum(len(value) for value in key if value) <= _REMEMBERED_LENGTH:
-                seen[key] = changes
+        try:
+            key = self._key_of(environ)
+        except KeyError:
+            key = tuple(map(environ.get, self._key_names))
+        seen = self._seen.get(key)
+        if seen is None:
+            seen = (self._changes(environ.get), dict(zip(_REPLACED, key, strict=False)))
+            if len(self._seen) >= _REMEMBERED:
+                self._seen.clear()
+            if sum(len(value) for value in key if type(value) is str) <= _REMEMBERED_LENGTH:
+                self._seen[key] = seen
+        changes, orig = seen
+        environ[ORIG_KEY] = orig.copy()
         if changes:
             environ.update(changes)
         return self.app(environ, start_response)
@@ -134,6 +133,15 @@ class ProxyFix:
         return changes
 
 
+#: What ProxyFix may replace, kept as they were in ``environ["flagon.proxy_fix.orig"]``.
+_REPLACED = (
+    "REMOTE_ADDR",
+    "wsgi.url_scheme",
+    "HTTP_HOST",
+    "SERVER_NAME",
+    "SERVER_PORT",
+    "SCRIPT_NAME",
+)
 _FORWARDED = (
     "HTTP_X_FORWARDED_FOR",
     "HTTP_X_FORWARDED_PROTO",
@@ -143,7 +151,7 @@ _FORWARDED = (
 )
 #: How many combinations of forwarded values a ProxyFix remembers (then it starts afresh), and
 #: how long their values may be, together, to be remembered.
-_REMEMBERED = 256
+_REMEMBERED = 1024
 _REMEMBERED_LENGTH = 512
 
 

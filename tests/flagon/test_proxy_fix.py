@@ -6,7 +6,7 @@ import pytest
 
 from flagon import Flagon, request, url_for
 from flagon.middleware import ProxyFix
-from flagon.middleware.proxy_fix import trusted_value
+from flagon.middleware.proxy_fix import ORIG_KEY, trusted_value
 
 
 def make_app():
@@ -333,9 +333,26 @@ def test_many_clients_and_long_headers_each_get_their_own_values():
 
     fix = ProxyFix(inner, x_for=1)
     long_chain = ", ".join(["198.51.100.1"] * 100) + ", 192.0.2.9"
-    addresses = [f"192.0.2.{i % 250}, 203.0.{i // 250}.{i % 250}" for i in range(600)]
+    addresses = [f"192.0.2.{i % 250}, 203.0.{i // 250}.{i % 250}" for i in range(1500)]
     for header in [*addresses, long_chain, *addresses]:
         fix({"HTTP_X_FORWARDED_FOR": header, "REMOTE_ADDR": "10.0.0.2"}, None)
         assert seen_by[header] == header.rpartition(",")[2].strip()
-    assert len(fix._seen) <= 256
+    assert len(fix._seen) <= 1024
     assert not any(long_chain in key for key in fix._seen)
+
+
+def test_each_request_gets_its_own_record_of_the_replaced_values():
+    records = []
+
+    def inner(environ, start_response):
+        records.append(environ[ORIG_KEY])
+        return []
+
+    fix = ProxyFix(inner, x_for=1, x_proto=1)
+    environ = {"HTTP_X_FORWARDED_FOR": "192.0.2.1", "REMOTE_ADDR": "10.0.0.2"}
+    fix(dict(environ, **{"wsgi.url_scheme": "http"}), None)
+    records[0]["REMOTE_ADDR"] = "changed by the app"
+    fix(dict(environ, **{"wsgi.url_scheme": "http"}), None)
+    assert records[1]["REMOTE_ADDR"] == "10.0.0.2"
+    assert records[1]["wsgi.url_scheme"] == "http"
+    assert records[0] is not records[1]
