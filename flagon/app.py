@@ -7,7 +7,9 @@ A request flows through named stages::
         → finalize_request (make_response → process_response: after_request hooks, session)
     → response(environ, start_response) → RequestContext.auto_pop (teardown)
 
-Each stage is a method, so subclasses and extensions can hook into exactly one of them.
+Each stage is a method, so subclasses and extensions can hook into exactly one of them, and the
+methods are the only request path there is: what an app keeps as defined lets the path skip
+calls whose result is known (see :class:`_Plan`), decided once, at the app's first request.
 """
 
 from __future__ import annotations
@@ -23,11 +25,10 @@ from itertools import chain
 from types import FunctionType
 from urllib.parse import quote
 
-from . import pipeline
 from .async_support import async_to_sync
 from .config import DEFAULT_CONFIG, Config, ConfigAttribute
 from . import ctx as _ctx
-from .ctx import AppContext, RequestContext, _AppCtxGlobals
+from .ctx import _APP_CONTEXT_METHODS, _AUTO_POP, AppContext, RequestContext, _AppCtxGlobals
 from .exceptions import (
     Aborter,
     BadRequest,
@@ -42,7 +43,7 @@ from .lazy import cached_property
 from .logging import create_logger
 from .routing import BuildError, Map, MapAdapter, RoutingException, Rule
 from .scaffold import Scaffold, _endpoint_from_view_func, find_package, setupmethod
-from .sessions import SecureCookieSessionInterface, SessionInterface
+from .sessions import SecureCookieSessionInterface, SessionInterface, headers_for_unchanged_session
 from .signals import (
     appcontext_tearing_down,
     got_request_exception,
@@ -51,7 +52,7 @@ from .signals import (
     request_tearing_down,
 )
 from .templating import DispatchingJinjaLoader, Environment, tojson
-from .wrappers import Request, Response
+from .wrappers import Request, Response, send_text
 from .wrappers.errors import http_exception_response
 from .wrappers.request import _scopes_of
 
@@ -87,6 +88,89 @@ _RequestHooks = tuple[
 ]
 
 
+#: The methods of :class:`Flagon` the request path may take a shortcut around; see :class:`_Plan`.
+_PLANNED_METHODS = (
+    "request_context",
+    "app_context",
+    "create_url_adapter",
+    "full_dispatch_request",
+    "preprocess_request",
+    "dispatch_request",
+    "finalize_request",
+    "make_response",
+    "process_response",
+    "do_teardown_request",
+    "do_teardown_appcontext",
+    "ensure_sync",
+)
+
+
+class _Plan:
+    """Which points of the request path an app customises, worked out once, at its first request.
+
+    Every stage is a method and the request path calls each one, as Flask's does; an app that
+    keeps a method as defined lets the path skip the call when its result is known (no hooks
+    registered, nothing to tear down) or pass the request context along instead of looking it
+    up. Each attribute is ``True`` when that point is customised: a method of :class:`Flagon`
+    overridden by a subclass or replaced on the instance, or, for URL matching, a
+    ``url_map_class`` overriding ``bind_to_environ`` or a replaced ``MapAdapter.match``.
+    A customised point is always called, with Flask's arguments.
+
+    Middleware around :meth:`Flagon.wsgi_app` changes none of this: the wrapped method runs the
+    same path. Customisations made after the first request are not noticed, as setup methods
+    refuse to run by then.
+    """
+
+    __slots__ = (*_PLANNED_METHODS, "auto_pop", "match", "text", "close_request", "request_class")
+
+    def __init__(self, app: Flagon | None) -> None:
+        for name in _PLANNED_METHODS:
+            setattr(
+                self,
+                name,
+                app is None
+                or getattr(type(app), name) is not getattr(Flagon, name)
+                or name in app.__dict__,
+            )
+        #: AppContext's own methods count as part of ``app_context``.
+        self.app_context = self.app_context or any(
+            AppContext.__dict__[name] is not method for name, method in _APP_CONTEXT_METHODS.items()
+        )
+        #: Whether ``RequestContext.auto_pop`` must run at the end of every request (not only
+        #: when a context is to be kept).
+        self.auto_pop = self.request_context or RequestContext.__dict__["auto_pop"] is not _AUTO_POP
+        #: Whether ``request.close()`` must run even when no form was parsed (for a request of
+        #: another class than ``request_class``, it always runs).
+        self.request_class = None if app is None else app.request_class
+        self.close_request = app is None or app.request_class.close is not Request.close
+        #: Match straight from the environ (``Map.match_environ``) rather than through
+        #: ``create_url_adapter`` → ``url_map.bind_to_environ(...)`` → ``adapter.match``.
+        self.match = (
+            app is None
+            or self.create_url_adapter
+            or type(app.url_map).bind_to_environ is not Map.bind_to_environ
+            or MapAdapter.match is not _MAP_ADAPTER_MATCH
+        )
+        #: Whether a view's text may be sent without a response object (see
+        #: :meth:`Flagon.full_dispatch_request`): nothing customised would see that object.
+        self.text = not (
+            app is None
+            or self.full_dispatch_request
+            or self.finalize_request
+            or self.make_response
+            or self.process_response
+            or app.response_class is not Response
+        )
+
+
+_MAP_ADAPTER_MATCH = MapAdapter.match
+
+#: The plan of an app that has not served a request yet (contexts pushed by
+#: ``test_request_context`` and the like): every point counts as customised, so every stage
+#: method is called.
+_UNPLANNED = _Plan(None)
+
+
 class Flagon(Scaffold):
     """The application: a WSGI callable holding routes, hooks, handlers and configuration.
 
@@ -107,6 +191,8 @@ class Flagon(Scaffold):
     #: The runner ``test_cli_runner()`` returns; ``None`` means
     #: :class:`flagon.testing.FlagonCliRunner`.
     test_cli_runner_class: type[FlagonCliRunner] | None = None
+    #: What this app customises of the request path (see :class:`_Plan`), from its first request.
+    _plan: _Plan = _UNPLANNED
     #: Loads and saves ``session``.
     session_interface: SessionInterface = SecureCookieSessionInterface()
     #: The class of :attr:`jinja_env`.
@@ -171,9 +257,8 @@ class Flagon(Scaffold):
         self.subdomain_matching = subdomain_matching
         self.static_host = static_host
         self._got_first_request = False
-        #: Whether requests run the stages inlined (see :mod:`flagon.pipeline`); decided at the
-        #: first request.
-        self._inline_pipeline: bool | None = None
+        #: What this app customises of the request path; worked out at its first request.
+        self._plan = _UNPLANNED
         self._sync_cache: dict[t.Callable[..., t.Any], t.Callable[..., t.Any]] = {}
         # Scope chain -> the request hooks that apply under it (see _request_hooks), forgotten
         # whenever the hooks change.
@@ -632,55 +717,101 @@ class Flagon(Scaffold):
 
     def __call__(self, environ: dict, start_response: t.Callable) -> t.Iterable[bytes]:
         """The WSGI entry point; wrap :meth:`wsgi_app` to add middleware and keep ``app``."""
-        if self._inline_pipeline and "wsgi_app" not in self.__dict__:
-            # Nothing replaced wsgi_app: go straight to the pipeline it would run.
-            return pipeline.wsgi_app(self, environ, start_response)
         return self.wsgi_app(environ, start_response)
 
     def wsgi_app(self, environ: dict, start_response: t.Callable) -> t.Iterable[bytes]:
         """Handle one WSGI request: push the contexts, dispatch, respond, tear down."""
-        inline = self._inline_pipeline
-        if inline is None:
-            inline = self._inline_pipeline = pipeline.can_inline(self)
-        if inline:
-            return pipeline.wsgi_app(self, environ, start_response)
-        ctx = self.request_context(environ)
+        plan = self._plan
+        if plan is _UNPLANNED:
+            plan = self._plan = _Plan(self)
+        ctx = (
+            self.request_context(environ) if plan.request_context else RequestContext(self, environ)
+        )
         error: BaseException | None = None
         try:
             try:
                 ctx.push()
-                response = self.full_dispatch_request()
+                if plan.full_dispatch_request:
+                    response = self.full_dispatch_request()
+                else:
+                    response = self.full_dispatch_request(ctx, plan.text)
             except Exception as e:
                 error = e
                 response = self.handle_exception(e)
             except BaseException:
                 error = sys.exc_info()[1]
                 raise
+            if type(response) is tuple:
+                # A view's text that no hook, session or signal would see as a response object.
+                return send_text(response[0], environ, start_response, response[1])
             return response(environ, start_response)
         finally:
             if error is not None and self.should_ignore_error(error):
                 error = None
-            ctx.auto_pop(error)
+            if (
+                plan.auto_pop
+                or environ.get("flagon._preserve_context")
+                or (error is not None and self.preserve_context_on_exception)
+            ):
+                ctx.auto_pop(error)  # which may keep the context for the test client or debugging
+            else:
+                ctx.pop(error)
 
-    def full_dispatch_request(self) -> Response:
-        """Before-request hooks, the view, then :meth:`finalize_request`; errors go to handlers."""
+    def full_dispatch_request(
+        self, ctx: RequestContext | None = None, _text: bool = False
+    ) -> Response:
+        """Before-request hooks, the view, then :meth:`finalize_request`; errors go to handlers.
+
+        ``ctx`` is the current request context (found on the stack when not given).
+        ``wsgi_app`` passes ``_text`` when nothing else of this app sees the result: a view's
+        text that no after-request function, session or signal would see as a response
+        object then comes back as ``(text, extra headers)``, for ``send_text``.
+        """
+        if ctx is None:
+            ctx = _req_get(None)[0]
         self._got_first_request = True
+        plan = self._plan
         try:
             if request_started.receivers:
                 request_started.send(self, _async_wrapper=self.ensure_sync)
-            rv = self.preprocess_request()
+            if plan.preprocess_request:
+                rv = self.preprocess_request()
+            elif self.url_value_preprocessors or self.before_request_funcs:
+                rv = self.preprocess_request(ctx)
+            else:
+                rv = None
             if rv is None:
-                rv = self.dispatch_request()
+                rv = (
+                    self.dispatch_request() if plan.dispatch_request else self.dispatch_request(ctx)
+                )
         except Exception as e:
             rv = self.handle_user_exception(e)
+        if (
+            _text
+            and type(rv) is str
+            and not (
+                ctx._after_request_functions
+                or self.after_request_funcs
+                or request_finished.receivers
+            )
+        ):
+            # What make_response and process_response would do to the text, without making a
+            # response object: nothing, unless saving the session needs one (a session that
+            # was only read just adds its Vary header).
+            session = ctx._session
+            if session is None:
+                return rv, None  # type: ignore[return-value]
+            extra_headers = headers_for_unchanged_session(self, session)
+            if extra_headers is not None:
+                return rv, extra_headers  # type: ignore[return-value]
         return self.finalize_request(rv)
 
-    def preprocess_request(self) -> t.Any:
+    def preprocess_request(self, ctx: RequestContext | None = None) -> t.Any:
         """Run ``url_value_preprocessor`` then ``before_request`` functions (app, then
         blueprints outer to inner); the first non-``None`` result is the response."""
         if not (self.url_value_preprocessors or self.before_request_funcs):
             return None
-        req = _req_get(None)[0].request
+        req = (_req_get(None)[0] if ctx is None else ctx).request
         preprocessors, before, _after = self._request_hooks(req._scopes)
         for func in preprocessors:
             func(req.endpoint, req.view_args)
@@ -703,9 +834,7 @@ class Flagon(Scaffold):
         if hooks is not None:
             return hooks
         version = self._hooks_version
-        default_sync = (
-            type(self).ensure_sync is Flagon.ensure_sync and "ensure_sync" not in self.__dict__
-        )
+        default_sync = not self._plan.ensure_sync  # before the first request, unknown: not assumed
         # A custom ensure_sync is asked at each call, as it would be without the chains.
         sync = self.ensure_sync if default_sync else self._ensure_sync_on_call
         outer_first = scopes[::-1]
@@ -734,16 +863,19 @@ class Flagon(Scaffold):
     def _ensure_sync_on_call(self, func: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
         return lambda *args: self.ensure_sync(func)(*args)
 
-    def dispatch_request(self) -> t.Any:
+    def dispatch_request(self, ctx: RequestContext | None = None) -> t.Any:
         """Call the matched view with the URL's values (or raise the routing error)."""
-        req = _req_get(None)[0].request
+        req = (_req_get(None)[0] if ctx is None else ctx).request
         if req.routing_exception is not None:
             self.raise_routing_exception(req)
         rule = req.url_rule
         if req.method == "OPTIONS" and getattr(rule, "provide_automatic_options", False):
             return self.make_default_options_response()
         view = self.view_functions[rule.endpoint]  # type: ignore[union-attr]
-        return self.ensure_sync(view)(**req.view_args)  # type: ignore[arg-type]
+        if self._plan.ensure_sync:
+            return self.ensure_sync(view)(**req.view_args)  # type: ignore[arg-type]
+        # ensure_sync's own cache, read directly.
+        return (self._sync_cache.get(view) or self.ensure_sync(view))(**req.view_args)  # type: ignore[arg-type]
 
     def raise_routing_exception(self, request: Request) -> t.NoReturn:
         """Raise the error found while matching the URL (404, 405, a redirect…)."""
@@ -759,9 +891,21 @@ class Flagon(Scaffold):
 
     def finalize_request(self, rv: t.Any, from_error_handler: bool = False) -> Response:
         """Turn a view's return value into the response and run the after-request work."""
-        response = self.make_response(rv)
+        if type(rv) is str and not self._plan.make_response:
+            response = self.response_class(rv)  # what make_response does with text
+        else:
+            response = self.make_response(rv)
         try:
-            response = self.process_response(response)
+            if self._plan.process_response:
+                response = self.process_response(response)
+            else:
+                ctx = _req_get(None)[0]
+                if (
+                    ctx._after_request_functions
+                    or self.after_request_funcs
+                    or ctx._session is not None
+                ):
+                    response = self.process_response(response)  # else it has nothing to do
             if request_finished.receivers:
                 request_finished.send(self, _async_wrapper=self.ensure_sync, response=response)
         except Exception:
@@ -1066,6 +1210,3 @@ class Flagon(Scaffold):
         options.setdefault("use_reloader", self.debug)
         cli.show_server_banner(self.debug, self.name)
         run_simple(host or "127.0.0.1", port, self, **options)
-
-
-_ctx._default_create_url_adapter = Flagon.create_url_adapter

@@ -17,7 +17,12 @@ from functools import update_wrapper
 
 from .globals import _app_ctx_stack, _request_ctx_stack
 from .lazy import cached_property
-from .signals import appcontext_popped, appcontext_pushed
+from .signals import (
+    appcontext_popped,
+    appcontext_pushed,
+    appcontext_tearing_down,
+    request_tearing_down,
+)
 from .wsgi import get_host
 
 if t.TYPE_CHECKING:
@@ -114,7 +119,13 @@ class AppContext:
             if self._refcnt <= 0:
                 if exc is _sentinel:
                     exc = sys.exc_info()[1]
-                self.app.do_teardown_appcontext(exc)
+                app = self.app
+                if (
+                    app._plan.do_teardown_appcontext
+                    or app.teardown_appcontext_funcs
+                    or (appcontext_tearing_down.receivers)
+                ):
+                    app.do_teardown_appcontext(exc)
         finally:
             node = _app_get(None)
             popped = None if node is None else node[0]
@@ -135,6 +146,12 @@ class AppContext:
         return f"<{type(self).__name__} of {self.app.name!r}>"
 
 
+#: AppContext's methods as defined: :meth:`RequestContext.push` and ``pop`` do their work
+#: directly while they are unchanged (see ``flagon.app._Plan``).
+_APP_CONTEXT_METHODS = {name: AppContext.__dict__[name] for name in ("__init__", "push", "pop")}
+_new_context = object.__new__
+
+
 class RequestContext:
     """Everything about one request: the request object, URL adapter, session and flashes.
 
@@ -149,6 +166,7 @@ class RequestContext:
     _preserved_exc: BaseException | None = None
     _session: SessionMixin | None = None
     _after_request_functions: t.Sequence[t.Callable[[Response], Response]] = ()
+    _url_adapter: t.Any = _sentinel  # not made yet
 
     def __init__(
         self,
@@ -161,16 +179,26 @@ class RequestContext:
         if request is None:
             request = app.request_class(environ)
         self.request: Request = request
-        if session is not None:
-            self._session = session
+        # As instance attributes, the request path reads these faster than the class defaults.
+        self._session = session
+        self._after_request_functions = ()
+        self.preserved = False
+        self._url_adapter = _sentinel
         self._implicit_app_ctx_stack: list[AppContext | None] = []
         self.match_request()
 
-    @cached_property
+    @property
     def url_adapter(self) -> MapAdapter | None:
         """The URL map bound to this request; made on first use (``url_for``), since most
         requests never build a URL."""
-        return self.app.create_url_adapter(self.request)
+        adapter = self._url_adapter
+        if adapter is _sentinel:
+            adapter = self._url_adapter = self.app.create_url_adapter(self.request)
+        return adapter
+
+    @url_adapter.setter
+    def url_adapter(self, value: MapAdapter | None) -> None:
+        self._url_adapter = value
 
     @property
     def g(self) -> _AppCtxGlobals:
@@ -211,50 +239,72 @@ class RequestContext:
         return type(self)(self.app, self.request.environ, self.request, self._session)
 
     def match_request(self) -> None:
-        """Match the URL; a routing error is stored on the request and raised at dispatch."""
+        """Match the URL; a routing error is stored on the request and raised at dispatch.
+
+        As in Flask, through the URL adapter :meth:`Flagon.create_url_adapter` binds
+        (``url_map.bind_to_environ(...)``, then its ``match``); an app customising none of
+        these is matched straight from the environ (``Map.match_environ``, the same answer)
+        and builds its adapter only if ``url_for`` needs one.
+        """
         app = self.app
+        request = self.request
         try:
             trusted_hosts = app.config["TRUSTED_HOSTS"]
             if trusted_hosts is not None:
-                _check_host(self.request, trusted_hosts)
-            if (
-                "url_adapter" in self.__dict__
-                or type(app).create_url_adapter is not _default_create_url_adapter
-                or "create_url_adapter" in app.__dict__
-            ):
+                _check_host(request, trusted_hosts)
+            if app._plan.match or self._url_adapter is not _sentinel:
                 adapter = self.url_adapter
                 if adapter is None:
                     return
                 rule, view_args = adapter.match(return_rule=True)
             else:
-                server_name, subdomain = app._url_binding()
-                rule, view_args = app.url_map.match_environ(
-                    self.request.environ, server_name, subdomain
+                url_map = app.url_map
+                if url_map.host_matching or app.subdomain_matching:
+                    server_name, subdomain = app._url_binding()
+                else:
+                    server_name, subdomain = None, url_map.default_subdomain or ""
+                rule, view_args = url_map.match_environ(
+                    request.environ, server_name, subdomain, request.method
                 )
         except Exception as e:
             # Without the traceback, the error doesn't keep this frame (and so the context) alive.
-            self.request.routing_exception = e.with_traceback(None)
+            request.routing_exception = e.with_traceback(None)
         else:
-            self.request.url_rule = rule
-            self.request.view_args = view_args
+            request.url_rule = rule
+            request.view_args = view_args
 
     def push(self) -> None:
         """Make this the current request context, pushing an app context when needed."""
         node = _req_get(None)
         if node is not None and node[0].preserved:
             node[0].pop(node[0]._preserved_exc)
+            node = _req_get(None)
 
-        node = _app_get(None)
-        if node is None or node[0].app is not self.app:
-            app_ctx = self.app.app_context()
-            app_ctx.push()
+        app = self.app
+        app_node = _app_get(None)
+        if app_node is None or app_node[0].app is not app:
+            if app._plan.app_context:
+                app_ctx = app.app_context()
+                app_ctx.push()
+                node = _req_get(None)
+            else:
+                # app.app_context().push(), as AppContext defines them.
+                app_ctx = _new_context(AppContext)
+                app_ctx.app = app
+                app_ctx._refcnt = 1
+                _app_set((app_ctx, app_node))
+                if appcontext_pushed.receivers:
+                    appcontext_pushed.send(app, _async_wrapper=app.ensure_sync)
+                    node = _req_get(None)
             self._implicit_app_ctx_stack.append(app_ctx)
         else:
             self._implicit_app_ctx_stack.append(None)
-        _req_set((self, _req_get(None)))
+        _req_set((self, node))
 
     def pop(self, exc: BaseException | None = _sentinel) -> None:  # type: ignore[assignment]
         """Pop this context; the last level runs teardown and pops the implicit app context."""
+        app = self.app
+        plan = app._plan
         clear_request = len(self._implicit_app_ctx_stack) == 1
         try:
             if clear_request:
@@ -263,10 +313,22 @@ class RequestContext:
                 if self.preserved:
                     self.preserved = False
                     self._preserved_exc = None
+                request = self.request
                 try:
-                    self.app.do_teardown_request(exc)
+                    if (
+                        plan.do_teardown_request
+                        or app.teardown_request_funcs
+                        or (request_tearing_down.receivers)
+                    ):
+                        app.do_teardown_request(exc)
                 finally:
-                    self.request.close()
+                    # Request.close only closes parsed uploads.
+                    if (
+                        plan.close_request
+                        or request._form_loaded
+                        or (type(request) is not plan.request_class)
+                    ):
+                        request.close()
         finally:
             node = _req_get(None)
             popped = None if node is None else node[0]
@@ -276,7 +338,28 @@ class RequestContext:
                 popped.request.environ["flagon.request"] = None
             app_ctx = self._implicit_app_ctx_stack.pop()
             if app_ctx is not None:
-                app_ctx.pop(exc)
+                if plan.app_context or not clear_request or app_ctx._refcnt != 1:
+                    app_ctx.pop(exc)
+                else:
+                    # AppContext.pop, as defined, for the context push() made.
+                    app_ctx._refcnt = 0
+                    try:
+                        if (
+                            plan.do_teardown_appcontext
+                            or app.teardown_appcontext_funcs
+                            or (appcontext_tearing_down.receivers)
+                        ):
+                            app.do_teardown_appcontext(exc)
+                    finally:
+                        app_node = _app_get(None)
+                        _app_set(None if app_node is None else app_node[1])
+                    if app_node is None or app_node[0] is not app_ctx:
+                        raise RuntimeError(
+                            f"Popped wrong app context. ({None if app_node is None else app_node[0]!r}"
+                            f" instead of {app_ctx!r})"
+                        )
+                    if appcontext_popped.receivers:
+                        appcontext_popped.send(app, _async_wrapper=app.ensure_sync)
         if popped is not self:
             raise RuntimeError(f"Popped wrong request context. ({popped!r} instead of {self!r})")
 
@@ -300,11 +383,6 @@ class RequestContext:
     def __repr__(self) -> str:
         request = self.request
         return f"<{type(self).__name__} {request.url!r} [{request.method}] of {self.app.name}>"
-
-
-#: ``Flagon.create_url_adapter``, set by the app module: an app that keeps it can be matched
-#: without building an adapter first.
-_default_create_url_adapter: t.Any = None
 
 
 def _check_host(request: Request, trusted_hosts: t.Collection[str]) -> None:
@@ -387,3 +465,8 @@ def copy_current_request_context(f: F) -> F:
         return contextvars.Context().run(run)
 
     return update_wrapper(wrapper, f)  # type: ignore[return-value]
+
+
+#: RequestContext.auto_pop as defined: ``Flagon.wsgi_app`` pops directly while it is unchanged
+#: and nothing asks to keep the context.
+_AUTO_POP = RequestContext.__dict__["auto_pop"]

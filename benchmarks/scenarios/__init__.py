@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 from benchmarks.scenario import Scenario
-from benchmarks.scenarios import blueprint, hello, json_echo, not_found, page, route500, static304
+from benchmarks.scenarios import (
+    blueprint,
+    deployed,
+    hello,
+    json_echo,
+    not_found,
+    page,
+    route500,
+    static304,
+)
 
 SCENARIOS: dict[str, Scenario] = {
     module.SCENARIO.name: module.SCENARIO
-    for module in (hello, json_echo, not_found, route500, page, static304, blueprint)
+    for module in (hello, json_echo, not_found, route500, page, static304, blueprint, deployed)
 }

@@ -10,6 +10,7 @@ from the right — are believed; everything to their left may be forged.
 from __future__ import annotations
 
 import ipaddress
+import operator
 import re
 import typing as t
 
@@ -38,6 +39,10 @@ class ProxyFix:
     A header with fewer values than its proxy count was not (entirely) set by the proxies and is
     ignored, as is a trusted value that is malformed. The replaced values are kept in
     ``environ["flagon.proxy_fix.orig"]``.
+
+    What each combination of forwarded values (with the request's ``Host``) means is worked out
+    once and remembered (up to 1024 combinations), so a client's later requests cost one lookup;
+    set the counts before serving.
     """
 
     def __init__(
@@ -65,48 +70,89 @@ class ProxyFix:
         self.x_port = x_port
         self.x_prefix = x_prefix
 
-    def __call__(self, environ: dict, start_response: t.Callable) -> t.Iterable[bytes]:
-        get = environ.get
-        environ[ORIG_KEY] = {
-            "REMOTE_ADDR": get("REMOTE_ADDR"),
-            "wsgi.url_scheme": get("wsgi.url_scheme"),
-            "HTTP_HOST": get("HTTP_HOST"),
-            "SERVER_NAME": get("SERVER_NAME"),
-            "SERVER_PORT": get("SERVER_PORT"),
-            "SCRIPT_NAME": get("SCRIPT_NAME"),
-        }
+        # What each combination of the trusted headers and the values they replace comes to:
+        # a client's requests after its first one are one lookup and two dict copies. Only
+        # the trusted headers count: a client varying the others gains nothing.
+        self._seen: dict[tuple[str | None, ...], tuple[dict[str, str], dict[str, t.Any]]] = {}
+        counts = (x_for, x_proto, x_host, x_port, x_prefix)
+        trusted = (name for name, count in zip(_FORWARDED, counts, strict=True) if count)
+        self._key_names = (*_REPLACED, *trusted)
+        # One C call when the server sets them all, as servers behind a proxy do.
+        self._key_of = operator.itemgetter(*self._key_names)
 
+    def __call__(self, environ: dict, start_response: t.Callable) -> t.Iterable[bytes]:
+        try:
+            key = self._key_of(environ)
+        except KeyError:
+            key = tuple(map(environ.get, self._key_names))
+        seen = self._seen.get(key)
+        if seen is None:
+            seen = (self._changes(environ.get), dict(zip(_REPLACED, key, strict=False)))
+            if len(self._seen) >= _REMEMBERED:
+                self._seen.clear()
+            if sum(len(value) for value in key if type(value) is str) <= _REMEMBERED_LENGTH:
+                self._seen[key] = seen
+        changes, orig = seen
+        environ[ORIG_KEY] = orig.copy()
+        if changes:
+            environ.update(changes)
+        return self.app(environ, start_response)
+
+    def _changes(self, get: t.Callable[[str], t.Any]) -> dict[str, str]:
+        """The environ values the trusted forwarded headers replace (``get`` reads the environ)."""
+        changes = {}
         addr = _client_address(trusted_value(self.x_for, get("HTTP_X_FORWARDED_FOR")))
         if addr is not None:
-            environ["REMOTE_ADDR"] = addr
+            changes["REMOTE_ADDR"] = addr
 
         proto = trusted_value(self.x_proto, get("HTTP_X_FORWARDED_PROTO"))
         scheme = _SCHEMES.get(proto.lower()) if proto else None
         if scheme is not None:
-            environ["wsgi.url_scheme"] = scheme
+            changes["wsgi.url_scheme"] = scheme
 
-        host = trusted_value(self.x_host, get("HTTP_X_FORWARDED_HOST"))
-        if host and _HOST.fullmatch(host):
-            environ["HTTP_HOST"] = host
-            name, port = _split_port(host)
-            environ["SERVER_NAME"] = name
+        host = get("HTTP_HOST")
+        forwarded = trusted_value(self.x_host, get("HTTP_X_FORWARDED_HOST"))
+        if forwarded and _HOST.fullmatch(forwarded):
+            changes["HTTP_HOST"] = host = forwarded
+            name, port = _split_port(forwarded)
+            changes["SERVER_NAME"] = name
             if port is not None:
-                environ["SERVER_PORT"] = port
+                changes["SERVER_PORT"] = port
 
         port = trusted_value(self.x_port, get("HTTP_X_FORWARDED_PORT"))
         if port and _PORT.fullmatch(port) and 0 < int(port) < 65536:
-            host = get("HTTP_HOST")
             if host:
-                environ["HTTP_HOST"] = f"{_split_port(host)[0]}:{port}"
-            environ["SERVER_PORT"] = port
+                changes["HTTP_HOST"] = f"{_split_port(host)[0]}:{port}"
+            changes["SERVER_PORT"] = port
 
         prefix = trusted_value(self.x_prefix, get("HTTP_X_FORWARDED_PREFIX"))
         if prefix and prefix.startswith("/") and "\\" not in prefix:
             # "/app/" and "/app" name the same mount point; a trailing slash would double up
             # in every URL built under it.
-            environ["SCRIPT_NAME"] = prefix.rstrip("/")
+            changes["SCRIPT_NAME"] = prefix.rstrip("/")
+        return changes
 
-        return self.app(environ, start_response)
+
+#: What ProxyFix may replace, kept as they were in ``environ["flagon.proxy_fix.orig"]``.
+_REPLACED = (
+    "REMOTE_ADDR",
+    "wsgi.url_scheme",
+    "HTTP_HOST",
+    "SERVER_NAME",
+    "SERVER_PORT",
+    "SCRIPT_NAME",
+)
+_FORWARDED = (
+    "HTTP_X_FORWARDED_FOR",
+    "HTTP_X_FORWARDED_PROTO",
+    "HTTP_X_FORWARDED_HOST",
+    "HTTP_X_FORWARDED_PORT",
+    "HTTP_X_FORWARDED_PREFIX",
+)
+#: How many combinations of forwarded values a ProxyFix remembers (then it starts afresh), and
+#: how long their values may be, together, to be remembered.
+_REMEMBERED = 1024
+_REMEMBERED_LENGTH = 512
 
 
 def trusted_value(trusted: int, header: str | None) -> str | None:

@@ -93,7 +93,7 @@ def login_app(app, manager, users):
 
 @pytest.fixture
 def make_app(app):
-    """Build another app of the same kind as the ``app`` fixture (inlined or staged pipeline)."""
+    """Build another app of the same kind as the ``app`` fixture (plain, or overriding a stage)."""
 
     def make(**kwargs):
         other = type(app)("flagon_login_test", **kwargs)

@@ -23,7 +23,7 @@ from flagon.exceptions import NotFound
 
 
 def sibling_app(app: Flagon, **options) -> Flagon:
-    """An app of the fixture's class (inlined or staged pipeline) with other constructor options."""
+    """An app of the fixture's class (plain, or overriding a stage) with other constructor options."""
     new = type(app)("flagon_test_app", root_path="/tmp", **options)
     new.testing = True
     return new

@@ -6,7 +6,7 @@ import pytest
 
 from flagon import Flagon, request, url_for
 from flagon.middleware import ProxyFix
-from flagon.middleware.proxy_fix import trusted_value
+from flagon.middleware.proxy_fix import ORIG_KEY, trusted_value
 
 
 def make_app():
@@ -276,3 +276,83 @@ def test_proxy_counts_must_be_non_negative_ints(bad):
 )
 def test_trusted_value(trusted, header, expected):
     assert trusted_value(trusted, header) == expected
+
+
+# -- one ProxyFix, many requests -------------------------------------------------------------------
+
+
+def test_each_request_gets_its_own_values_from_one_proxy_fix():
+    """The meaning of each header value is remembered; every request still gets its own."""
+    app = make_app()
+    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_port=1)
+    client = app.test_client()
+    cases = [
+        (
+            {"X-Forwarded-Host": "a.example", "X-Forwarded-Port": "8443"},
+            "internal:8000",
+            "a.example:8443",
+            "8443",
+        ),
+        ({"X-Forwarded-Host": "b.example:81"}, "internal:8000", "b.example:81", "81"),
+        ({"X-Forwarded-Port": "8443"}, "internal:8000", "internal:8443", "8443"),
+        ({"X-Forwarded-Port": "8443"}, "other:9000", "other:8443", "8443"),
+        ({"X-Forwarded-Host": "bad host"}, "internal:8000", "internal:8000", "8000"),
+        (
+            {"X-Forwarded-Host": "a.example", "X-Forwarded-Port": "8443"},
+            "internal:8000",
+            "a.example:8443",
+            "8443",
+        ),
+    ]
+    for _ in range(2):
+        for headers, host, expected_host, expected_port in cases:
+            seen = client.get("/where", headers=headers, base_url=f"http://{host}").json
+            assert (seen["host"], seen["server_port"]) == (expected_host, expected_port), headers
+    for addr, expected in [
+        ("203.0.113.7", "203.0.113.7"),
+        ("010.0.0.1", "10.0.0.2"),  # leading zeros are ambiguous: ignored
+        ("256.0.0.1", "10.0.0.2"),
+        ("[2001:db8::1]:4711", "2001:db8::1"),
+        ("192.0.2.1:4711", "192.0.2.1"),
+    ]:
+        seen = client.get(
+            "/where", headers={"X-Forwarded-For": addr}, environ_base={"REMOTE_ADDR": "10.0.0.2"}
+        ).json
+        assert seen["remote_addr"] == expected, addr
+    for proto, expected in [("https", "https"), ("HTTP", "http"), ("gopher", "http")]:
+        seen = client.get("/where", headers={"X-Forwarded-Proto": proto}).json
+        assert seen["scheme"] == expected, proto
+
+
+def test_many_clients_and_long_headers_each_get_their_own_values():
+    seen_by = {}
+
+    def inner(environ, start_response):
+        seen_by[environ["HTTP_X_FORWARDED_FOR"]] = environ["REMOTE_ADDR"]
+        return []
+
+    fix = ProxyFix(inner, x_for=1)
+    long_chain = ", ".join(["198.51.100.1"] * 100) + ", 192.0.2.9"
+    addresses = [f"192.0.2.{i % 250}, 203.0.{i // 250}.{i % 250}" for i in range(1500)]
+    for header in [*addresses, long_chain, *addresses]:
+        fix({"HTTP_X_FORWARDED_FOR": header, "REMOTE_ADDR": "10.0.0.2"}, None)
+        assert seen_by[header] == header.rpartition(",")[2].strip()
+    assert len(fix._seen) <= 1024
+    assert not any(long_chain in key for key in fix._seen)
+
+
+def test_each_request_gets_its_own_record_of_the_replaced_values():
+    records = []
+
+    def inner(environ, start_response):
+        records.append(environ[ORIG_KEY])
+        return []
+
+    fix = ProxyFix(inner, x_for=1, x_proto=1)
+    environ = {"HTTP_X_FORWARDED_FOR": "192.0.2.1", "REMOTE_ADDR": "10.0.0.2"}
+    fix(dict(environ, **{"wsgi.url_scheme": "http"}), None)
+    records[0]["REMOTE_ADDR"] = "changed by the app"
+    fix(dict(environ, **{"wsgi.url_scheme": "http"}), None)
+    assert records[1]["REMOTE_ADDR"] == "10.0.0.2"
+    assert records[1]["wsgi.url_scheme"] == "http"
+    assert records[0] is not records[1]
