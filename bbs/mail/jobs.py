@@ -3,7 +3,8 @@
 A request defers a job (one INSERT) after its own transaction committed; ``flagon --app bbs
 mail-worker`` (``deploy/bbs-mail.service``) takes the jobs of the ``mail`` queue and sends
 them, retrying a failed one with growing waits. Sent mails' jobs are deleted, so their links
-don't stay in the database; jobs that failed for good stay, with their error, for an admin.
+don't stay in the database; jobs that failed for good stay (status ``failed``; the worker
+logs each error) for an admin.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import os
 import typing as t
 
 import procrastinate
+from psycopg.conninfo import make_conninfo
 from sqlalchemy.engine import make_url
 
 from .message import Mail
@@ -25,9 +27,14 @@ SETTINGS_KEY = "mail_settings"
 
 
 def conninfo(database_url: str) -> str:
-    """The libpq address of a SQLAlchemy PostgreSQL URL (``postgresql+psycopg://…``)."""
-    url = make_url(database_url).set(drivername="postgresql")
-    return url.render_as_string(hide_password=False)
+    """The libpq connection string of a SQLAlchemy PostgreSQL URL (``postgresql://…``,
+    ``postgresql+psycopg://…``), query parameters (``?host=/run/postgresql``) included."""
+    url = make_url(database_url)
+    parts: dict[str, t.Any] = url.translate_connect_args(username="user", database="dbname")
+    for name, value in url.query.items():
+        # A repeated parameter (?host=a&host=b) is libpq's list of hosts to try in turn.
+        parts[name] = value if isinstance(value, str) else ",".join(value)
+    return make_conninfo("", **parts)
 
 
 def _send_job(context: procrastinate.JobContext, mail: Mail) -> None:
@@ -60,6 +67,12 @@ class ProcrastinateQueue:
             self._app = procrastinate_app(self.database_url, min_size=1, max_size=2).open()
             self._pid = os.getpid()
         return self._app
+
+    def close(self) -> None:
+        """Close this process's connection pool (it reopens on the next mail)."""
+        if self._app is not None and self._pid == os.getpid():
+            self._app.close()
+        self._app = None
 
     def run_worker(self, settings: MailSettings, wait: bool = True) -> None:
         """Send the queued mails; with ``wait``, keep at it until SIGINT or SIGTERM, else

@@ -34,14 +34,19 @@ class MailSettings:
             port=int(config["MAIL_PORT"]),
             use_tls=bool(config["MAIL_USE_TLS"]),
             use_ssl=bool(config["MAIL_USE_SSL"]),
-            username=config["MAIL_USERNAME"] or None,
-            password=config["MAIL_PASSWORD"] or None,
+            username=_text(config["MAIL_USERNAME"]),
+            password=_text(config["MAIL_PASSWORD"]),
             sender=sender,
             timeout=float(config["MAIL_TIMEOUT"]),
         )
 
     def as_dict(self) -> dict[str, t.Any]:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
+
+def _text(value: t.Any) -> str | None:
+    # BBS_MAIL_PASSWORD=123456 parses as a number; credentials are text.
+    return None if value is None or value == "" else str(value)
 
 
 def send_mail(mail: Mail, settings: MailSettings) -> None:
