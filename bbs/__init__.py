@@ -28,7 +28,7 @@ def create_app(
     app = Flagon(__name__, instance_path=instance_path)
     os.makedirs(app.instance_path, exist_ok=True)
 
-    from . import auth, cli, config as settings, csrf, errors, security, templating
+    from . import auth, cli, config as settings, csrf, errors, mail, security, templating
     from .db import db
 
     settings.configure(app, config)
@@ -39,6 +39,7 @@ def create_app(
     errors.init_app(app)
     templating.init_app(app)
     cli.init_app(app)
+    mail.init_app(app)
 
     from .accounts import bp as accounts
     from .main import bp as main

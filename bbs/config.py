@@ -79,6 +79,30 @@ DEFAULTS: dict[str, t.Any] = {
     "REGISTRATION_ATTEMPTS_PER_ADDRESS": 10,
     "REGISTRATION_ATTEMPTS_TOTAL": 200,
     "REGISTRATION_WINDOW": timedelta(hours=1),
+    # Mail: the SMTP server (none: mails are written to the log instead), how to reach it,
+    # and the From address (default: "<SITE_NAME> <noreply@localhost>").
+    "MAIL_SERVER": None,
+    "MAIL_PORT": 25,
+    "MAIL_USE_TLS": False,  # STARTTLS after connecting (port 587)
+    "MAIL_USE_SSL": False,  # TLS from the start (port 465)
+    "MAIL_USERNAME": None,
+    "MAIL_PASSWORD": None,
+    "MAIL_DEFAULT_SENDER": None,
+    "MAIL_TIMEOUT": 10,
+    # Where requests put mails: "procrastinate" (PostgreSQL, sent by `flagon --app bbs
+    # mail-worker`), "thread" (sent by the web process), "auto" (the first on PostgreSQL).
+    "MAIL_QUEUE": "auto",
+    # The thread queue's waits (seconds) before trying a failed mail again.
+    "MAIL_RETRY_DELAYS": [10, 60, 300],
+    # How long the links mailed to members work.
+    "PASSWORD_RESET_TIME_LIMIT": timedelta(hours=1),
+    "EMAIL_VERIFICATION_TIME_LIMIT": timedelta(days=2),
+    # Mails asked for within MAIL_REQUEST_WINDOW: password resets from one client address
+    # and to one e-mail address, verification mails per account.
+    "PASSWORD_RESETS_PER_ADDRESS": 10,
+    "PASSWORD_RESETS_PER_EMAIL": 3,
+    "VERIFICATION_MAILS_PER_ACCOUNT": 3,
+    "MAIL_REQUEST_WINDOW": timedelta(hours=1),
     # argon2-cffi PasswordHasher arguments; empty means the library's (RFC 9106) defaults.
     "PASSWORD_HASHER": {},
 }
@@ -117,6 +141,9 @@ def configure(app: Flagon, overrides: t.Mapping[str, t.Any] | None = None) -> No
         "REGISTRATION_WINDOW",
         "REMEMBER_COOKIE_DURATION",
         "DEVICE_COOKIE_DURATION",
+        "PASSWORD_RESET_TIME_LIMIT",
+        "EMAIL_VERIFICATION_TIME_LIMIT",
+        "MAIL_REQUEST_WINDOW",
     ):
         if not isinstance(config[name], timedelta):
             config[name] = timedelta(seconds=config[name])

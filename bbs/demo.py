@@ -417,6 +417,8 @@ def _users(
             "username_key": username_key(name),
             "username_skeleton": username_skeleton(name),
             "email": f"{name}@example.com",
+            "email_key": f"{name}@example.com".lower(),
+            "email_verified_at": now,
             "password_hash": password_hash,
             "role": "member",
             "banned": False,

@@ -23,8 +23,9 @@ if t.TYPE_CHECKING:
 MIGRATIONS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "migrations")
 
 # Objects the migrations create by hand and the models don't describe: the SQLite full-text
-# index (a virtual table and its shadow tables) and the PostgreSQL search column and its index.
-UNMODELLED_PREFIX = "posts_fts"
+# index (a virtual table and its shadow tables), the PostgreSQL search column and its index, and
+# the mail queue's schema (procrastinate's, on PostgreSQL).
+UNMODELLED_PREFIXES = ("posts_fts", "procrastinate_", "idx_procrastinate_")
 UNMODELLED_NAMES = frozenset({"search_vector", "ix_posts_search_vector"})
 
 
@@ -32,7 +33,7 @@ def include_name(name: str | None, type_: str, parent_names: t.Any) -> bool:
     """Whether Alembic compares an object with the models (autogenerate)."""
     if name is None:
         return True
-    return not name.startswith(UNMODELLED_PREFIX) and name not in UNMODELLED_NAMES
+    return not name.startswith(UNMODELLED_PREFIXES) and name not in UNMODELLED_NAMES
 
 
 def render_item(type_: str, obj: t.Any, autogen_context: t.Any) -> str | t.Literal[False]:

@@ -6,4 +6,4 @@ from flagon import Blueprint
 
 bp = Blueprint("accounts", __name__)
 
-from . import views  # noqa: E402,F401  (the views register themselves on bp)
+from . import email_views, views  # noqa: E402,F401  (the views register themselves on bp)

@@ -1,4 +1,5 @@
-"""The account pages."""
+"""The account pages: registering, logging in and out, the password (the e-mail pages are
+in :mod:`bbs.accounts.email_views`)."""
 
 from __future__ import annotations
 
@@ -12,13 +13,14 @@ from flagon.ext.login import logout_user, safe_next_url
 from ..auth import end_logins, log_out
 from ..db import db
 from ..limits import client_network
-from ..models import User, username_key
+from ..models import User, email_key, username_key
 from ..names import username_skeleton
 from ..passwords import hash_password, needs_rehash, verify_password, waste_a_verification
 from . import bp, ratelimit
 from .captcha import check_captcha, new_captcha
 from .devices import remember_device
 from .forms import ChangePasswordForm, LoginForm, RegisterForm
+from .mails import send_verification
 
 
 def _home() -> str:
@@ -53,25 +55,46 @@ def register():
         ratelimit.record_registration_attempt(client_network(request.remote_addr))
         answered = check_captcha(form.captcha.data)
         taken = name_taken(form.username.data) if answered else None
+        email_taken = answered and not taken and _email_taken(form.email.data)
         db.session.commit()  # the attempt and the used-up question; ends the write lock
         if not answered:
             form.captcha.errors.append("That is not the answer. Try the new question.")
         elif taken:
             form.username.errors.append(taken)
+        elif email_taken:
+            form.email.errors.append(EMAIL_TAKEN)
         else:
             user = _create_member(form)
             if user is not None:
+                send_verification(user)
                 login_user(user)
                 remember_device(user)
-                flash(f"Welcome, {user.username}!", "success")
+                flash(
+                    f"Welcome, {user.username}! A link to verify your address is on its way"
+                    f" to {user.email}.",
+                    "success",
+                )
                 return redirect(_home())
-            form.username.errors.append("This username is taken.")
+            if _email_taken(form.email.data):
+                form.email.errors.append(EMAIL_TAKEN)
+            else:
+                form.username.errors.append("This username is taken.")
     form.captcha.data = ""
     return render_template("accounts/register.html", form=form, question=new_captcha())
 
 
+EMAIL_TAKEN = "An account has this address already. Forgot your password? Ask for a new one."
+
+
+def _email_taken(address: str) -> bool:
+    return (
+        db.session.scalar(select(User.id).where(User.email_key == email_key(address))) is not None
+    )
+
+
 def _create_member(form: RegisterForm) -> User | None:
-    """The new member, or ``None`` when the username (or its skeleton) was taken meanwhile."""
+    """The new member, or ``None`` when the username (or its skeleton) or the address was
+    taken meanwhile."""
     # Hashing is slow: done before the transaction starts, so no writer waits for it.
     password_hash = hash_password(form.password.data)
     user = User(username=form.username.data, email=form.email.data, password_hash=password_hash)

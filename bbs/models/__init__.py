@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from .account import TOKEN_PURPOSES as TOKEN_PURPOSES
+from .account import AccountToken as AccountToken
+from .account import MailRequest as MailRequest
+from .account import email_key as email_key
 from .base import Base as Base
 from .base import UTCDateTime as UTCDateTime
 from .base import utcnow as utcnow

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from flagon.ext.login import UserMixin
 
 from ..names import username_key, username_skeleton
+from .account import email_key
 from .base import Base, utcnow
 
 __all__ = ["ADMIN", "MEMBER", "ROLES", "Avatar", "Follow", "User", "username_key"]
@@ -32,6 +33,7 @@ class User(UserMixin, Base):
     __table_args__ = (
         CheckConstraint(f"role IN {ROLES!r}", name="role"),
         Index("ix_users_username_skeleton", "username_skeleton", unique=True),
+        Index("ix_users_email_key", "email_key", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -41,6 +43,11 @@ class User(UserMixin, Base):
     # Unique too: look-alike names (Cyrillic "rооt" next to "root") share it. See bbs.names.
     username_skeleton: Mapped[str] = mapped_column(String(255), server_default="")
     email: Mapped[str] = mapped_column(String(254))
+    # Unique: the address lowercased (bbs.models.account.email_key). Accounts that shared an
+    # address before addresses were unique keep it, marked "#<id>" here (migration 0007).
+    email_key: Mapped[str] = mapped_column(String(254), server_default="")
+    # When the member last proved they read ``email`` (a link mailed to it); None: unverified.
+    email_verified_at: Mapped[datetime | None] = mapped_column(default=None)
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(16), default=MEMBER)
     banned: Mapped[bool] = mapped_column(default=False)
@@ -63,6 +70,16 @@ class User(UserMixin, Base):
         self.username_key = username_key(username)
         self.username_skeleton = username_skeleton(username)
         return username
+
+    @validates("email")
+    def _keep_email_key_in_step(self, _name: str, email: str) -> str:
+        self.email_key = email_key(email)
+        return email
+
+    @property
+    def email_verified(self) -> bool:
+        """Whether the member has shown they read their address (mail may be sent to it)."""
+        return self.email_verified_at is not None
 
     @property
     def is_active(self) -> bool:

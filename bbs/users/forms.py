@@ -7,10 +7,10 @@ import typing as t
 from urllib.parse import urlsplit
 
 from wtforms import FileField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import Length, Optional, ValidationError
 
 from ..avatars import MAX_BYTES
-from ..forms import BbsForm, Email
+from ..forms import BbsForm
 
 BIO_MAX_LENGTH = 1000
 # GitHub's rule: letters, digits and single hyphens, not at either end; 39 characters at most.
@@ -83,9 +83,9 @@ def _no_control_characters(form: t.Any, field: t.Any) -> None:
 
 
 class ProfileForm(BbsForm):
-    email = StringField(
-        "Email", [DataRequired(), at_most(254), _no_control_characters, Email()], filters=[strip]
-    )
+    """The public details of a profile. The address has a page of its own (it needs the
+    password, and changes only once the new one is verified: bbs.accounts.email_views)."""
+
     blog = StringField(
         "Blog",
         [Optional(), at_most(200), _no_control_characters, _WebAddress()],

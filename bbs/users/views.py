@@ -32,7 +32,7 @@ FORM_OVERHEAD = 64 * 1024
 AVATAR_CACHE_CONTROL = "public, max-age=300, must-revalidate"
 # Served pictures are never documents: no scripts, no plugins, even when opened directly.
 AVATAR_CSP = "default-src 'none'; sandbox"
-PROFILE_FIELDS = ("email", "blog", "github", "phone", "qq", "bio")
+PROFILE_FIELDS = ("blog", "github", "phone", "qq", "bio")
 
 
 def find_user(username: str, *options: t.Any) -> User:

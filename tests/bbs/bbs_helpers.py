@@ -8,7 +8,7 @@ import typing as t
 from html.parser import HTMLParser
 
 from bbs.db import db
-from bbs.models import MEMBER, User
+from bbs.models import MEMBER, User, utcnow
 from bbs.passwords import hash_password
 
 PASSWORD = "correct horse battery"
@@ -24,6 +24,8 @@ def forum_config(database: t.Any, **overrides: t.Any) -> dict[str, t.Any]:
         "SECRET_KEY": "a secret for the tests, long enough for the forum to accept",
         "DATABASE_URL": f"sqlite:///{database}",
         "PASSWORD_HASHER": FAST_HASHER,
+        # Sent by a thread of the test process on PostgreSQL too (no worker runs there).
+        "MAIL_QUEUE": "thread",
     }
     config.update(overrides)
     return config
@@ -131,11 +133,13 @@ def login(
 def make_user(
     app: t.Any, username: str, password: str = PASSWORD, role: str = MEMBER, **fields: t.Any
 ) -> User:
-    """Create an account directly in the database; the returned user stays usable."""
+    """Create an account directly in the database; the returned user stays usable. Its
+    address is ``<username>@example.com``, verified, unless ``fields`` say otherwise."""
+    fields.setdefault("email", f"{username}@example.com")
+    fields.setdefault("email_verified_at", utcnow())
     with app.app_context():
         user = User(
             username=username,
-            email=f"{username}@example.com",
             password_hash=hash_password(password),
             role=role,
             **fields,

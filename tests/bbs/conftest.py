@@ -96,6 +96,21 @@ def make_app(
 
 
 @pytest.fixture
+def smtp_server() -> t.Iterator[t.Any]:
+    """A real SMTP server on loopback; ``smtp_server.mailbox.messages`` is what it got."""
+    from mail_helpers import SMTPServer
+
+    with SMTPServer() as server:
+        yield server
+
+
+@pytest.fixture
+def mail_app(make_app: t.Callable[..., t.Any], smtp_server: t.Any) -> t.Any:
+    """A forum app sending its mails to ``smtp_server``."""
+    return make_app(**smtp_server.settings)
+
+
+@pytest.fixture
 def app(make_app: t.Callable[..., t.Any]) -> t.Any:
     return make_app()
 

@@ -251,4 +251,4 @@ def test_the_action_buttons_say_what_they_act_on(app, admin_client, member):
     assert 'aria-label="Delete the comment by ada on “Tea &amp; cake”">Delete</button>' in (
         admin_client.get("/admin/comments").text
     )
-    assert '<td data-label="Email">ada@example.com</td>' in users
+    assert '<td data-label="Email">ada@example.com' in users

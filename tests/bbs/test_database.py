@@ -138,7 +138,11 @@ def test_concurrent_writers_all_succeed(app):
             login(client, f"ghost{number}", "wrong password", environ_base=address).status_code
             for _ in range(3)
         ]
-        statuses.append(register(client, username=f"writer{number}").status_code)
+        statuses.append(
+            register(
+                client, username=f"writer{number}", email=f"writer{number}@example.com"
+            ).status_code
+        )
         return statuses
 
     with ThreadPoolExecutor(max_workers=8) as pool:

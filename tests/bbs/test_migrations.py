@@ -114,18 +114,48 @@ def test_each_downgrade_keeps_the_rows_of_the_tables_it_keeps(tmp_path):
         assert (users, posts) == (1, 1), revision.revision
 
 
+def _old_user(app, username, email=None):
+    """Add an account with the columns every revision since 0005 has; returns its id."""
+    from sqlalchemy import text
+
+    from bbs.models import utcnow
+    from bbs.names import username_key, username_skeleton
+
+    with app.app_context():
+        db.session.execute(
+            text(
+                "INSERT INTO users (username, username_key, username_skeleton, email,"
+                " password_hash, role, banned, remember_token, blog, github, phone, qq, bio,"
+                " created_at) VALUES (:name, :key, :skeleton, :email, 'x', 'member', :no,"
+                " 'r', '', '', '', '', '', :now)"
+            ),
+            {
+                "name": username,
+                "key": username_key(username),
+                "skeleton": username_skeleton(username),
+                "email": email or f"{username}@example.com",
+                "no": False,
+                "now": utcnow().replace(tzinfo=None),
+            },
+        )
+        user_id = db.session.execute(
+            text("SELECT id FROM users WHERE username = :name"), {"name": username}
+        ).scalar()
+        db.session.commit()
+    return user_id
+
+
 def test_0006_renders_existing_posts_again(tmp_path):
-    from bbs_helpers import make_user
     from sqlalchemy import select
 
     from bbs.models import Post
 
     app = _empty_app(tmp_path)
     migrate.upgrade(app, "0005")
-    author = make_user(app, "ada")
+    author_id = _old_user(app, "ada")
     with app.app_context():
         post = Post(
-            author_id=author.id,
+            author_id=author_id,
             title="Old",
             body_html="<h1>Big</h1>",
             body_markdown="# Big\n\n![chart](https://example.com/chart.png)",
@@ -140,3 +170,33 @@ def test_0006_renders_existing_posts_again(tmp_path):
         '<h2>Big</h2>\n<p><a href="https://example.com/chart.png" '
         'rel="nofollow noopener">chart</a></p>\n'
     )
+
+
+def test_0007_keeps_accounts_sharing_an_address_and_makes_addresses_unique(tmp_path):
+    from bbs_helpers import make_user
+    from sqlalchemy import select
+    from sqlalchemy.exc import IntegrityError
+
+    from bbs.models import User
+
+    app = _empty_app(tmp_path)
+    migrate.upgrade(app, "0006")
+    first = _old_user(app, "ada", "Ada@Example.com")
+    second = _old_user(app, "bob", "ada@example.COM ")
+    third = _old_user(app, "cy", "cy@example.com")
+    migrate.upgrade(app, "0007")
+    with app.app_context():
+        rows = db.session.execute(
+            select(User.id, User.email, User.email_key, User.email_verified_at).order_by(User.id)
+        ).all()
+    assert rows == [
+        (first, "Ada@Example.com", "ada@example.com", None),
+        (second, "ada@example.COM ", f"ada@example.com#{second}", None),
+        (third, "cy@example.com", "cy@example.com", None),
+    ]
+    try:
+        make_user(app, "dora", email="CY@example.com")
+    except IntegrityError:
+        pass
+    else:
+        raise AssertionError("a second account got a taken address")

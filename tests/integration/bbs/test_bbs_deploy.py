@@ -87,6 +87,18 @@ def test_the_systemd_unit_is_valid(tmp_path):
     assert result.stdout + result.stderr == ""
 
 
+def test_the_mail_worker_unit_is_valid(tmp_path):
+    analyze = require_program("systemd-analyze", "systemd")
+    unit = (DEPLOY / "bbs-mail.service").read_text()
+    assert "ExecStart=/srv/bbs/.venv/bin/flagon --app bbs mail-worker" in unit
+    assert "EnvironmentFile=/etc/bbs/bbs.env" in unit and "User=bbs" in unit
+    flagon = os.path.join(os.path.dirname(sys.executable), "flagon")
+    unit = unit.replace("/srv/bbs/.venv/bin/flagon", flagon).replace("/srv/bbs", str(REPO))
+    (tmp_path / "bbs-mail.service").write_text(unit)
+    result = run([analyze, "verify", "--man=no", str(tmp_path / "bbs-mail.service")])
+    assert result.stdout + result.stderr == ""
+
+
 def test_the_database_script_needs_both_passwords(postgres):
     result = postgres.cluster.psql("--file", str(DEPLOY / "postgresql.sql"))
     assert "Set the passwords" in result.stderr
