@@ -5,6 +5,8 @@ from __future__ import annotations
 from .base import Base as Base
 from .base import UTCDateTime as UTCDateTime
 from .base import utcnow as utcnow
+from .conversation import Mention as Mention
+from .conversation import Revision as Revision
 from .post import Comment as Comment
 from .post import Like as Like
 from .post import Post as Post
