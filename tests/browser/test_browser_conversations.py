@@ -55,7 +55,12 @@ def test_a_member_replies_quoting_the_selected_text_and_mentions_its_author(
     # The time is relative, with the full time on hover (times.js).
     stamp = page.locator(f"#comment-{graces} time").first
     assert stamp.inner_text() == "just now"
-    assert stamp.get_attribute("title").endswith("UTC")
+    local = page.evaluate(
+        """element => new Intl.DateTimeFormat(undefined, {dateStyle: "full", timeStyle: "long"})
+            .format(new Date(element.getAttribute("datetime")))""",
+        stamp.element_handle(),
+    )
+    assert stamp.get_attribute("title") == local  # the reader's time zone, not the server's
 
     select_text(page, f"#comment-{graces} .comment-body", "Milk <b>too</b>.")
     page.get_by_role("link", name="Quote grace").click()
