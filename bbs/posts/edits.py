@@ -8,7 +8,7 @@ import typing as t
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, or_, select, and_
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from flagon import abort, current_app, flash, redirect, render_template, request, url_for

@@ -145,6 +145,23 @@ def test_an_edited_comment_says_so_and_links_its_history(app, post, grace, grace
     assert app.test_client().get(f"/comments/{graces_comment}/history").status_code == 200
 
 
+def test_the_history_names_who_wrote_each_version_and_when(app, grace, admin, graces_comment):
+    submit(app.test_client(user=admin), f"/comments/{graces_comment}/edit", {"body": "Tea."})
+    with app.app_context():
+        revision = db.session.scalar(select(Revision))
+        edited_at, written_at = (
+            revision.created_at,
+            db.session.get(Comment, graces_comment).created_at,
+        )
+    history = app.test_client().get(f"/comments/{graces_comment}/history").text
+    current, first = history.split('id="version-2"')[1].split('id="version-1"')
+    assert "edited by" in current and '<span class="author">root</span>' in current
+    assert f'<time datetime="{edited_at.strftime("%Y-%m-%dT%H:%M:%SZ")}"' in current
+    assert "written by" in first and '<span class="author">Grace</span>' in first
+    assert f'<time datetime="{written_at.strftime("%Y-%m-%dT%H:%M:%SZ")}"' in first
+    assert '<pre class="diff">Tea is best.</pre>' in first
+
+
 def test_a_post_edit_keeps_the_old_version_and_its_title(app, member, post):
     client = app.test_client(user=member)
     response = submit(client, f"/posts/{post.id}/edit", {"title": "A new title", "body": "text!"})
