@@ -5,8 +5,18 @@ from __future__ import annotations
 import typing as t
 from datetime import datetime, timezone
 
+from .models import utcnow
+
 if t.TYPE_CHECKING:
     from flagon import Flagon
+
+# (the age it applies below, in seconds; the unit's length; its name). bbs/static/times.js
+# words the same ages the same way, so a page reads alike before and after it runs.
+_UNITS = (
+    (3600, 60, "min"),
+    (86400, 3600, "hour"),
+    (30 * 86400, 86400, "day"),
+)
 
 
 def format_datetime(value: datetime | None) -> str:
@@ -17,11 +27,31 @@ def format_datetime(value: datetime | None) -> str:
 
 
 def iso_datetime(value: datetime | None) -> str:
-    """The machine-readable form, for ``<time datetime=…>``."""
-    return "" if value is None else value.astimezone(timezone.utc).isoformat(timespec="seconds")
+    """The machine-readable form, for ``<time datetime=…>``: ``2024-05-06T07:08:09Z``."""
+    if value is None:
+        return ""
+    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def relative_datetime(value: datetime | None, now: datetime | None = None) -> str:
+    """How long ago ``value`` was, as people say it: ``just now``, ``3 min ago``,
+    ``2 hours ago``, ``5 days ago``; the date (``2024-05-06``) after a month, when a
+    count of days says little."""
+    if value is None:
+        return ""
+    seconds = ((now or utcnow()) - value).total_seconds()
+    if seconds < 60:
+        return "just now"  # a little in the future too: clocks differ
+    for limit, length, name in _UNITS:
+        if seconds < limit:
+            count = int(seconds // length)
+            plural = "s" if count != 1 and name != "min" else ""
+            return f"{count} {name}{plural} ago"
+    return value.astimezone(timezone.utc).strftime("%Y-%m-%d")
 
 
 def init_app(app: Flagon) -> None:
     app.add_template_filter(format_datetime, "datetime")
     app.add_template_filter(iso_datetime, "isodatetime")
+    app.add_template_filter(relative_datetime, "relativedatetime")
     app.add_template_global(app.config["SITE_NAME"], "site_name")

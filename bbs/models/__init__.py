@@ -9,6 +9,8 @@ from .account import email_key as email_key
 from .base import Base as Base
 from .base import UTCDateTime as UTCDateTime
 from .base import utcnow as utcnow
+from .conversation import Mention as Mention
+from .conversation import Revision as Revision
 from .post import Comment as Comment
 from .post import Like as Like
 from .post import Post as Post

@@ -55,9 +55,16 @@ class Comment(Base):
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The comment this one answers (None once that one is deleted).
+    reply_to_id: Mapped[int | None] = mapped_column(
+        ForeignKey("comments.id", ondelete="SET NULL"), default=None, index=True
+    )
+    # The time of the last edit; None for a comment never edited.
+    edited_at: Mapped[datetime | None] = mapped_column(default=None)
 
     post: Mapped[Post] = relationship(back_populates="comments")
     author: Mapped[User] = relationship()
+    reply_to: Mapped[Comment | None] = relationship(remote_side=[id])
 
 
 class Like(Base):

@@ -7,3 +7,4 @@ from flagon import Blueprint
 bp = Blueprint("posts", __name__)
 
 from . import views  # noqa: E402,F401  (the views register themselves on bp)
+from . import edits  # noqa: E402,F401

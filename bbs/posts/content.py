@@ -13,23 +13,37 @@ from sqlalchemy import func, select, update
 
 from ..db import db
 from ..markdown import render
-from ..models import Comment, Post, User
+from ..models import Comment, Post, Revision, User, utcnow
+from .mentions import record_mentions
 
 
 def create_post(author: User, title: str, body: str) -> Post:
-    """A new post by ``author``, its HTML rendered once, here."""
-    post = Post(author_id=author.id, title=title, body_markdown=body, body_html=render(body))
+    """A new post by ``author``, its HTML rendered once, here, with its mentions linked and
+    recorded."""
+    post = Post(author_id=author.id, title=title, body_markdown=body, body_html="")
     db.session.add(post)
     db.session.flush()
+    post.body_html = render(body, record_mentions(post.id, None, body))
     return post
 
 
-def edit_post(post: Post, title: str, body: str) -> None:
-    """Change a post's title and text; the HTML is rendered again."""
+def edit_post(post: Post, title: str, body: str, editor: User | None = None) -> None:
+    """Change a post's title and text, keeping the version it replaces as a revision by
+    ``editor`` (the author when not given); the HTML is rendered again."""
+    if title == post.title and body == post.body_markdown:
+        return
+    db.session.add(
+        Revision(
+            post_id=post.id,
+            editor_id=editor.id if editor is not None else post.author_id,
+            title=post.title,
+            body=post.body_markdown,
+        )
+    )
     post.title = title
     if body != post.body_markdown:
         post.body_markdown = body
-        post.body_html = render(body)
+        post.body_html = render(body, record_mentions(post.id, None, body))
 
 
 def delete_post(post: Post) -> None:
@@ -37,13 +51,41 @@ def delete_post(post: Post) -> None:
     db.session.delete(post)
 
 
-def add_comment(post: Post, author: User, body: str) -> Comment:
-    """A new comment on ``post``, counted in ``post.comment_count``."""
-    comment = Comment(post_id=post.id, author_id=author.id, body=body)
+def add_comment(post: Post, author: User, body: str, reply_to: Comment | None = None) -> Comment:
+    """A new comment on ``post`` (answering ``reply_to``, one of its comments), counted in
+    ``post.comment_count``, its mentions recorded."""
+    if reply_to is not None and reply_to.post_id != post.id:
+        raise ValueError("a reply answers a comment on the same post")
+    comment = Comment(
+        post_id=post.id,
+        author_id=author.id,
+        body=body,
+        reply_to_id=reply_to.id if reply_to is not None else None,
+    )
     db.session.add(comment)
     _change_comment_count(post.id, +1)
     db.session.flush()
+    record_mentions(post.id, comment.id, body)
     return comment
+
+
+def edit_comment(comment: Comment, body: str, editor: User) -> None:
+    """Change a comment's text, keeping the version it replaces as a revision by ``editor``."""
+    if body == comment.body:
+        return
+    db.session.add(
+        Revision(
+            post_id=comment.post_id, comment_id=comment.id, editor_id=editor.id, body=comment.body
+        )
+    )
+    comment.body = body
+    comment.edited_at = utcnow()
+    record_mentions(comment.post_id, comment.id, body)
+
+
+def may_edit_comment(user: t.Any, comment: Comment) -> bool:
+    """Comments may be edited by their author or an admin."""
+    return bool(user.is_authenticated and user.may_edit(comment.author_id))
 
 
 def delete_comment(comment: Comment) -> None:

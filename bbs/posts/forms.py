@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typing as t
 
-from wtforms import StringField, TextAreaField
+from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from ..forms import BbsForm
@@ -30,6 +30,14 @@ class PostForm(BbsForm):
 
 
 class CommentForm(BbsForm):
+    body = TextAreaField(
+        "Comment", [DataRequired(), Length(max=COMMENT_MAX_LENGTH)], filters=[_strip]
+    )
+    # The id of the comment this one answers; checked by the view (it needs the database).
+    reply_to = HiddenField(filters=[_strip])
+
+
+class EditCommentForm(BbsForm):
     body = TextAreaField(
         "Comment", [DataRequired(), Length(max=COMMENT_MAX_LENGTH)], filters=[_strip]
     )

@@ -14,8 +14,9 @@ from ..db import db
 from ..markdown import render, render_cached
 from ..models import Comment, Post
 from ..pagination import Page, page_number
-from . import bp, content
+from . import bp, content, replies
 from .forms import BODY_MAX_LENGTH, CommentForm, PostForm
+from .mentions import members_mentioned_in
 
 # Ids past what a PostgreSQL integer holds are simply not found (404).
 ID = "int(max=2147483647)"
@@ -23,9 +24,10 @@ COMMENTS_PER_PAGE = 50
 
 
 @bp.app_template_filter("markdown")
-def markdown_filter(text: str | None) -> t.Any:
-    """``{{ text|markdown }}``: Markdown rendered and sanitised, for short texts."""
-    return render_cached(text or "")
+def markdown_filter(text: str | None, mentions: t.Mapping[str, str] | None = None) -> t.Any:
+    """``{{ text|markdown }}``: Markdown rendered and sanitised, for short texts; with
+    ``mentions`` (username key → username), the members' ``@name`` link to their profiles."""
+    return render_cached(text or "", mentions)
 
 
 @bp.route("/posts/new", methods=["GET", "POST"])
@@ -49,7 +51,14 @@ def show(post_id: int):
     if request.method == "POST":
         return comment(post_id)
     post = _post_or_404(post_id)
-    return _post_page(post, page_number(), CommentForm())
+    form, replying = CommentForm(), None
+    # ?reply_to=<comment> and ?quote=<comment>|post fill in the form where scripts don't.
+    if request.args.get("reply_to") is not None:
+        replying = replies.requested_comment(post, request.args["reply_to"])
+        form.reply_to.data = str(replying.id)
+    if request.args.get("quote") is not None:
+        form.body.data = replies.quote_of(post, request.args["quote"])
+    return _post_page(post, page_number(), form, replying)
 
 
 @bp.route(f"/posts/<{ID}:post_id>/edit", methods=["GET", "POST"])
@@ -64,7 +73,7 @@ def edit(post_id: int):
         form = PostForm(data={"title": post.title, "body": post.body_markdown})
     if form.validate_on_submit():
         _release_write_lock()
-        content.edit_post(post, form.title.data, form.body.data)
+        content.edit_post(post, form.title.data, form.body.data, editor=current_user)
         db.session.commit()
         flash("The post is updated.", "success")
         return redirect(url_for(".show", post_id=post.id))
@@ -88,12 +97,17 @@ def delete(post_id: int):
 def comment(post_id: int):
     post = _post_or_404(post_id)
     form = CommentForm()
-    if not form.validate():
+    valid = form.validate()
+    reply_to = _reply_target(post, form)
+    if reply_to is False:
+        valid = False
+    if not valid:
+        replying = reply_to or None
         if request.endpoint == "posts.show":  # the page the form was on
-            return _post_page(post, page_number(), form), 400
+            return _post_page(post, page_number(), form, replying), 400
         last_page = Page([], 1, _comments_per_page(), post.comment_count).pages
-        return _post_page(post, last_page, form), 400
-    new_comment = content.add_comment(post, current_user, form.body.data)
+        return _post_page(post, last_page, form, replying), 400
+    new_comment = content.add_comment(post, current_user, form.body.data, reply_to or None)
     db.session.commit()
     last_page = Page([], 1, _comments_per_page(), post.comment_count + 1).pages
     target = url_for(".show", post_id=post.id, page=last_page if last_page > 1 else None)
@@ -128,6 +142,24 @@ def preview():
     return jsonify(html=str(render(body)))
 
 
+def _reply_target(post: Post, form: CommentForm) -> Comment | None | t.Literal[False]:
+    """The comment the form replies to; None for no reply; False, with the reason shown
+    under the text (which is kept), when it names no comment of this post any more."""
+    if not form.reply_to.data:
+        return None
+    comment_id = replies.parse_id(form.reply_to.data)
+    found = replies.comment_on(post, comment_id) if comment_id is not None else None
+    if found is not None:
+        return found
+    form.reply_to.data = ""
+    form.body.errors = [
+        *form.body.errors,
+        "The comment you were replying to is not on this post any more: send yours again "
+        "as a comment of its own.",
+    ]
+    return False
+
+
 def _post_or_404(post_id: int) -> Post:
     post = db.session.scalar(
         select(Post).options(joinedload(Post.author)).where(Post.id == post_id)
@@ -150,15 +182,18 @@ def _comments_url(post_id: int, comment_count: int, page: str | None) -> str:
     return url_for(".show", post_id=post_id, page=number if number > 1 else None) + "#comments"
 
 
-def _post_page(post: Post, number: int, form: CommentForm) -> str:
-    """The post with one page of its comments, oldest first, authors loaded in one query."""
+def _post_page(post: Post, number: int, form: CommentForm, replying: Comment | None = None) -> str:
+    """The post with one page of its comments, oldest first, loaded in one query with their
+    authors and the comments they reply to; one more finds the members they mention."""
     per_page = _comments_per_page()
     page: Page[Comment] = Page([], number, per_page, post.comment_count)
     if number > page.pages:
         abort(404)
     comments = db.session.scalars(
         select(Comment)
-        .options(joinedload(Comment.author))
+        .options(
+            joinedload(Comment.author), joinedload(Comment.reply_to).joinedload(Comment.author)
+        )
         .where(Comment.post_id == post.id)
         .order_by(Comment.created_at, Comment.id)
         .limit(per_page)
@@ -170,7 +205,11 @@ def _post_page(post: Post, number: int, form: CommentForm) -> str:
         post=post,
         comments=page,
         form=form,
+        replying=replying,
+        mentions=members_mentioned_in(comment.body for comment in comments),
+        shown_ids={comment.id for comment in comments},
         may_delete_comment=content.may_delete_comment,
+        may_edit_comment=content.may_edit_comment,
     )
 
 

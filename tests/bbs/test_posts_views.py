@@ -288,6 +288,9 @@ XSS_BODIES = [
 ]
 
 
+SITE_SCRIPTS = {"/static/editor.js", "/static/conversation.js", "/static/times.js"}
+
+
 class _ActiveContent(HTMLParser):
     """Collects what a browser would run: scripts (but the site's own), event handlers,
     script and data URLs, and elements that can carry them."""
@@ -298,7 +301,7 @@ class _ActiveContent(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
-        if tag == "script" and attributes.get("src") != "/static/editor.js":
+        if tag == "script" and attributes.get("src") not in SITE_SCRIPTS:
             self.found.append("<script>")
         if tag in ("svg", "iframe", "object", "embed", "style"):
             self.found.append(f"<{tag}>")
