@@ -21,7 +21,7 @@ from bbs.markdown import mentioned_names, render
 from bbs.names import username_key
 
 revision = "0008"
-down_revision = "0006"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
