@@ -13,6 +13,8 @@ from flagon.ext.login import current_user, login_required
 from ..db import db
 from ..markdown import render, render_cached
 from ..models import Comment, Post
+from ..moderation import blocks, newmembers
+from ..moderation.records import record
 from ..pagination import Page, page_number
 from . import bp, content
 from .forms import BODY_MAX_LENGTH, CommentForm, PostForm
@@ -34,6 +36,12 @@ def new():
     form = PostForm()
     if form.validate_on_submit():
         _release_write_lock()
+        refused = newmembers.check(current_user, "post", form.body.data)
+        if refused is not None:
+            db.session.rollback()
+            form.body.errors.append(refused.message)
+            page = render_template("posts/edit.html", form=form, post=None)
+            return page, refused.status, refused.headers
         post = content.create_post(current_user, form.title.data, form.body.data)
         db.session.commit()
         flash("Your post is published.", "success")
@@ -77,6 +85,8 @@ def delete(post_id: int):
     post = _post_or_404(post_id)
     if not current_user.may_edit(post.author_id):
         abort(403)
+    if post.author_id != current_user.id:
+        record("post.delete", post, "Deleted from the post's page.", f"by {post.author.username}")
     content.delete_post(post)
     db.session.commit()
     flash("The post is deleted.", "success")
@@ -88,11 +98,24 @@ def delete(post_id: int):
 def comment(post_id: int):
     post = _post_or_404(post_id)
     form = CommentForm()
-    if not form.validate():
-        if request.endpoint == "posts.show":  # the page the form was on
-            return _post_page(post, page_number(), form), 400
-        last_page = Page([], 1, _comments_per_page(), post.comment_count).pages
-        return _post_page(post, last_page, form), 400
+    refused = None
+    if form.validate():
+        if not blocks.may_comment_on(post):
+            refused = newmembers.Refusal(f"{post.author.username} has blocked you.", 403)
+        else:
+            refused = newmembers.check(current_user, "comment", form.body.data)
+        if refused is None:
+            return _add_comment(post, form)
+        db.session.rollback()
+        form.body.errors.append(refused.message)
+    status, headers = (refused.status, refused.headers) if refused else (400, {})
+    if request.endpoint == "posts.show":  # the page the form was on
+        return _post_page(post, page_number(), form), status, headers
+    last_page = Page([], 1, _comments_per_page(), post.comment_count).pages
+    return _post_page(post, last_page, form), status, headers
+
+
+def _add_comment(post: Post, form: CommentForm) -> t.Any:
     new_comment = content.add_comment(post, current_user, form.body.data)
     db.session.commit()
     last_page = Page([], 1, _comments_per_page(), post.comment_count + 1).pages
@@ -111,6 +134,9 @@ def delete_comment(comment_id: int):
     if not content.may_delete_comment(current_user, found, found.post):
         abort(403)
     post, remaining = found.post, found.post.comment_count - 1
+    if found.author_id != current_user.id and post.author_id != current_user.id:
+        details = f"on “{post.title}”"
+        record("comment.delete", found, "Deleted from the post's page.", details)
     content.delete_comment(found)
     db.session.commit()
     flash("The comment is deleted.", "success")
@@ -171,6 +197,7 @@ def _post_page(post: Post, number: int, form: CommentForm) -> str:
         comments=page,
         form=form,
         may_delete_comment=content.may_delete_comment,
+        blocks=blocks.post_page_blocks(post),
     )
 
 

@@ -66,14 +66,15 @@ def _statements(app, path, user=None):
 
 PAGES = {
     # name: (path, most statements for a member: the user, the count, the page, and what
-    # only members see, such as whether they like the post or follow the author)
+    # only members see, such as whether they like the post or follow the author, and on a
+    # post's page the blocks between the member and the authors)
     "first page": ("/", 3),
     "page 10": ("/?page=10", 3),
-    "busiest post": ("/posts/{busiest}", 4),
-    "busiest post, page 4": ("/posts/{busiest}?page=4", 4),
+    "busiest post": ("/posts/{busiest}", 5),
+    "busiest post, page 4": ("/posts/{busiest}?page=4", 5),
     "search": ("/search?q=lantern", 3),
     "search, page 3": ("/search?q=the&page=3", 3),
-    "profile": ("/u/{prolific}", 5),
+    "profile": ("/u/{prolific}", 6),
     "site feed": ("/feed.atom", 2),
     "member feed": ("/u/{prolific}/feed.atom", 3),
 }
