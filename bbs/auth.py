@@ -148,9 +148,7 @@ def end_logins(user: User, because: str | None = None) -> None:
             literal(utcnow(), UTCDateTime()),
         ).where(LoginSession.user_id == user.id)
         db.session.execute(
-            insert(EndedLogin).from_select(
-                ["token_hash", "user_id", "reason", "ended_at"], ended
-            )
+            insert(EndedLogin).from_select(["token_hash", "user_id", "reason", "ended_at"], ended)
         )
     db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
 

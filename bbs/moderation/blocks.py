@@ -83,7 +83,9 @@ def post_page_blocks(post: Post) -> PostPageBlocks:
         )
     ).all()
     collapsed = frozenset(blocked for blocker, blocked in rows if blocker == me)
-    blocked_by_author = any(blocker == post.author_id and blocked == me for blocker, blocked in rows)
+    blocked_by_author = any(
+        blocker == post.author_id and blocked == me for blocker, blocked in rows
+    )
     return PostPageBlocks(collapsed, not blocked_by_author or post.author_id == me)
 
 

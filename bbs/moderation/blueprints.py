@@ -19,4 +19,3 @@ def _moderators_only():
     if not current_user.is_moderator:
         abort(403)
     return None
-

@@ -58,14 +58,18 @@ def check(user: t.Any, kind: str, markdown: str) -> Refusal | None:
     config = current_app.config
     most_links = config["NEW_MEMBER_LINKS"]
     if count_links(markdown) > most_links:
-        allowed = f"at most {most_links} link{'s' * (most_links != 1)}" if most_links else "no links"
+        allowed = (
+            f"at most {most_links} link{'s' * (most_links != 1)}" if most_links else "no links"
+        )
         return Refusal(
             f"New members may put {allowed} in a {kind}. Take some out, or try again once"
             f" your account is {config['NEW_MEMBER_DAYS']} days old.",
             400,
         )
     model = Post if kind == "post" else Comment
-    per_hour = config["NEW_MEMBER_POSTS_PER_HOUR" if kind == "post" else "NEW_MEMBER_COMMENTS_PER_HOUR"]
+    per_hour = config[
+        "NEW_MEMBER_POSTS_PER_HOUR" if kind == "post" else "NEW_MEMBER_COMMENTS_PER_HOUR"
+    ]
     limits.lock(f"new-member:{kind}:{user.id}")
     times = limits.recent_times(
         model.created_at, model.author_id == user.id, limit=max(per_hour, 1), window=WINDOW

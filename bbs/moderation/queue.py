@@ -153,7 +153,9 @@ def _remove(item: QueueItem, reason: str) -> None:
         record("comment.delete", item.comment, reason, details)
         content.delete_comment(item.comment)
     else:
-        record("post.delete", item.post, reason, f"by {item.author.username}; {_reports_note(item)}")
+        record(
+            "post.delete", item.post, reason, f"by {item.author.username}; {_reports_note(item)}"
+        )
         content.delete_post(item.post)
 
 

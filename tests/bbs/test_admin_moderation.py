@@ -122,7 +122,9 @@ def test_an_admin_deletes_a_comment(app, admin_client, content):
 
 def test_back_to_a_page_of_this_site_only(admin_client, content):
     post_id, comment_id = content
-    response = confirm_as(admin_client, f"/admin/comments/{comment_id}/delete", next="//evil.example")
+    response = confirm_as(
+        admin_client, f"/admin/comments/{comment_id}/delete", next="//evil.example"
+    )
     assert response.headers["Location"] == "/admin/comments"
     response = confirm_as(admin_client, f"/admin/posts/{post_id}/delete", next="/admin/?page=1")
     assert response.headers["Location"] == "/admin/?page=1"

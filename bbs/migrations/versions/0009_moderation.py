@@ -82,9 +82,7 @@ def upgrade() -> None:
         sqlite_where=open_comment,
         postgresql_where=open_comment,
     )
-    op.create_index(
-        "ix_reports_reporter_id_created_at", "reports", ["reporter_id", "created_at"]
-    )
+    op.create_index("ix_reports_reporter_id_created_at", "reports", ["reporter_id", "created_at"])
     op.create_index("ix_reports_resolved_at", "reports", ["resolved_at"])
 
     op.create_table(
