@@ -5,6 +5,7 @@ from __future__ import annotations
 import typing as t
 
 from wtforms import RadioField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
 from ..forms import BbsForm
@@ -21,7 +22,7 @@ class ReportForm(BbsForm):
     reason = RadioField(
         "Why should the moderators look at it?",
         [InputRequired(message="Choose a reason.")],
-        choices=list(REPORT_REASONS.items()),
+        choices=[SelectChoice(value, label) for value, label in REPORT_REASONS.items()],
     )
     details = TextAreaField(
         "Anything the moderators should know (optional)",
