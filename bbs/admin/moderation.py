@@ -8,7 +8,7 @@ from sqlalchemy import delete, select
 
 from ..auth import end_logins
 from ..db import db
-from ..models import ADMIN, ROLES, Ban, Comment, Post, User
+from ..models import ADMIN, ROLES, Ban, Comment, EndedLogin, Post, User
 from ..posts import content
 
 
@@ -57,6 +57,9 @@ def set_banned(actor: User, target: User, banned: bool, reason: str = "") -> Non
     db.session.execute(delete(Ban).where(Ban.user_id == target.id))
     if banned:
         db.session.add(Ban(user_id=target.id, reason=reason, banned_by_id=actor.id))
+    else:
+        # Browsers not back since the ban would be told of a ban that is over.
+        db.session.execute(delete(EndedLogin).where(EndedLogin.user_id == target.id))
     if target.banned != banned:
         target.banned = banned
         if banned:

@@ -51,6 +51,14 @@ def test_unbanning_forgets_the_reason(app, member, admin_client):
     assert logged_in_name(client) == "ada"
 
 
+def test_after_an_unban_a_browser_coming_back_hears_of_no_ban(app, member, admin_client):
+    browser = app.test_client(user=member)
+    confirm(admin_client, f"/admin/users/{member.id}/ban", reason="Abuse.")
+    confirm(admin_client, f"/admin/users/{member.id}/unban", reason="Appeal accepted.")
+    page = browser.get("/").text
+    assert "banned" not in page and 'class="nav-username"' not in page  # still logged out
+
+
 def test_logging_out_elsewhere_says_nothing_of_bans(app, member):
     other = app.test_client(user=member)
     me = app.test_client(user=member)
