@@ -57,6 +57,9 @@ def create_app(
 
     app.register_blueprint(social)
     app.register_blueprint(admin)
+    from . import moderation
+
+    moderation.init_app(app)
 
     if app.config["PROXY_FIX"]:
         # Exactly one proxy (Nginx) in front: believe only the values it appended.

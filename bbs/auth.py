@@ -17,14 +17,14 @@ import re
 import secrets
 import typing as t
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, exists, insert, literal, select, update
 
-from flagon import abort, current_app, session
+from flagon import abort, current_app, flash, session
 from flagon.ext.login import AnonymousUserMixin, LoginManager, current_user, logout_user
 from flagon.ext.login import user_logged_in, user_logged_out
 
 from .db import db
-from .models import ROLES, LoginSession, User, utcnow
+from .models import ROLES, EndedLogin, LoginSession, MemberWarning, User, UTCDateTime, utcnow
 
 if t.TYPE_CHECKING:
     from flagon import Flagon
@@ -40,6 +40,7 @@ class Anonymous(AnonymousUserMixin):
     username = None
     role = None
     is_admin = False
+    is_moderator = False
 
     def has_role(self, role: str) -> bool:
         return False
@@ -69,6 +70,7 @@ def open_login(user: User) -> str:
     """Record a new login of ``user`` (committed) and return its token."""
     token = secrets.token_hex(32)
     db.session.execute(delete(LoginSession).where(LoginSession.created_at < _oldest_valid_login()))
+    db.session.execute(delete(EndedLogin).where(EndedLogin.ended_at < _oldest_valid_login()))
     db.session.add(LoginSession(token_hash=_token_hash(token), user_id=user.id))
     db.session.commit()
     return token
@@ -79,15 +81,51 @@ def load_user(token: t.Any) -> User | None:
     """The user of the login the session or remember cookie names, if it is still open."""
     if not isinstance(token, str) or not _TOKEN.match(token):
         return None  # includes sessions from before logins were kept server-side
+    warned = exists().where(MemberWarning.user_id == User.id, MemberWarning.seen_at.is_(None))
     query = (
-        select(User)
+        select(User, warned)
         .join(LoginSession, LoginSession.user_id == User.id)
         .where(
             LoginSession.token_hash == _token_hash(token),
             LoginSession.created_at >= _oldest_valid_login(),
         )
     )
-    return db.session.scalar(query)
+    row = db.session.execute(query).first()
+    if row is None:
+        _explain_ended_login(_token_hash(token))
+        return None
+    user, has_warnings = row
+    if has_warnings:
+        _show_warnings(user)
+    return user
+
+
+def _explain_ended_login(token_hash: str) -> None:
+    """Tell a browser whose login a moderator ended why it was logged out (once)."""
+    found = EndedLogin.token_hash == token_hash
+    reason = db.session.scalar(select(EndedLogin.reason).where(found))
+    if reason is None:
+        return
+    db.session.commit()  # a fresh transaction for the write (SQLite: no lock upgrade)
+    if db.session.execute(delete(EndedLogin).where(found)).rowcount:
+        for key in ("_user_id", "_fresh", "_id", "_remember_seconds"):
+            session.pop(key, None)
+        flash(f"You have been logged out. {reason}", "error")
+    db.session.commit()
+
+
+def _show_warnings(user: User) -> None:
+    """Flash the moderators' warnings ``user`` hasn't seen yet, and mark them seen."""
+    db.session.commit()  # a fresh transaction for the write (SQLite: no lock upgrade)
+    reasons = db.session.scalars(
+        update(MemberWarning)
+        .where(MemberWarning.user_id == user.id, MemberWarning.seen_at.is_(None))
+        .values(seen_at=utcnow())
+        .returning(MemberWarning.reason)
+    ).all()
+    db.session.commit()
+    for reason in reasons:
+        flash(f"A moderator has warned you: {reason}", "warning")
 
 
 def end_login() -> None:
@@ -99,8 +137,19 @@ def end_login() -> None:
         )
 
 
-def end_logins(user: User) -> None:
-    """End every login of ``user`` (not committed), on every device."""
+def end_logins(user: User, because: str | None = None) -> None:
+    """End every login of ``user`` (not committed), on every device. With ``because``, each
+    browser is told that on its next request (see :class:`bbs.models.EndedLogin`)."""
+    if because is not None:
+        ended = select(
+            LoginSession.token_hash,
+            LoginSession.user_id,
+            literal(because),
+            literal(utcnow(), UTCDateTime()),
+        ).where(LoginSession.user_id == user.id)
+        db.session.execute(
+            insert(EndedLogin).from_select(["token_hash", "user_id", "reason", "ended_at"], ended)
+        )
     db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
 
 

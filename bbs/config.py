@@ -103,6 +103,14 @@ DEFAULTS: dict[str, t.Any] = {
     "PASSWORD_RESETS_PER_EMAIL": 3,
     "VERIFICATION_MAILS_PER_ACCOUNT": 3,
     "MAIL_REQUEST_WINDOW": timedelta(hours=1),
+    # New members (younger than NEW_MEMBER_DAYS; 0 turns this off) may write this many posts
+    # and comments an hour, with at most NEW_MEMBER_LINKS links in each. Moderators are exempt.
+    "NEW_MEMBER_DAYS": 3,
+    "NEW_MEMBER_POSTS_PER_HOUR": 3,
+    "NEW_MEMBER_COMMENTS_PER_HOUR": 10,
+    "NEW_MEMBER_LINKS": 2,
+    # Reports a member may send within an hour.
+    "REPORTS_PER_HOUR": 20,
     # argon2-cffi PasswordHasher arguments; empty means the library's (RFC 9106) defaults.
     "PASSWORD_HASHER": {},
 }

@@ -10,6 +10,7 @@ from flagon import flash, redirect, render_template, request, url_for
 from flagon.ext.login import current_user, login_remembered, login_required, login_user
 from flagon.ext.login import logout_user, safe_next_url
 
+from ..admin.moderation import ban_reason
 from ..auth import end_logins, log_out
 from ..db import db
 from ..limits import client_network
@@ -125,7 +126,11 @@ def login():
         elif user.banned:
             ratelimit.not_a_failure(attempt)
             db.session.commit()
-            flash("This account has been banned.", "error")
+            reason = ban_reason(user)
+            flash(
+                "This account has been banned." + (f" Reason: {reason}" if reason else ""),
+                "error",
+            )
         else:
             # Hashing is slow: done before the transaction starts.
             new_hash = (

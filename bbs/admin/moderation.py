@@ -1,13 +1,14 @@
-"""What admins do to content and accounts, with the rules that keep the site administrable:
-nobody bans or demotes themselves, and the last active admin stays an admin."""
+"""What admins and moderators do to content and accounts, with the rules that keep the site
+administrable: nobody bans or demotes themselves, the last active admin stays an admin, and
+only admins ban moderators and admins."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from ..auth import end_logins
 from ..db import db
-from ..models import ADMIN, ROLES, Comment, Post, User
+from ..models import ADMIN, ROLES, Ban, Comment, EndedLogin, Post, User
 from ..posts import content
 
 
@@ -44,17 +45,32 @@ def _other_active_admins(user_id: int) -> int:
     return len(db.session.scalars(others).all())
 
 
-def set_banned(actor: User, target: User, banned: bool) -> None:
-    """Ban or unban ``target``. A ban also ends their sessions and remember cookies."""
+def set_banned(actor: User, target: User, banned: bool, reason: str = "") -> None:
+    """Ban or unban ``target``. A ban keeps its ``reason`` (the member is told it) and ends
+    their sessions and remember cookies."""
     if banned and target.id == actor.id:
         raise ModerationError("You can't ban yourself.")
     if banned and target.is_admin and not _other_active_admins(target.id):
         raise ModerationError("The last admin can't be banned.")
+    if not actor.is_admin and target.is_moderator:
+        raise ModerationError("Only admins can ban or unban moderators and admins.")
+    db.session.execute(delete(Ban).where(Ban.user_id == target.id))
+    if banned:
+        db.session.add(Ban(user_id=target.id, reason=reason, banned_by_id=actor.id))
+    else:
+        # Browsers not back since the ban would be told of a ban that is over.
+        db.session.execute(delete(EndedLogin).where(EndedLogin.user_id == target.id))
     if target.banned != banned:
         target.banned = banned
         if banned:
             target.rotate_remember_token()
-            end_logins(target)
+            end_logins(target, because=f"Your account has been banned. Reason: {reason}")
+
+
+def ban_reason(user: User) -> str | None:
+    """Why ``user`` is banned, as the moderator wrote it (``None`` if nobody said)."""
+    ban = db.session.get(Ban, user.id)
+    return ban.reason if ban is not None and ban.reason else None
 
 
 def set_role(actor: User, target: User, role: str) -> None:

@@ -1,4 +1,9 @@
-"""The moderation pages: recent posts, recent comments, accounts; and the actions on them."""
+"""The moderation pages: recent posts, recent comments, accounts; and the actions on them.
+
+Every action asks first (:func:`bbs.moderation.confirm.confirm`): deleting, banning,
+unbanning and changing a role show what will happen and take a reason, which goes with the
+action into the moderation log.
+"""
 
 from __future__ import annotations
 
@@ -13,9 +18,12 @@ from flagon.ext.login.urls import is_safe_url
 
 from ..db import db
 from ..models import ROLES, Comment, Post, User
+from ..moderation.confirm import confirm
+from ..moderation.records import excerpt, record
 from ..pagination import page_number, paginate
+from ..posts import content
 from . import bp
-from .moderation import ModerationError, delete_comment, delete_post, set_banned, set_role
+from .moderation import ModerationError, set_banned, set_role
 
 PAGE_SIZE = 50
 MAX_ID = 2**31 - 1
@@ -61,50 +69,133 @@ def _back(default: str) -> t.Any:
 
 @bp.post(f"/posts/{ID % 'post_id'}/delete")
 def remove_post(post_id: int):
-    if not delete_post(post_id):
+    post = db.session.scalar(
+        select(Post).options(joinedload(Post.author)).where(Post.id == post_id)
+    )
+    if post is None:
         abort(404)
-    db.session.commit()
-    flash("The post has been deleted.", "success")
-    return _back("admin.posts")
+
+    def act(form: t.Any) -> t.Any:
+        record("post.delete", post, form.reason.data, f"by {post.author.username}")
+        content.delete_post(post)
+        db.session.commit()
+        flash("The post has been deleted.", "success")
+        return _back("admin.posts")
+
+    comments = f" and its {post.comment_count} comment{'s' * (post.comment_count != 1)}"
+    return confirm(
+        title="Delete a post",
+        question=f"Delete the post “{post.title}” by {post.author.username}"
+        f"{comments if post.comment_count else ''}? This can't be undone.",
+        submit="Delete the post",
+        act=act,
+        cancel=url_for("admin.posts"),
+    )
 
 
 @bp.post(f"/comments/{ID % 'comment_id'}/delete")
 def remove_comment(comment_id: int):
-    if not delete_comment(comment_id):
+    comment = db.session.scalar(
+        select(Comment)
+        .options(joinedload(Comment.author), joinedload(Comment.post))
+        .where(Comment.id == comment_id)
+    )
+    if comment is None:
         abort(404)
-    db.session.commit()
-    flash("The comment has been deleted.", "success")
-    return _back("admin.comments")
+
+    def act(form: t.Any) -> t.Any:
+        details = f"by {comment.author.username} on “{comment.post.title}”"
+        record("comment.delete", comment, form.reason.data, details)
+        content.delete_comment(comment)
+        db.session.commit()
+        flash("The comment has been deleted.", "success")
+        return _back("admin.comments")
+
+    return confirm(
+        title="Delete a comment",
+        question=f"Delete the comment by {comment.author.username} on “{comment.post.title}”:"
+        f" “{excerpt(comment.body)}”? This can't be undone.",
+        submit="Delete the comment",
+        act=act,
+        cancel=url_for("admin.comments"),
+    )
 
 
-def _moderate(user_id: int, action: t.Callable[[User], None], done: str) -> t.Any:
+def _moderate(
+    user_id: int,
+    action: t.Callable[[User, str], str],
+    *,
+    title: str,
+    question: str,
+    submit: str,
+    done: str,
+    keep: tuple[str, ...] = ("next",),
+) -> t.Any:
+    """Confirm, then ``action(target, reason)`` (which returns the log's action key), log it
+    and commit; a refusal (:class:`ModerationError`) is flashed instead."""
     target = db.session.get(User, user_id)
     if target is None:
         abort(404)
-    try:
-        action(target)
-    except ModerationError as refused:
-        db.session.rollback()
-        flash(str(refused), "error")
-    else:
-        db.session.commit()
-        flash(done.format(name=target.username), "success")
-    return _back("admin.users")
+
+    def act(form: t.Any) -> t.Any:
+        try:
+            logged = action(target, form.reason.data)
+        except ModerationError as refused:
+            db.session.rollback()
+            flash(str(refused), "error")
+        else:
+            db.session.commit()
+            if logged:
+                flash(done.format(name=target.username), "success")
+        return _back("admin.users")
+
+    return confirm(
+        title=title,
+        question=question.format(name=target.username),
+        submit=submit.format(name=target.username),
+        act=act,
+        keep=keep,
+        cancel=url_for("admin.users"),
+    )
+
+
+def ban_member(actor: User, target: User, reason: str) -> str:
+    """Ban ``target`` for ``reason`` and log it (not committed)."""
+    set_banned(actor, target, True, reason)
+    record("user.ban", target, reason, actor=actor)
+    return "user.ban"
 
 
 @bp.post(f"/users/{ID % 'user_id'}/ban")
 def ban(user_id: int):
     actor = current_user._get_current_object()
     return _moderate(
-        user_id, lambda target: set_banned(actor, target, True), "{name} has been banned."
+        user_id,
+        lambda target, reason: ban_member(actor, target, reason),
+        title="Ban a member",
+        question="Ban {name}? They are logged out everywhere and can't log in again until"
+        " unbanned; they are shown the reason.",
+        submit="Ban {name}",
+        done="{name} has been banned.",
     )
 
 
 @bp.post(f"/users/{ID % 'user_id'}/unban")
 def unban(user_id: int):
     actor = current_user._get_current_object()
+
+    def lift(target: User, reason: str) -> str:
+        set_banned(actor, target, False)
+        record("user.unban", target, reason)
+        return "user.unban"
+
     return _moderate(
-        user_id, lambda target: set_banned(actor, target, False), "{name} is no longer banned."
+        user_id,
+        lift,
+        title="Unban a member",
+        question="Unban {name}? They can log in again.",
+        submit="Unban {name}",
+        done="{name} is no longer banned.",
     )
 
 
@@ -114,8 +205,23 @@ def change_role(user_id: int):
     if role not in ROLES:
         abort(400, f"Choose a role: {', '.join(ROLES)}.")
     actor = current_user._get_current_object()
+    article = "an" if role[0] in "aeiou" else "a"
+
+    def change(target: User, reason: str) -> str:
+        before = target.role
+        set_role(actor, target, role)
+        if before == role:
+            flash(f"{target.username} already is {article} {role}.", "info")
+            return ""
+        record("user.role", target, reason, f"{before} → {role}")
+        return "user.role"
+
     return _moderate(
         user_id,
-        lambda target: set_role(actor, target, role),
-        "{name} is now " + ("an " if role[0] in "aeiou" else "a ") + role + ".",
+        change,
+        title="Change a role",
+        question=f"Make {{name}} {article} {role}?",
+        submit=f"Make {{name}} {article} {role}",
+        done=f"{{name}} is now {article} {role}.",
+        keep=("next", "role"),
     )

@@ -9,6 +9,7 @@ from flagon import current_app, render_template, send_from_directory
 
 from ..db import db
 from ..models import Post
+from ..moderation.blocks import off_timelines
 from ..pagination import page_number, paginate
 from . import bp
 
@@ -18,6 +19,7 @@ def index():
     newest_first = (
         select(Post)
         .options(joinedload(Post.author))
+        .where(off_timelines())
         .order_by(Post.created_at.desc(), Post.id.desc())
     )
     page = paginate(db.session, newest_first, page_number(), current_app.config["POSTS_PER_PAGE"])

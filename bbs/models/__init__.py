@@ -11,6 +11,15 @@ from .base import UTCDateTime as UTCDateTime
 from .base import utcnow as utcnow
 from .conversation import Mention as Mention
 from .conversation import Revision as Revision
+from .moderation import BLOCK as BLOCK
+from .moderation import MUTE as MUTE
+from .moderation import REPORT_REASONS as REPORT_REASONS
+from .moderation import Ban as Ban
+from .moderation import Block as Block
+from .moderation import EndedLogin as EndedLogin
+from .moderation import MemberWarning as MemberWarning
+from .moderation import ModerationLogEntry as ModerationLogEntry
+from .moderation import Report as Report
 from .post import Comment as Comment
 from .post import Like as Like
 from .post import Post as Post
@@ -20,6 +29,7 @@ from .security import LoginSession as LoginSession
 from .security import RegistrationAttempt as RegistrationAttempt
 from .user import ADMIN as ADMIN
 from .user import MEMBER as MEMBER
+from .user import MODERATOR as MODERATOR
 from .user import ROLES as ROLES
 from .user import Avatar as Avatar
 from .user import Follow as Follow

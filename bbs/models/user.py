@@ -14,11 +14,12 @@ from ..names import username_key, username_skeleton
 from .account import email_key
 from .base import Base, utcnow
 
-__all__ = ["ADMIN", "MEMBER", "ROLES", "Avatar", "Follow", "User", "username_key"]
+__all__ = ["ADMIN", "MEMBER", "MODERATOR", "ROLES", "Avatar", "Follow", "User", "username_key"]
 
 MEMBER = "member"
+MODERATOR = "moderator"
 ADMIN = "admin"
-ROLES = (MEMBER, ADMIN)
+ROLES = (MEMBER, MODERATOR, ADMIN)  # each has the powers of those before it
 
 
 def new_remember_token() -> str:
@@ -89,6 +90,11 @@ class User(UserMixin, Base):
     @property
     def is_admin(self) -> bool:
         return self.role == ADMIN
+
+    @property
+    def is_moderator(self) -> bool:
+        """Moderators and admins: they handle reports and may ban members."""
+        return self.has_role(MODERATOR)
 
     def has_role(self, role: str) -> bool:
         """Whether the user has ``role`` or a higher one (admins are members too)."""

@@ -13,6 +13,8 @@ from flagon.ext.login import current_user, login_required
 from ..db import db
 from ..markdown import render, render_cached
 from ..models import Comment, Post
+from ..moderation import blocks, newmembers
+from ..moderation.records import record
 from ..pagination import Page, page_number
 from . import bp, content, replies
 from .forms import BODY_MAX_LENGTH, CommentForm, PostForm
@@ -36,6 +38,12 @@ def new():
     form = PostForm()
     if form.validate_on_submit():
         _release_write_lock()
+        refused = newmembers.check(current_user, "post", form.body.data)
+        if refused is not None:
+            db.session.rollback()
+            form.body.errors.append(refused.message)
+            page = render_template("posts/edit.html", form=form, post=None)
+            return page, refused.status, refused.headers
         post = content.create_post(current_user, form.title.data, form.body.data)
         db.session.commit()
         flash("Your post is published.", "success")
@@ -86,6 +94,8 @@ def delete(post_id: int):
     post = _post_or_404(post_id)
     if not current_user.may_edit(post.author_id):
         abort(403)
+    if post.author_id != current_user.id:
+        record("post.delete", post, "Deleted from the post's page.", f"by {post.author.username}")
     content.delete_post(post)
     db.session.commit()
     flash("The post is deleted.", "success")
@@ -101,13 +111,26 @@ def comment(post_id: int):
     reply_to = _reply_target(post, form)
     if reply_to is False:
         valid = False
-    if not valid:
-        replying = reply_to or None
-        if request.endpoint == "posts.show":  # the page the form was on
-            return _post_page(post, page_number(), form, replying), 400
-        last_page = Page([], 1, _comments_per_page(), post.comment_count).pages
-        return _post_page(post, last_page, form, replying), 400
-    new_comment = content.add_comment(post, current_user, form.body.data, reply_to or None)
+    refused = None
+    if valid:
+        if not blocks.may_comment_on(post):
+            refused = newmembers.Refusal(f"{post.author.username} has blocked you.", 403)
+        else:
+            refused = newmembers.check(current_user, "comment", form.body.data)
+        if refused is None:
+            return _add_comment(post, form, reply_to or None)
+        db.session.rollback()
+        form.body.errors.append(refused.message)
+    status, headers = (refused.status, refused.headers) if refused else (400, {})
+    replying = reply_to or None
+    if request.endpoint == "posts.show":  # the page the form was on
+        return _post_page(post, page_number(), form, replying), status, headers
+    last_page = Page([], 1, _comments_per_page(), post.comment_count).pages
+    return _post_page(post, last_page, form, replying), status, headers
+
+
+def _add_comment(post: Post, form: CommentForm, reply_to: Comment | None) -> t.Any:
+    new_comment = content.add_comment(post, current_user, form.body.data, reply_to)
     db.session.commit()
     last_page = Page([], 1, _comments_per_page(), post.comment_count + 1).pages
     target = url_for(".show", post_id=post.id, page=last_page if last_page > 1 else None)
@@ -125,6 +148,9 @@ def delete_comment(comment_id: int):
     if not content.may_delete_comment(current_user, found, found.post):
         abort(403)
     post, remaining = found.post, found.post.comment_count - 1
+    if found.author_id != current_user.id and post.author_id != current_user.id:
+        details = f"on “{post.title}”"
+        record("comment.delete", found, "Deleted from the post's page.", details)
     content.delete_comment(found)
     db.session.commit()
     flash("The comment is deleted.", "success")
@@ -210,6 +236,7 @@ def _post_page(post: Post, number: int, form: CommentForm, replying: Comment | N
         shown_ids={comment.id for comment in comments},
         may_delete_comment=content.may_delete_comment,
         may_edit_comment=content.may_edit_comment,
+        blocks=blocks.post_page_blocks(post),
     )
 
 

@@ -15,6 +15,7 @@ from flagon.ext.login.urls import is_safe_url
 
 from ..db import db
 from ..models import Follow, Post, User, username_key, utcnow
+from ..moderation.blocks import off_timelines
 from ..pagination import page_number, paginate
 from . import bp
 from .links import user_url
@@ -115,7 +116,7 @@ def timeline():
     newest_first = (
         select(Post)
         .options(joinedload(Post.author))
-        .where(Post.author_id.in_(followed))
+        .where(Post.author_id.in_(followed), off_timelines())
         .order_by(Post.created_at.desc(), Post.id.desc())
     )
     page = paginate(db.session, newest_first, page_number(), _per_page())

@@ -36,6 +36,11 @@ def post_as(client, path, **data):
     return client.post(path, data={"csrf_token": token_for(client, "/login"), **data})
 
 
+def confirm_as(client, path, reason="Against the rules.", **data):
+    """An action sent from its confirmation page: confirmed, with a reason."""
+    return post_as(client, path, confirmed="yes", reason=reason, **data)
+
+
 # Who may see and do what ------------------------------------------------------------------
 
 
@@ -49,12 +54,13 @@ def test_pages_are_for_admins(client, member_client, admin_client, content, path
 
 def _actions(app, member, content):
     post_id, comment_id = content
+    confirmed = {"confirmed": "yes", "reason": "Against the rules."}
     return [
-        (f"/admin/posts/{post_id}/delete", {}),
-        (f"/admin/comments/{comment_id}/delete", {}),
-        (f"/admin/users/{member.id}/ban", {}),
-        (f"/admin/users/{member.id}/unban", {}),
-        (f"/admin/users/{member.id}/role", {"role": ADMIN}),
+        (f"/admin/posts/{post_id}/delete", confirmed),
+        (f"/admin/comments/{comment_id}/delete", confirmed),
+        (f"/admin/users/{member.id}/ban", confirmed),
+        (f"/admin/users/{member.id}/unban", confirmed),
+        (f"/admin/users/{member.id}/role", {"role": ADMIN, **confirmed}),
     ]
 
 
@@ -98,7 +104,7 @@ def test_missing_things_are_404(admin_client, content, target):
 def test_an_admin_deletes_a_post_with_its_comments(app, admin_client, content):
     post_id, _ = content
     assert "Spam" in admin_client.get("/admin/").text
-    response = post_as(admin_client, f"/admin/posts/{post_id}/delete")
+    response = confirm_as(admin_client, f"/admin/posts/{post_id}/delete")
     assert response.status_code == 302 and response.headers["Location"] == "/admin/"
     assert count(app, Post) == 0 and count(app, Comment) == 0
     assert "The post has been deleted." in admin_client.get("/admin/").text
@@ -107,7 +113,7 @@ def test_an_admin_deletes_a_post_with_its_comments(app, admin_client, content):
 def test_an_admin_deletes_a_comment(app, admin_client, content):
     post_id, comment_id = content
     assert "Buy now" in admin_client.get("/admin/comments").text
-    response = post_as(admin_client, f"/admin/comments/{comment_id}/delete")
+    response = confirm_as(admin_client, f"/admin/comments/{comment_id}/delete")
     assert response.headers["Location"] == "/admin/comments"
     assert count(app, Comment) == 0
     with app.app_context():
@@ -116,9 +122,11 @@ def test_an_admin_deletes_a_comment(app, admin_client, content):
 
 def test_back_to_a_page_of_this_site_only(admin_client, content):
     post_id, comment_id = content
-    response = post_as(admin_client, f"/admin/comments/{comment_id}/delete", next="//evil.example")
+    response = confirm_as(
+        admin_client, f"/admin/comments/{comment_id}/delete", next="//evil.example"
+    )
     assert response.headers["Location"] == "/admin/comments"
-    response = post_as(admin_client, f"/admin/posts/{post_id}/delete", next="/admin/?page=1")
+    response = confirm_as(admin_client, f"/admin/posts/{post_id}/delete", next="/admin/?page=1")
     assert response.headers["Location"] == "/admin/?page=1"
 
 
@@ -161,32 +169,32 @@ def test_a_ban_locks_the_member_out_and_an_unban_lets_them_back(
     app, member, member_client, admin_client
 ):
     assert logged_in_name(member_client) == "ada"
-    response = post_as(admin_client, f"/admin/users/{member.id}/ban")
+    response = confirm_as(admin_client, f"/admin/users/{member.id}/ban")
     assert response.headers["Location"] == "/admin/users"
     assert user(app, member.id).banned
     assert logged_in_name(member_client) is None  # their session has ended
     page = admin_client.get("/admin/users").text
     assert "ada has been banned." in page and f'action="/admin/users/{member.id}/unban"' in page
-    post_as(admin_client, f"/admin/users/{member.id}/unban")
+    confirm_as(admin_client, f"/admin/users/{member.id}/unban")
     assert not user(app, member.id).banned
 
 
 def test_roles_change_both_ways(app, member, admin_client):
-    post_as(admin_client, f"/admin/users/{member.id}/role", role=ADMIN)
+    confirm_as(admin_client, f"/admin/users/{member.id}/role", role=ADMIN)
     assert user(app, member.id).role == ADMIN
     assert "ada is now an admin." in admin_client.get("/admin/users").text
-    post_as(admin_client, f"/admin/users/{member.id}/role", role=MEMBER)
+    confirm_as(admin_client, f"/admin/users/{member.id}/role", role=MEMBER)
     assert user(app, member.id).role == MEMBER
 
 
 def test_a_new_admin_can_moderate(app, member, admin_client):
-    post_as(admin_client, f"/admin/users/{member.id}/role", role=ADMIN)
+    confirm_as(admin_client, f"/admin/users/{member.id}/role", role=ADMIN)
     assert app.test_client(user=user(app, member.id)).get("/admin/users").status_code == 200
 
 
 @pytest.mark.parametrize("role", ["", "owner", "ADMIN", "admin ", "x" * 1000])
 def test_unknown_roles_are_refused(app, member, admin_client, role):
-    assert post_as(admin_client, f"/admin/users/{member.id}/role", role=role).status_code == 400
+    assert confirm_as(admin_client, f"/admin/users/{member.id}/role", role=role).status_code == 400
     assert user(app, member.id).role == MEMBER
 
 
@@ -194,10 +202,10 @@ def test_admins_cant_ban_or_demote_themselves(app, admin, admin_client):
     page = admin_client.get("/admin/users").text
     assert f'action="/admin/users/{admin.id}/ban"' not in page
     assert f'action="/admin/users/{admin.id}/role"' not in page
-    response = post_as(admin_client, f"/admin/users/{admin.id}/ban")
+    response = confirm_as(admin_client, f"/admin/users/{admin.id}/ban")
     assert response.status_code == 302
     assert "You can&#39;t ban yourself." in admin_client.get("/admin/users").text
-    post_as(admin_client, f"/admin/users/{admin.id}/role", role=MEMBER)
+    confirm_as(admin_client, f"/admin/users/{admin.id}/role", role=MEMBER)
     assert "You can&#39;t remove your own admin role." in admin_client.get("/admin/users").text
     root = user(app, admin.id)
     assert root.role == ADMIN and not root.banned
@@ -205,7 +213,7 @@ def test_admins_cant_ban_or_demote_themselves(app, admin, admin_client):
 
 def test_an_admin_can_demote_another_admin(app, admin, admin_client):
     boss = make_user(app, "boss", role=ADMIN)
-    post_as(admin_client, f"/admin/users/{boss.id}/role", role=MEMBER)
+    confirm_as(admin_client, f"/admin/users/{boss.id}/role", role=MEMBER)
     assert user(app, boss.id).role == MEMBER
 
 
@@ -225,7 +233,7 @@ def test_the_last_admin_stays_an_admin(app, admin):
 
 def test_a_ban_ends_remember_cookies(app, member, admin_client):
     before = user(app, member.id).remember_token
-    post_as(admin_client, f"/admin/users/{member.id}/ban")
+    confirm_as(admin_client, f"/admin/users/{member.id}/ban")
     assert user(app, member.id).remember_token != before
 
 

@@ -200,3 +200,31 @@ def test_0007_keeps_accounts_sharing_an_address_and_makes_addresses_unique(tmp_p
         pass
     else:
         raise AssertionError("a second account got a taken address")
+
+
+def test_0009_allows_moderators_and_its_downgrade_makes_them_members(tmp_path):
+    import pytest
+    from bbs_helpers import make_user
+    from sqlalchemy import text
+    from sqlalchemy.exc import IntegrityError
+
+    from bbs.models import MODERATOR, Post
+
+    app = _empty_app(tmp_path)
+    migrate.upgrade(app, "0008")
+    with pytest.raises(IntegrityError):
+        make_user(app, "early", role=MODERATOR)
+    migrate.upgrade(app)
+    moderator = make_user(app, "mod", role=MODERATOR)
+    with app.app_context():
+        db.session.add(Post(author_id=moderator.id, title="kept", body_markdown="kept"))
+        db.session.commit()
+    with pytest.raises(IntegrityError):
+        make_user(app, "boss", role="owner")
+    migrate.downgrade(app, "0008")
+    with app.app_context():
+        role = db.session.execute(text("SELECT role FROM users")).scalar()
+        posts = db.session.execute(text("SELECT count(*) FROM posts")).scalar()
+    assert (role, posts) == ("member", 1)
+    with pytest.raises(IntegrityError):
+        make_user(app, "again", role=MODERATOR)

@@ -66,14 +66,15 @@ def _statements(app, path, user=None):
 
 PAGES = {
     # name: (path, most statements for a member: the user, the count, the page, and what
-    # only members see, such as whether they like the post or follow the author)
+    # only members see, such as whether they like the post or follow the author, and on a
+    # post's page the blocks between the member and the authors)
     "first page": ("/", 3),
     "page 10": ("/?page=10", 3),
-    "busiest post": ("/posts/{busiest}", 4),
-    "busiest post, page 4": ("/posts/{busiest}?page=4", 4),
+    "busiest post": ("/posts/{busiest}", 5),
+    "busiest post, page 4": ("/posts/{busiest}?page=4", 5),
     "search": ("/search?q=lantern", 3),
     "search, page 3": ("/search?q=the&page=3", 3),
-    "profile": ("/u/{prolific}", 5),
+    "profile": ("/u/{prolific}", 6),
     "site feed": ("/feed.atom", 2),
     "member feed": ("/u/{prolific}/feed.atom", 3),
 }
@@ -107,3 +108,50 @@ def test_the_timeline_costs_the_same_at_any_size(make_app):
         counts.append(_statements(app, "/following", things["reader"]))
         counts.append(_statements(app, "/following?page=2", things["reader"]))
     assert len(set(counts)) == 1 and counts[0] <= 3, counts
+
+
+def _reported_forum(make_app, items):
+    """A forum whose ``items`` newest comments and posts are reported by three members, with
+    as many moderation log entries: a moderator to look at it."""
+    from bbs.models import MODERATOR, Comment, ModerationLogEntry, Report
+
+    app, _ = _forum(make_app, "small")
+    with app.app_context():
+        reporters = db.session.scalars(select(User).order_by(User.id).limit(3)).all()
+        comments = db.session.scalars(select(Comment.id).order_by(Comment.id).limit(items)).all()
+        posts = db.session.scalars(select(Post.id).order_by(Post.id).limit(items)).all()
+        for reporter in reporters:
+            db.session.add_all(
+                Report(reporter_id=reporter.id, reason="spam", comment_id=c) for c in comments
+            )
+            db.session.add_all(
+                Report(reporter_id=reporter.id, reason="abuse", post_id=p) for p in posts
+            )
+        moderator = User(username="mod", email="m@example.com", password_hash="-", role=MODERATOR)
+        db.session.add(moderator)
+        db.session.flush()
+        db.session.add_all(
+            ModerationLogEntry(
+                actor_id=moderator.id,
+                actor_name="mod",
+                action="user.warn",
+                target_kind="user",
+                target_id=moderator.id,
+                target_label="mod",
+                reason=f"Reason {n}",
+            )
+            for n in range(items * 3)
+        )
+        db.session.commit()
+    return app, moderator
+
+
+@pytest.mark.parametrize("path", ["/moderation/", "/moderation/log", "/moderation/log?before=10"])
+def test_the_moderation_pages_cost_the_same_few_statements_however_full(make_app, path):
+    counts = []
+    for items in (2, 60):
+        app, moderator = _reported_forum(make_app, items)
+        counts.append(_statements(app, path, moderator))
+    # The queue: the moderator, the count, the items, their reports, comments and posts.
+    # The log: the moderator and the page.
+    assert counts[0] == counts[1] and counts[0] <= (6 if path == "/moderation/" else 2), counts

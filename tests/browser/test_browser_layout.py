@@ -56,11 +56,17 @@ def test_the_moderation_pages_fit_a_phone(forum, page, browser_log):
         from bbs.models import Post, User
         from bbs.posts.content import add_comment
 
-        add_comment(db.session.get(Post, post_id), db.session.get(User, 2), "A comment " * 30)
+        from bbs.models import Report
+
+        comment = add_comment(
+            db.session.get(Post, post_id), db.session.get(User, 2), "A comment " * 30
+        )
+        db.session.add(Report(reporter_id=2, reason="spam", details="word " * 60, post_id=post_id))
+        db.session.add(Report(reporter_id=4, reason="other", comment_id=comment.id))
         db.session.commit()
     page.set_viewport_size({"width": 375, "height": 800})
     log_in(page, forum.url, "root")
-    for path in ("/admin/users", "/admin/", "/admin/comments"):
+    for path in ("/admin/users", "/admin/", "/admin/comments", "/moderation/"):
         page.goto(f"{forum.url}{path}")
         assert page_overflow(page) == 0, path
     # Still usable: every account's buttons are there, and inside the window.
@@ -69,5 +75,12 @@ def test_the_moderation_pages_fit_a_phone(forum, page, browser_log):
     box = ban.bounding_box()
     assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 375
     ban.click()
+    # The confirmation page fits too, and asks for the reason the log keeps.
+    assert page_overflow(page) == 0
+    page.get_by_label("Reason").fill("Spam, " * 40)
+    page.get_by_role("button", name="Ban ada").click()
     assert "ada has been banned." in page.locator(".flashes").inner_text()
+    page.goto(f"{forum.url}/moderation/log")
+    assert page.locator(".log-entry").count() == 1
+    assert page_overflow(page) == 0
     browser_log.assert_clean()

@@ -1,0 +1,31 @@
+"""The members' forms: reporting a post or a comment."""
+
+from __future__ import annotations
+
+import typing as t
+
+from wtforms import RadioField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length
+
+from ..forms import BbsForm
+from ..models import REPORT_REASONS
+
+DETAILS_MAX_LENGTH = 1000
+
+
+def _strip(value: t.Any) -> t.Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+class ReportForm(BbsForm):
+    reason = RadioField(
+        "Why should the moderators look at it?",
+        [InputRequired(message="Choose a reason.")],
+        choices=[SelectChoice(value, label) for value, label in REPORT_REASONS.items()],
+    )
+    details = TextAreaField(
+        "Anything the moderators should know (optional)",
+        [Length(max=DETAILS_MAX_LENGTH)],
+        filters=[_strip],
+    )

@@ -1,0 +1,58 @@
+"""Writing the moderation log: one row per moderator's or admin's action, saying who did
+what to which post, comment or account, and why."""
+
+from __future__ import annotations
+
+import typing as t
+
+from flagon.ext.login import current_user
+
+from ..db import db
+from ..models import Comment, ModerationLogEntry, Post, User
+
+LABEL_LENGTH = 120
+
+# What each action is called on the log page.
+ACTIONS = {
+    "post.delete": "deleted a post",
+    "comment.delete": "deleted a comment",
+    "user.ban": "banned",
+    "user.unban": "unbanned",
+    "user.role": "changed the role of",
+    "user.warn": "warned",
+    "reports.dismiss": "dismissed the reports on",
+}
+
+
+def excerpt(text: str, length: int = LABEL_LENGTH) -> str:
+    """``text`` on one line, cut at ``length`` characters."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= length else flat[: length - 1] + "…"
+
+
+def record(
+    action: str, target: Post | Comment | User, reason: str, details: str = "", actor: t.Any = None
+) -> ModerationLogEntry:
+    """Log ``action`` (a key of :data:`ACTIONS`) on ``target`` by ``actor`` (the current
+    user by default); added to the session, committed by the caller with the action."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown moderation action {action!r}")
+    actor = actor if actor is not None else current_user._get_current_object()
+    if isinstance(target, Post):
+        kind, label = "post", excerpt(target.title)
+    elif isinstance(target, Comment):
+        kind, label = "comment", excerpt(target.body)
+    else:
+        kind, label = "user", target.username
+    entry = ModerationLogEntry(
+        actor_id=actor.id,
+        actor_name=actor.username,
+        action=action,
+        target_kind=kind,
+        target_id=target.id,
+        target_label=label,
+        details=excerpt(details, 200),
+        reason=reason,
+    )
+    db.session.add(entry)
+    return entry
