@@ -56,6 +56,9 @@ def create_app(
 
     app.register_blueprint(social)
     app.register_blueprint(admin)
+    from .topics import bp as topics
+
+    app.register_blueprint(topics)
 
     if app.config["PROXY_FIX"]:
         # Exactly one proxy (Nginx) in front: believe only the values it appended.

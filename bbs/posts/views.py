@@ -5,7 +5,7 @@ from __future__ import annotations
 import typing as t
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from flagon import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flagon.ext.login import current_user, login_required
@@ -14,6 +14,8 @@ from ..db import db
 from ..markdown import render, render_cached
 from ..models import Comment, Post
 from ..pagination import Page, page_number
+from ..topics import categories
+from ..topics.reading import mark_read
 from . import bp, content
 from .forms import BODY_MAX_LENGTH, CommentForm, PostForm
 
@@ -31,10 +33,16 @@ def markdown_filter(text: str | None) -> t.Any:
 @bp.route("/posts/new", methods=["GET", "POST"])
 @login_required
 def new():
-    form = PostForm()
+    form = _with_categories(PostForm())
     if form.validate_on_submit():
         _release_write_lock()
-        post = content.create_post(current_user, form.title.data, form.body.data)
+        post = content.create_post(
+            current_user,
+            form.title.data,
+            form.body.data,
+            category_id=form.category.data,
+            tags=form.tags.parsed,
+        )
         db.session.commit()
         flash("Your post is published.", "success")
         return redirect(url_for(".show", post_id=post.id))
@@ -61,10 +69,24 @@ def edit(post_id: int):
     if request.method == "POST":
         form = PostForm()
     else:
-        form = PostForm(data={"title": post.title, "body": post.body_markdown})
+        form = PostForm(
+            data={
+                "title": post.title,
+                "body": post.body_markdown,
+                "category": post.category_id,
+                "tags": ", ".join(tag.name for tag in post.tags),
+            }
+        )
+    _with_categories(form)
     if form.validate_on_submit():
         _release_write_lock()
-        content.edit_post(post, form.title.data, form.body.data)
+        content.edit_post(
+            post,
+            form.title.data,
+            form.body.data,
+            category_id=form.category.data,
+            tags=form.tags.parsed,
+        )
         db.session.commit()
         flash("The post is updated.", "success")
         return redirect(url_for(".show", post_id=post.id))
@@ -87,6 +109,8 @@ def delete(post_id: int):
 @login_required
 def comment(post_id: int):
     post = _post_or_404(post_id)
+    if post.locked:
+        abort(403, "This topic is locked: it takes no new comments.")
     form = CommentForm()
     if not form.validate():
         if request.endpoint == "posts.show":  # the page the form was on
@@ -128,9 +152,20 @@ def preview():
     return jsonify(html=str(render(body)))
 
 
+def _with_categories(form: PostForm) -> PostForm:
+    """``form`` offering every category (the first one chosen for a new post)."""
+    choices = [(category.id, category.name) for category in categories.ordered()]
+    form.category.choices = choices
+    if form.category.data is None and choices:
+        form.category.data = choices[0][0]
+    return form
+
+
 def _post_or_404(post_id: int) -> Post:
     post = db.session.scalar(
-        select(Post).options(joinedload(Post.author)).where(Post.id == post_id)
+        select(Post)
+        .options(joinedload(Post.author), joinedload(Post.category), selectinload(Post.tags))
+        .where(Post.id == post_id)
     )
     if post is None:
         abort(404)
@@ -165,13 +200,20 @@ def _post_page(post: Post, number: int, form: CommentForm) -> str:
         .offset((number - 1) * per_page)
     ).all()
     page = Page(list(comments), number, per_page, post.comment_count)
-    return render_template(
+    html = render_template(
         "posts/show.html",
         post=post,
         comments=page,
         form=form,
         may_delete_comment=content.may_delete_comment,
     )
+    if request.method == "GET" and current_user.is_authenticated:
+        # In a transaction of its own, which starts by writing: a read transaction that
+        # turned into a write could fail on SQLite when another writer came in between.
+        db.session.commit()
+        mark_read(current_user.id, post.id, max((c.id for c in comments), default=0))
+        db.session.commit()
+    return html
 
 
 def _release_write_lock() -> None:
