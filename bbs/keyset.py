@@ -68,10 +68,7 @@ class KeysetPage(t.Generic[T]):
     newer: str | None  # ?before=…
     older: str | None  # ?after=…
     number: int | None = None  # for pages asked for by number
-
-    @property
-    def is_first(self) -> bool:
-        return self.newer is None
+    is_first: bool = True  # the top of the listing (an empty deep page is not)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +126,8 @@ def keyset_page(
         ).all()
         if len(rows) > per_page:
             items = list(reversed(rows[:per_page]))
-            return KeysetPage(items, encode_cursor(key_of(items[0])), _cursor(items, key_of))
+            newer = encode_cursor(key_of(items[0]))
+            return KeysetPage(items, newer, _cursor(items, key_of), is_first=False)
         wanted = Request()  # the top of the listing: show the first page
     if wanted.after is not None:
         row, key = seek(wanted.after)
@@ -143,7 +141,8 @@ def keyset_page(
     first_page = wanted.after is None and wanted.number == 1
     newer = None if first_page or not items else encode_cursor(key_of(items[0]))
     older = _cursor(items, key_of) if len(rows) > per_page else None
-    return KeysetPage(items, newer, older, wanted.number if wanted.after is None else None)
+    number = wanted.number if wanted.after is None else None
+    return KeysetPage(items, newer, older, number, is_first=first_page)
 
 
 def _cursor(items: list[T], key_of: t.Callable[[T], Key]) -> str:
