@@ -60,6 +60,9 @@ def create_app(
     from . import moderation
 
     moderation.init_app(app)
+    from .topics import bp as topics
+
+    app.register_blueprint(topics)
 
     if app.config["PROXY_FIX"]:
         # Exactly one proxy (Nginx) in front: believe only the values it appended.

@@ -20,14 +20,25 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import click
-from sqlalchemy import Connection, Engine, Table, func, insert, select, text
+from sqlalchemy import Connection, Engine, Table, and_, func, insert, select, text, update
 from sqlalchemy.exc import DBAPIError
 
 from flagon.cli import with_appcontext
 
 from .db import db
 from .markdown import render
-from .models import Comment, Follow, Like, Post, User, username_key, utcnow
+from .models import (
+    Category,
+    Comment,
+    Follow,
+    Like,
+    Post,
+    PostTag,
+    Tag,
+    User,
+    username_key,
+    utcnow,
+)
 from .names import username_skeleton
 from .passwords import hash_password
 
@@ -40,6 +51,22 @@ HOT_COMMENTS = (200, 300)  # how many comments a crowded post gets
 LIKES_PER_POST = 3  # on average
 FOLLOWS_PER_USER = 10  # at most
 POST_INTERVAL = timedelta(minutes=10)
+# The demo's categories besides "General" (made by the migration): name, slug, colour, text.
+CATEGORIES = (
+    ("Announcements", "announcements", "#b42318", "News about the forum itself."),
+    ("Programming", "programming", "#2f5bd3", "Code, languages and tools."),
+    ("Databases", "databases", "#067647", "SQLite, PostgreSQL and the rest."),
+    ("Hardware", "hardware", "#f5c518", "Keyboards, routers, soldering irons."),
+    ("Off-topic", "off-topic", "#7a5af8", "Gardens, violins, teapots."),
+)
+TAGS = (
+    "python", "sqlite", "postgres", "web", "performance", "security", "help",
+    "show-and-tell", "question", "markdown", "css", "linux", "networking", "music",
+    "cooking",
+)  # fmt: skip
+TAGS_PER_POST = 3  # at most
+PINNED = 3  # the newest few announcements are pinned
+LOCKED_SHARE = 50  # one post in LOCKED_SHARE is locked
 
 NAMES = (
     "ada",
@@ -189,6 +216,8 @@ class Totals:
     seconds: float = 0.0
     busiest_post: int | None = None
     busiest_count: int = 0
+    categories: int = 0
+    tags: int = 0
 
 
 class _Writer:
@@ -349,6 +378,22 @@ def seed(
         rendered = [str(render(body)) for body in bodies]
         start = now - timedelta(days=1) - POST_INTERVAL * posts
         created = [start + POST_INTERVAL * n for n in range(posts)]
+        category_ids = _categories(connection)
+        totals.categories = len(category_ids)
+        tag_ids = _tags(connection)
+        totals.tags = len(tag_ids)
+        # Most posts in the first few categories, announcements rare.
+        category_weights = list(
+            itertools.accumulate(0.2 if n == 1 else 1 / (n + 1) for n in range(len(category_ids)))
+        )
+        post_categories = rng.choices(category_ids, cum_weights=category_weights, k=posts)
+        post_tags = [
+            rng.sample(tag_ids, rng.randint(0, min(TAGS_PER_POST, len(tag_ids))))
+            for _ in range(posts)
+        ]
+        announcements = category_ids[1] if len(category_ids) > 1 else category_ids[0]
+        pinned = {n for n in reversed(range(posts)) if post_categories[n] == announcements}
+        pinned = set(sorted(pinned)[-PINNED:])
 
         def post_rows() -> t.Iterator[dict[str, t.Any]]:
             for n, post_id in enumerate(post_ids):
@@ -363,6 +408,10 @@ def seed(
                     "updated_at": created[n],
                     "like_count": len(like_sets[n]),
                     "comment_count": comment_counts[n],
+                    "category_id": post_categories[n],
+                    "pinned": n in pinned,
+                    "locked": n % LOCKED_SHARE == LOCKED_SHARE - 1,
+                    "last_activity_at": created[n],  # then the last comment's, below
                 }
 
         totals.posts = _insert(connection, post_table, post_rows(), report, "posts", posts)
@@ -384,6 +433,14 @@ def seed(
         totals.comments = _insert(
             connection, Comment.__table__, comment_rows(), report, "comments", comments
         )
+        if post_ids:
+            _last_activity(connection, post_ids[0], post_ids[-1])
+        tag_rows = (
+            {"post_id": post_ids[n], "tag_id": tag_id}
+            for n, tags in enumerate(post_tags)
+            for tag_id in tags
+        )
+        _insert(connection, PostTag.__table__, tag_rows, report, "tags", sum(map(len, post_tags)))
 
         like_rows = (
             {"user_id": user_id, "post_id": post_ids[n], "created_at": created[n]}
@@ -404,6 +461,56 @@ def seed(
         totals.busiest_post, totals.busiest_count = post_ids[busiest], comment_counts[busiest]
     totals.seconds = time.perf_counter() - started
     return totals
+
+
+def _categories(connection: Connection) -> list[int]:
+    """The ids of the categories posts are spread over: the existing first one (General),
+    then the demo's, made unless they exist."""
+    table = Category.__table__
+    existing = dict(connection.execute(select(table.c.slug, table.c.id)).all())
+    position = connection.scalar(select(func.max(table.c.position))) or 0
+    for name, slug, colour, description in CATEGORIES:
+        if slug not in existing:
+            position += 1
+            existing[slug] = connection.execute(
+                insert(table)
+                .values(
+                    name=name,
+                    slug=slug,
+                    colour=colour,
+                    description=description,
+                    position=position,
+                    created_at=utcnow(),
+                )
+                .returning(table.c.id)
+            ).scalar_one()
+    first = connection.scalar(select(table.c.id).order_by(table.c.position, table.c.id).limit(1))
+    demo = [existing[slug] for _, slug, _, _ in CATEGORIES]
+    return [first, *(category for category in demo if category != first)]
+
+
+def _tags(connection: Connection) -> list[int]:
+    table = Tag.__table__
+    known = set(connection.scalars(select(table.c.name).where(table.c.name.in_(TAGS))))
+    missing = [{"name": name} for name in TAGS if name not in known]
+    if missing:
+        connection.execute(insert(table), missing)
+    return list(connection.scalars(select(table.c.id).where(table.c.name.in_(TAGS))))
+
+
+def _last_activity(connection: Connection, first_id: int, last_id: int) -> None:
+    """Each new post's last activity: its newest comment's time (or its own)."""
+    posts, comments = Post.__table__, Comment.__table__
+    newest = (
+        select(func.max(comments.c.created_at))
+        .where(comments.c.post_id == posts.c.id)
+        .scalar_subquery()
+    )
+    connection.execute(
+        update(posts)
+        .where(and_(posts.c.id.between(first_id, last_id), posts.c.comment_count > 0))
+        .values(last_activity_at=newest)
+    )
 
 
 def _users(
@@ -489,7 +596,8 @@ def seed_demo_command(posts: int, comments: int, users: int, seed_: int, force: 
     click.echo(
         f"Wrote {totals.users:,} users, {totals.posts:,} posts, "
         f"{totals.comments:,} comments, {totals.likes:,} likes and {totals.follows:,} "
-        f"follows in {totals.seconds:.1f} s."
+        f"follows in {totals.seconds:.1f} s, over {totals.categories} categories and "
+        f"{totals.tags} tags."
     )
     if totals.busiest_post is not None:
         click.echo(

@@ -36,7 +36,9 @@ def http_error(error: HTTPException) -> t.Any:
         return BARE_UNKNOWN_HOST, 400, {"Content-Type": "text/html; charset=utf-8"}
     names = [f"errors/{error.code}.html", "errors/error.html"]
     try:
-        body = render_template(names, error=error)
+        # A view's own words (abort(403, "…")) replace the page's general ones.
+        own = error.description if error.description != type(error).description else None
+        body = render_template(names, error=error, own_message=own)
     except TemplateNotFound:
         return error
     except outage.OUTAGE_ERRORS as unreachable:  # the layout reads the user from the database

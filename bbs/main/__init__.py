@@ -1,4 +1,4 @@
-"""The front page: the newest posts, a page at a time."""
+"""The front page: the topics with the latest activity, a page at a time."""
 
 from __future__ import annotations
 

@@ -2,28 +2,18 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from flagon import current_app, send_from_directory
 
-from flagon import current_app, render_template, send_from_directory
-
-from ..db import db
-from ..models import Post
-from ..moderation.blocks import off_timelines
-from ..pagination import page_number, paginate
+from ..topics import categories
+from ..topics.listing import page_of, render_topics, topics
 from . import bp
 
 
 @bp.get("/")
 def index():
-    newest_first = (
-        select(Post)
-        .options(joinedload(Post.author))
-        .where(off_timelines())
-        .order_by(Post.created_at.desc(), Post.id.desc())
-    )
-    page = paginate(db.session, newest_first, page_number(), current_app.config["POSTS_PER_PAGE"])
-    return render_template("main/index.html", page=page)
+    """Every topic, pinned ones first, then by last activity (see :mod:`bbs.topics`)."""
+    page = page_of(topics())
+    return render_topics("main/index.html", page, categories=categories.ordered())
 
 
 # Browsers ask for /favicon.ico on every site, whatever the page links: a week in their cache.

@@ -27,6 +27,11 @@ from .security import AnsweredCaptcha as AnsweredCaptcha
 from .security import LoginFailure as LoginFailure
 from .security import LoginSession as LoginSession
 from .security import RegistrationAttempt as RegistrationAttempt
+from .topic import DEFAULT_CATEGORY_SLUG as DEFAULT_CATEGORY_SLUG
+from .topic import Category as Category
+from .topic import PostTag as PostTag
+from .topic import ReadState as ReadState
+from .topic import Tag as Tag
 from .user import ADMIN as ADMIN
 from .user import MEMBER as MEMBER
 from .user import MODERATOR as MODERATOR

@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+import typing as t
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, false, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, utcnow
+from .topic import Category, Tag
 from .user import User
+
+# Posts written without a category (by code that predates categories) go to the first one.
+FIRST_CATEGORY = (
+    select(Category.id).order_by(Category.position, Category.id).limit(1).scalar_subquery()
+)
+
+
+def _created_at(context: t.Any) -> datetime:
+    # A new post's last activity is its creation (rows written with an explicit created_at,
+    # such as imported or generated ones, sort by it).
+    return context.get_current_parameters().get("created_at") or utcnow()
 
 
 class Post(Base):
@@ -20,6 +33,15 @@ class Post(Base):
     __table_args__ = (
         Index("ix_posts_created_at_id", "created_at", "id"),
         Index("ix_posts_author_id_created_at", "author_id", "created_at"),
+        # The listings' keyset order: the front page, and each category's page.
+        Index("ix_posts_pinned_last_activity_at_id", "pinned", "last_activity_at", "id"),
+        Index(
+            "ix_posts_category_id_pinned_last_activity_at_id",
+            "category_id",
+            "pinned",
+            "last_activity_at",
+            "id",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -31,8 +53,21 @@ class Post(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     like_count: Mapped[int] = mapped_column(default=0)
     comment_count: Mapped[int] = mapped_column(default=0)
+    # Nullable in the schema only because SQLite can't add a NOT NULL foreign key to a filled
+    # table; every insert gets one (FIRST_CATEGORY when none is given).
+    category_id: Mapped[int | None] = mapped_column(
+        ForeignKey("categories.id"), default=FIRST_CATEGORY
+    )
+    pinned: Mapped[bool] = mapped_column(default=False, server_default=false())
+    locked: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The newest comment's time (or the post's, before any): listings sort by it.
+    last_activity_at: Mapped[datetime] = mapped_column(default=_created_at)
 
     author: Mapped[User] = relationship()
+    category: Mapped[Category | None] = relationship()
+    tags: Mapped[list[Tag]] = relationship(
+        secondary="post_tags", order_by="Tag.name", passive_deletes=True
+    )
     comments: Mapped[list[Comment]] = relationship(
         back_populates="post",
         cascade="all, delete-orphan",
@@ -48,7 +83,11 @@ class Comment(Base):
     """A comment on a post."""
 
     __tablename__ = "comments"
-    __table_args__ = (Index("ix_comments_post_id_created_at", "post_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_comments_post_id_created_at", "post_id", "created_at"),
+        # Unread counts: the comments of a post after a given one.
+        Index("ix_comments_post_id_id", "post_id", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))

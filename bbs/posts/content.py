@@ -14,22 +14,48 @@ from sqlalchemy import func, select, update
 from ..db import db
 from ..markdown import render
 from ..models import Comment, Post, Revision, User, utcnow
+from ..topics.tags import set_tags
 from .mentions import record_mentions
 
 
-def create_post(author: User, title: str, body: str) -> Post:
+def create_post(
+    author: User,
+    title: str,
+    body: str,
+    *,
+    category_id: int | None = None,
+    tags: t.Sequence[str] = (),
+) -> Post:
     """A new post by ``author``, its HTML rendered once, here, with its mentions linked and
-    recorded."""
+    recorded. Without ``category_id`` it goes to the first category; ``tags`` are already
+    normalised (bbs.topics.tags)."""
     post = Post(author_id=author.id, title=title, body_markdown=body, body_html="")
+    if category_id is not None:
+        post.category_id = category_id
     db.session.add(post)
     db.session.flush()
     post.body_html = render(body, record_mentions(post.id, None, body))
+    if tags:
+        set_tags(post, list(tags))
     return post
 
 
-def edit_post(post: Post, title: str, body: str, editor: User | None = None) -> None:
+def edit_post(
+    post: Post,
+    title: str,
+    body: str,
+    editor: User | None = None,
+    *,
+    category_id: int | None = None,
+    tags: t.Sequence[str] | None = None,
+) -> None:
     """Change a post's title and text, keeping the version it replaces as a revision by
-    ``editor`` (the author when not given); the HTML is rendered again."""
+    ``editor`` (the author when not given); the HTML is rendered again. The category and
+    tags change when given."""
+    if category_id is not None:
+        post.category_id = category_id
+    if tags is not None:
+        set_tags(post, list(tags))
     if title == post.title and body == post.body_markdown:
         return
     db.session.add(
@@ -61,9 +87,10 @@ def add_comment(post: Post, author: User, body: str, reply_to: Comment | None = 
         author_id=author.id,
         body=body,
         reply_to_id=reply_to.id if reply_to is not None else None,
+        created_at=utcnow(),
     )
     db.session.add(comment)
-    _change_comment_count(post.id, +1)
+    _change_comment_count(post.id, +1, last_activity_at=comment.created_at)
     db.session.flush()
     record_mentions(post.id, comment.id, body)
     return comment
@@ -112,12 +139,12 @@ def recount_comments(post_ids: t.Iterable[int] | None = None) -> None:
     db.session.execute(statement.execution_options(synchronize_session=False))
 
 
-def _change_comment_count(post_id: int, change: int) -> None:
+def _change_comment_count(post_id: int, change: int, **values: t.Any) -> None:
     # One atomic UPDATE, so concurrent comments can't lose a count; updated_at is kept, as
     # it tells when the post itself was last edited.
     db.session.execute(
         update(Post)
         .where(Post.id == post_id)
-        .values(comment_count=Post.comment_count + change, updated_at=Post.updated_at)
+        .values(comment_count=Post.comment_count + change, updated_at=Post.updated_at, **values)
         .execution_options(synchronize_session=False)
     )

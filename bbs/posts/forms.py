@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import typing as t
 
-from wtforms import HiddenField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from ..forms import BbsForm
+from ..topics.tags import MAX_TAG_LENGTH, MAX_TAGS, TagError, parse_tags
 
 TITLE_MAX_LENGTH = 200
 # Bounded so that rendering (and the preview) stays quick whatever the text holds.
@@ -19,13 +20,28 @@ def _strip(value: t.Any) -> t.Any:
     return value.strip() if isinstance(value, str) else value
 
 
+def _tags(_form: t.Any, field: t.Any) -> None:
+    try:
+        field.parsed = parse_tags(field.data or "")
+    except TagError as refusal:
+        raise ValidationError(str(refusal)) from None
+
+
 class PostForm(BbsForm):
+    """A post; the view fills in ``category.choices`` (bbs.topics.categories)."""
+
     title = StringField("Title", [DataRequired(), Length(max=TITLE_MAX_LENGTH)], filters=[_strip])
+    category = SelectField("Category", coerce=int)
     body = TextAreaField(
         "Body",
         [DataRequired(), Length(max=BODY_MAX_LENGTH)],
         description="Markdown: **bold**, _italic_, [links](https://example.com), "
         "```code blocks```. HTML is shown as text.",
+    )
+    tags = StringField(
+        "Tags",
+        [Length(max=MAX_TAGS * (MAX_TAG_LENGTH + 2)), _tags],
+        description=f"Up to {MAX_TAGS}, separated by commas: python, web-design.",
     )
 
 

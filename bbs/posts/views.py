@@ -5,7 +5,7 @@ from __future__ import annotations
 import typing as t
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from flagon import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flagon.ext.login import current_user, login_required
@@ -16,6 +16,8 @@ from ..models import Comment, Post
 from ..moderation import blocks, newmembers
 from ..moderation.records import record
 from ..pagination import Page, page_number
+from ..topics import categories
+from ..topics.reading import mark_read
 from . import bp, content, replies
 from .forms import BODY_MAX_LENGTH, CommentForm, PostForm
 from .mentions import members_mentioned_in
@@ -35,7 +37,7 @@ def markdown_filter(text: str | None, mentions: t.Mapping[str, str] | None = Non
 @bp.route("/posts/new", methods=["GET", "POST"])
 @login_required
 def new():
-    form = PostForm()
+    form = _with_categories(PostForm())
     if form.validate_on_submit():
         _release_write_lock()
         refused = newmembers.check(current_user, "post", form.body.data)
@@ -44,7 +46,13 @@ def new():
             form.body.errors.append(refused.message)
             page = render_template("posts/edit.html", form=form, post=None)
             return page, refused.status, refused.headers
-        post = content.create_post(current_user, form.title.data, form.body.data)
+        post = content.create_post(
+            current_user,
+            form.title.data,
+            form.body.data,
+            category_id=form.category.data,
+            tags=form.tags.parsed,
+        )
         db.session.commit()
         flash("Your post is published.", "success")
         return redirect(url_for(".show", post_id=post.id))
@@ -78,10 +86,25 @@ def edit(post_id: int):
     if request.method == "POST":
         form = PostForm()
     else:
-        form = PostForm(data={"title": post.title, "body": post.body_markdown})
+        form = PostForm(
+            data={
+                "title": post.title,
+                "body": post.body_markdown,
+                "category": post.category_id,
+                "tags": ", ".join(tag.name for tag in post.tags),
+            }
+        )
+    _with_categories(form)
     if form.validate_on_submit():
         _release_write_lock()
-        content.edit_post(post, form.title.data, form.body.data, editor=current_user)
+        content.edit_post(
+            post,
+            form.title.data,
+            form.body.data,
+            editor=current_user,
+            category_id=form.category.data,
+            tags=form.tags.parsed,
+        )
         db.session.commit()
         flash("The post is updated.", "success")
         return redirect(url_for(".show", post_id=post.id))
@@ -106,6 +129,8 @@ def delete(post_id: int):
 @login_required
 def comment(post_id: int):
     post = _post_or_404(post_id)
+    if post.locked:
+        abort(403, "This topic is locked: it takes no new comments.")
     form = CommentForm()
     valid = form.validate()
     reply_to = _reply_target(post, form)
@@ -186,9 +211,20 @@ def _reply_target(post: Post, form: CommentForm) -> Comment | None | t.Literal[F
     return False
 
 
+def _with_categories(form: PostForm) -> PostForm:
+    """``form`` offering every category (the first one chosen for a new post)."""
+    choices = [(category.id, category.name) for category in categories.ordered()]
+    form.category.choices = choices
+    if form.category.data is None and choices:
+        form.category.data = choices[0][0]
+    return form
+
+
 def _post_or_404(post_id: int) -> Post:
     post = db.session.scalar(
-        select(Post).options(joinedload(Post.author)).where(Post.id == post_id)
+        select(Post)
+        .options(joinedload(Post.author), joinedload(Post.category), selectinload(Post.tags))
+        .where(Post.id == post_id)
     )
     if post is None:
         abort(404)
@@ -226,7 +262,7 @@ def _post_page(post: Post, number: int, form: CommentForm, replying: Comment | N
         .offset((number - 1) * per_page)
     ).all()
     page = Page(list(comments), number, per_page, post.comment_count)
-    return render_template(
+    html = render_template(
         "posts/show.html",
         post=post,
         comments=page,
@@ -238,6 +274,13 @@ def _post_page(post: Post, number: int, form: CommentForm, replying: Comment | N
         may_edit_comment=content.may_edit_comment,
         blocks=blocks.post_page_blocks(post),
     )
+    if request.method == "GET" and current_user.is_authenticated:
+        # In a transaction of its own, which starts by writing: a read transaction that
+        # turned into a write could fail on SQLite when another writer came in between.
+        db.session.commit()
+        mark_read(current_user.id, post.id, max((c.id for c in comments), default=0))
+        db.session.commit()
+    return html
 
 
 def _release_write_lock() -> None:

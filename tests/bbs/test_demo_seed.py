@@ -36,7 +36,41 @@ def test_it_writes_the_forum_it_announces(app):
         busiest = db.session.scalars(select(Post).order_by(Post.comment_count.desc())).first()
         assert busiest.comment_count >= 200
     assert f"/posts/{busiest.id} ({busiest.comment_count} comments)" in result.output
-    assert "Page 1 of 6" in app.test_client().get("/").text
+    client, path, pages = app.test_client(), "/", 0
+    while path:
+        page = client.get(path).text
+        pages += 1
+        older = re.search(r'rel="next" href="([^"]+)"', page)
+        path = older and older.group(1).replace("&amp;", "&")
+    assert pages == 6  # 120 posts, 20 a page
+
+
+def test_it_spreads_the_posts_over_categories_and_tags(app):
+    from bbs.models import Category, PostTag, Tag
+
+    assert seed(app).exit_code == 0
+    with app.app_context():
+        per_category = dict(
+            db.session.execute(
+                select(Category.slug, func.count(Post.id))
+                .join(Post, Post.category_id == Category.id)
+                .group_by(Category.slug)
+            ).all()
+        )
+        assert count(Tag) >= 10 and count(PostTag) > 100
+        pinned = db.session.scalars(select(Post).where(Post.pinned)).all()
+        assert 1 <= len(pinned) <= 3 and {p.category.slug for p in pinned} == {"announcements"}
+        assert db.session.scalar(select(func.count()).where(Post.locked)) >= 1
+        assert db.session.scalar(select(func.count()).where(Post.category_id.is_(None))) == 0
+        busiest = db.session.scalars(select(Post).order_by(Post.comment_count.desc())).first()
+        newest_comment = db.session.scalar(
+            select(func.max(Comment.created_at)).where(Comment.post_id == busiest.id)
+        )
+        assert busiest.last_activity_at == newest_comment
+    assert {"general", "programming", "databases", "off-topic"} <= set(per_category)
+    front = app.test_client().get("/").text
+    assert front.index("Pinned") < front.index('class="post-summary topic"')
+    assert 'href="/c/programming"' in front and 'href="/tags/' in front
 
 
 def test_counters_match_the_rows(app):

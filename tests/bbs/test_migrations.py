@@ -12,7 +12,7 @@ from sqlalchemy import inspect
 
 from bbs import create_app, migrate
 from bbs.db import db
-from bbs.models import Base
+from bbs.models import Base, Post
 
 TABLES = {"users", "avatars", "posts", "comments", "likes", "follows", "login_failures"}
 
@@ -145,24 +145,38 @@ def _old_user(app, username, email=None):
     return user_id
 
 
+def _old_post(app, author_id, **values):
+    """A post written as the code before 0010 wrote it (the columns it knew)."""
+    from sqlalchemy import column, table
+
+    from bbs.models import utcnow
+
+    row = {"title": "Old", "body_markdown": "", "body_html": "", "created_at": utcnow()}
+    row.update(like_count=0, comment_count=0)
+    row.update(values, author_id=author_id)
+    row.setdefault("updated_at", row["created_at"])
+    with app.app_context():
+        posts = table(
+            "posts", *(column(name, Post.__table__.c[name].type) for name in ["id", *row])
+        )
+        statement = posts.insert().values(row).returning(posts.c.id)
+        post_id = db.session.execute(statement).scalar_one()
+        db.session.commit()
+        return post_id
+
+
 def test_0006_renders_existing_posts_again(tmp_path):
     from sqlalchemy import select
-
-    from bbs.models import Post
 
     app = _empty_app(tmp_path)
     migrate.upgrade(app, "0005")
     author_id = _old_user(app, "ada")
-    with app.app_context():
-        post = Post(
-            author_id=author_id,
-            title="Old",
-            body_html="<h1>Big</h1>",
-            body_markdown="# Big\n\n![chart](https://example.com/chart.png)",
-        )
-        db.session.add(post)
-        db.session.commit()
-        post_id = post.id
+    post_id = _old_post(
+        app,
+        author_id,
+        body_html="<h1>Big</h1>",
+        body_markdown="# Big\n\n![chart](https://example.com/chart.png)",
+    )
     migrate.upgrade(app)
     with app.app_context():
         html = db.session.scalar(select(Post.body_html).where(Post.id == post_id))
@@ -228,3 +242,40 @@ def test_0009_allows_moderators_and_its_downgrade_makes_them_members(tmp_path):
     assert (role, posts) == ("member", 1)
     with pytest.raises(IntegrityError):
         make_user(app, "again", role=MODERATOR)
+
+
+def test_0010_puts_existing_posts_in_general_sorted_by_their_last_comment(tmp_path):
+    from datetime import timedelta
+
+    from bbs_helpers import make_user
+    from sqlalchemy import select
+
+    from bbs.models import Category, Comment, utcnow
+
+    app = _empty_app(tmp_path)
+    migrate.upgrade(app, "0009")
+    author = make_user(app, "ada")
+    long_ago = utcnow() - timedelta(days=30)
+    quiet = _old_post(app, author.id, created_at=long_ago)
+    busy = _old_post(app, author.id, created_at=long_ago)
+    with app.app_context():
+        comments = Comment.__table__
+        for days in (20, 10):
+            db.session.execute(
+                comments.insert().values(
+                    post_id=busy,
+                    author_id=author.id,
+                    body="hi",
+                    created_at=long_ago + timedelta(days=days),
+                )
+            )
+        db.session.commit()
+    migrate.upgrade(app)
+    with app.app_context():
+        general = db.session.scalars(select(Category)).one()
+        rows = {post.id: post for post in db.session.scalars(select(Post).order_by(Post.id))}
+    assert (general.name, general.slug) == ("General", "general")
+    assert {post.category_id for post in rows.values()} == {general.id}
+    assert rows[quiet].last_activity_at == long_ago
+    assert rows[busy].last_activity_at == long_ago + timedelta(days=20)
+    assert not rows[busy].pinned and not rows[busy].locked

@@ -13,7 +13,9 @@ from sqlalchemy import func, select
 
 from bbs.db import db
 from bbs.demo import seed
-from bbs.models import Follow, Post, User
+from bbs.keyset import encode_cursor
+from bbs.models import Category, Follow, Post, PostTag, Tag, User
+from bbs.topics.listing import ORDER
 
 SIZES = {"small": (200, 800), "large": (600, 2400)}  # posts, comments
 USERS = 12
@@ -41,6 +43,25 @@ def _forum(make_app, size):
             .limit(1)
         )
         authors = db.session.scalars(select(User.id).order_by(User.id).limit(3)).all()
+        category = db.session.scalars(select(Category).where(Category.slug == "programming")).one()
+        tag = db.session.scalar(
+            select(Tag.name)
+            .join(PostTag)
+            .group_by(Tag.name)
+            .order_by(func.count().desc(), Tag.name)
+            .limit(1)
+        )
+        # A cursor deep into each listing (its 150th topic), as the "Older" links give.
+        deep = db.session.scalars(
+            select(Post).order_by(*(column.desc() for column in ORDER)).offset(149).limit(1)
+        ).one()
+        deep_in_category = db.session.scalars(
+            select(Post)
+            .where(Post.category_id == category.id)
+            .order_by(*(column.desc() for column in ORDER))
+            .offset(19)
+            .limit(1)
+        ).one()
         # A reader who wrote nothing here, so no page finds them already loaded.
         reader = User(username="reader", email="reader@example.com", password_hash="-")
         db.session.add(reader)
@@ -53,6 +74,12 @@ def _forum(make_app, size):
         "quiet": quiet.id,
         "prolific": prolific.username,
         "reader": reader,
+        "category": category.slug,
+        "tag": tag,
+        "deep": encode_cursor((deep.pinned, deep.last_activity_at, deep.id)),
+        "deep_in_category": encode_cursor(
+            (deep_in_category.pinned, deep_in_category.last_activity_at, deep_in_category.id)
+        ),
     }
 
 
@@ -65,13 +92,21 @@ def _statements(app, path, user=None):
 
 
 PAGES = {
-    # name: (path, most statements for a member: the user, the count, the page, and what
-    # only members see, such as whether they like the post or follow the author, and on a
-    # post's page the blocks between the member and the authors)
-    "first page": ("/", 3),
-    "page 10": ("/?page=10", 3),
-    "busiest post": ("/posts/{busiest}", 5),
-    "busiest post, page 4": ("/posts/{busiest}?page=4", 5),
+    # name: (path, most statements for a member: the user, the page, and what only members
+    # see, such as whether they like the post or follow the author). Topic lists: the user,
+    # the topics (authors and categories joined), their tags, the categories or the category
+    # or tag shown, the member's read marks. A post: the user, the post, its tags, the
+    # comments, the like, the blocks between the member and the authors, the read mark
+    # written.
+    "first page": ("/", 5),
+    "page 10": ("/?page=10", 5),
+    "a deep page, by its cursor": ("/?after={deep}", 5),
+    "category": ("/c/{category}", 5),
+    "category, a deep page": ("/c/{category}?after={deep_in_category}", 5),
+    "tag": ("/tags/{tag}", 5),
+    "tag, page 2": ("/tags/{tag}?after={deep}", 5),
+    "busiest post": ("/posts/{busiest}", 7),
+    "busiest post, page 4": ("/posts/{busiest}?page=4", 7),
     "search": ("/search?q=lantern", 3),
     "search, page 3": ("/search?q=the&page=3", 3),
     "profile": ("/u/{prolific}", 6),
