@@ -5,6 +5,8 @@ from __future__ import annotations
 from .base import Base as Base
 from .base import UTCDateTime as UTCDateTime
 from .base import utcnow as utcnow
+from .draft import Draft as Draft
+from .image import PostImage as PostImage
 from .post import Comment as Comment
 from .post import Like as Like
 from .post import Post as Post

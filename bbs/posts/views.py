@@ -10,11 +10,13 @@ from sqlalchemy.orm import joinedload
 from flagon import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flagon.ext.login import current_user, login_required
 
+from .. import csrf, drafts
 from ..db import db
 from ..markdown import render, render_cached
 from ..models import Comment, Post
 from ..pagination import Page, page_number
 from . import bp, content
+from .editor import editor_for, wants_preview
 from .forms import BODY_MAX_LENGTH, CommentForm, PostForm
 
 # Ids past what a PostgreSQL integer holds are simply not found (404).
@@ -29,19 +31,24 @@ def markdown_filter(text: str | None) -> t.Any:
 
 
 @bp.route("/posts/new", methods=["GET", "POST"])
+@csrf.keeps_text
 @login_required
 def new():
     form = PostForm()
+    if wants_preview(form):
+        return _edit_page(form, None)
     if form.validate_on_submit():
         _release_write_lock()
         post = content.create_post(current_user, form.title.data, form.body.data)
+        drafts.finish(current_user.id, drafts.NEW_POST)
         db.session.commit()
         flash("Your post is published.", "success")
         return redirect(url_for(".show", post_id=post.id))
-    return render_template("posts/edit.html", form=form, post=None)
+    return _edit_page(form, None), 400 if csrf.notice_if_refused(form) else 200
 
 
 @bp.route(f"/posts/<{ID}:post_id>", methods=["GET", "POST"])
+@csrf.keeps_text
 def show(post_id: int):
     """The post and a page of its comments; a POST is a new comment (the page's form sends it
     here, so a comment that is refused shows its errors at an address the browser can load
@@ -53,6 +60,7 @@ def show(post_id: int):
 
 
 @bp.route(f"/posts/<{ID}:post_id>/edit", methods=["GET", "POST"])
+@csrf.keeps_text
 @login_required
 def edit(post_id: int):
     post = _post_or_404(post_id)
@@ -62,13 +70,16 @@ def edit(post_id: int):
         form = PostForm()
     else:
         form = PostForm(data={"title": post.title, "body": post.body_markdown})
+    if wants_preview(form):
+        return _edit_page(form, post)
     if form.validate_on_submit():
         _release_write_lock()
         content.edit_post(post, form.title.data, form.body.data)
+        drafts.finish(current_user.id, drafts.edit_target(post.id))
         db.session.commit()
         flash("The post is updated.", "success")
         return redirect(url_for(".show", post_id=post.id))
-    return render_template("posts/edit.html", form=form, post=post)
+    return _edit_page(form, post), 400 if csrf.notice_if_refused(form) else 200
 
 
 @bp.post(f"/posts/<{ID}:post_id>/delete")
@@ -84,16 +95,21 @@ def delete(post_id: int):
 
 
 @bp.post(f"/posts/<{ID}:post_id>/comments")
+@csrf.keeps_text
 @login_required
 def comment(post_id: int):
     post = _post_or_404(post_id)
     form = CommentForm()
+    if wants_preview(form):
+        return _post_page(post, page_number(), form)
     if not form.validate():
+        csrf.notice_if_refused(form)
         if request.endpoint == "posts.show":  # the page the form was on
             return _post_page(post, page_number(), form), 400
         last_page = Page([], 1, _comments_per_page(), post.comment_count).pages
         return _post_page(post, last_page, form), 400
     new_comment = content.add_comment(post, current_user, form.body.data)
+    drafts.finish(current_user.id, drafts.comment_target(post.id))
     db.session.commit()
     last_page = Page([], 1, _comments_per_page(), post.comment_count + 1).pages
     target = url_for(".show", post_id=post.id, page=last_page if last_page > 1 else None)
@@ -126,6 +142,16 @@ def preview():
     if len(body) > BODY_MAX_LENGTH:
         abort(413)
     return jsonify(html=str(render(body)))
+
+
+def _edit_page(form: PostForm, post: Post | None) -> str:
+    """The post editor: a new post, or ``post`` being edited."""
+    if post is None:
+        editor = editor_for(drafts.NEW_POST, form, ("title", "body"))
+    else:
+        target = drafts.edit_target(post.id)
+        editor = editor_for(target, form, ("title", "body"), since=post.updated_at)
+    return render_template("posts/edit.html", form=form, post=post, editor=editor)
 
 
 def _post_or_404(post_id: int) -> Post:
@@ -170,6 +196,7 @@ def _post_page(post: Post, number: int, form: CommentForm) -> str:
         post=post,
         comments=page,
         form=form,
+        editor=editor_for(drafts.comment_target(post.id), form, ("body",)),
         may_delete_comment=content.may_delete_comment,
     )
 

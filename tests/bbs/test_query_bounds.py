@@ -69,8 +69,9 @@ PAGES = {
     # only members see, such as whether they like the post or follow the author)
     "first page": ("/", 3),
     "page 10": ("/?page=10", 3),
-    "busiest post": ("/posts/{busiest}", 4),
-    "busiest post, page 4": ("/posts/{busiest}?page=4", 4),
+    # A post page also looks up the member's draft of a comment on it.
+    "busiest post": ("/posts/{busiest}", 5),
+    "busiest post, page 4": ("/posts/{busiest}?page=4", 5),
     "search": ("/search?q=lantern", 3),
     "search, page 3": ("/search?q=the&page=3", 3),
     "profile": ("/u/{prolific}", 5),
