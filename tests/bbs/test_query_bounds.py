@@ -72,7 +72,8 @@ PAGES = {
     # A post page also looks up the member's draft of a comment on it.
     "busiest post": ("/posts/{busiest}", 5),
     "busiest post, page 4": ("/posts/{busiest}?page=4", 5),
-    "search": ("/search?q=lantern", 3),
+    # The first page of results also lists the members whose names match.
+    "search": ("/search?q=lantern", 4),
     "search, page 3": ("/search?q=the&page=3", 3),
     "profile": ("/u/{prolific}", 5),
     "site feed": ("/feed.atom", 2),
