@@ -44,7 +44,8 @@ def new():
         db.session.commit()
         flash("Your post is published.", "success")
         return redirect(url_for(".show", post_id=post.id))
-    return _edit_page(form, None), 400 if csrf.notice_if_refused(form) else 200
+    refused = csrf.notice_if_refused(form)
+    return _edit_page(form, None), 400 if refused else 200
 
 
 @bp.route(f"/posts/<{ID}:post_id>", methods=["GET", "POST"])
@@ -79,7 +80,8 @@ def edit(post_id: int):
         db.session.commit()
         flash("The post is updated.", "success")
         return redirect(url_for(".show", post_id=post.id))
-    return _edit_page(form, post), 400 if csrf.notice_if_refused(form) else 200
+    refused = csrf.notice_if_refused(form)
+    return _edit_page(form, post), 400 if refused else 200
 
 
 @bp.post(f"/posts/<{ID}:post_id>/delete")

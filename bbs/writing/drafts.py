@@ -15,7 +15,6 @@ from ..db import db
 from ..posts.forms import BODY_MAX_LENGTH, TITLE_MAX_LENGTH
 from . import bp
 
-
 bp.add_app_template_global(drafts.take_finished, "take_finished_drafts")
 
 

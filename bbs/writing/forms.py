@@ -16,7 +16,9 @@ _ALT_UNSAFE = re.compile(r"[\[\]\\\r\n\t\x00-\x1f\x7f]+")
 
 
 def _clean_alt(value: t.Any) -> t.Any:
-    return _ALT_UNSAFE.sub(" ", value).strip() if isinstance(value, str) else value
+    if not isinstance(value, str):
+        return value
+    return " ".join(_ALT_UNSAFE.sub(" ", value).split())
 
 
 class ImageForm(BbsForm):

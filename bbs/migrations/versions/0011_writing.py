@@ -32,9 +32,7 @@ def upgrade() -> None:
         sa.Column("height", sa.Integer, nullable=False),
         sa.Column("created_at", TIMESTAMP, nullable=False),
     )
-    op.create_index(
-        "ix_post_images_owner_id_created_at", "post_images", ["owner_id", "created_at"]
-    )
+    op.create_index("ix_post_images_owner_id_created_at", "post_images", ["owner_id", "created_at"])
     op.create_table(
         "drafts",
         sa.Column(
