@@ -12,6 +12,7 @@ import typing as t
 from datetime import timedelta
 
 from flagon import Response, abort, current_app, jsonify, render_template, request, url_for
+from flagon.datastructures import MultiDict
 from flagon.exceptions import RequestEntityTooLarge, TooManyRequests
 from flagon.ext.login import current_user, login_required
 
@@ -106,7 +107,7 @@ def upload_image():
         return jsonify(body), 201, {"Location": url}
     return render_template(
         "writing/image_upload.html",
-        form=ImageForm(formdata=None, data={}),
+        form=ImageForm(formdata=MultiDict()),  # a blank form for the next one
         uploaded={"url": url, "markdown": markdown},
     ), 201
 
