@@ -52,6 +52,9 @@ def create_app(
     from .posts import bp as posts
 
     app.register_blueprint(posts)
+    from .writing import bp as writing
+
+    app.register_blueprint(writing)
     from .social import bp as social
     from .admin import bp as admin
 

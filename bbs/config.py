@@ -66,6 +66,8 @@ DEFAULTS: dict[str, t.Any] = {
     "REMEMBER_COOKIE_DURATION": timedelta(days=30),
     # Uploads (avatars) and forms larger than this are refused with 413.
     "MAX_CONTENT_LENGTH": 4 * 1024 * 1024,
+    # Pictures a member may upload for posts and comments within an hour, before 429.
+    "IMAGE_UPLOADS_PER_HOUR": 30,
     # How long a form's CSRF token stays valid.
     "CSRF_TIME_LIMIT": timedelta(hours=4),
     "CAPTCHA_TIME_LIMIT": timedelta(minutes=15),

@@ -4,6 +4,12 @@ A token is an HMAC (keyed from ``SECRET_KEY``) of a random value kept in the vis
 and an expiry time. Every form built on :class:`bbs.forms.BbsForm` carries one; on top of
 that, :func:`protect` refuses any state-changing request without a valid token (400) before a
 view runs, so a view that forgets to validate its form is still protected.
+
+Forms that carry what a member wrote (a post, a comment, a profile) must not lose it when the
+token has expired: their views are marked :func:`keeps_text`. Such a view runs with the
+unverified request, its form fails validation on the token (so nothing is saved), and it
+shows the same form again with the submitted text, a fresh token, the :data:`KEPT_TEXT`
+notice (:func:`notice_if_refused`) and status 400.
 """
 
 from __future__ import annotations
@@ -17,11 +23,14 @@ from wtforms import Form
 from wtforms.csrf.session import SessionCSRF
 from wtforms.validators import ValidationError
 
-from flagon import abort, current_app, request, session
+from flagon import abort, current_app, flash, request, session
 from flagon.datastructures import MultiDict
+from flagon.ext.login import current_user
 
 if t.TYPE_CHECKING:
     from flagon import Flagon
+
+_View = t.TypeVar("_View", bound=t.Callable[..., t.Any])
 
 FIELD_NAME = "csrf_token"
 HEADER_NAME = "X-CSRF-Token"
@@ -29,6 +38,11 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 REFUSED = (
     "The form had expired or did not come from this site. Go back, reload the page and try again."
 )
+KEPT_TEXT = (
+    "Your form had expired, so nothing was saved. Your text is kept below: check it and "
+    "submit again."
+)
+_KEEPS_TEXT = "_csrf_keeps_text"
 
 
 class BbsSessionCSRF(SessionCSRF):
@@ -87,14 +101,37 @@ def csrf_token() -> str:
     return _TokenOnly(MultiDict()).csrf_token.current_token
 
 
+def keeps_text(view: _View) -> _View:
+    """Mark ``view`` as checking the token itself, through its form, so that a refused form
+    comes back with its text (see the module's documentation).
+
+    The view must change nothing before its form has validated.
+    """
+    setattr(view, _KEEPS_TEXT, True)
+    return view
+
+
+def notice_if_refused(form: t.Any) -> bool:
+    """Flash :data:`KEPT_TEXT` when ``form`` failed on its CSRF token; whether it did."""
+    if form.csrf_token.errors:
+        flash(KEPT_TEXT, "error")
+        return True
+    return False
+
+
 def protect() -> None:
     """Before each request: refuse a state-changing request without a valid token (400).
 
     The token comes from the ``csrf_token`` form field, or the ``X-CSRF-Token`` header for
-    requests made by scripts. Requests that match no route are left to answer 404/405.
+    requests made by scripts. Requests that match no route are left to answer 404/405; views
+    marked :func:`keeps_text` check the token through their form, for members (the forms
+    they mark are members' forms).
     """
     if request.method in SAFE_METHODS or request.routing_exception is not None:
         return
+    view = current_app.view_functions.get(request.endpoint or "")
+    if getattr(view, _KEEPS_TEXT, False) and current_user.is_authenticated:
+        return  # the view's form checks the token, and keeps the text if it fails
     token = request.headers.get(HEADER_NAME) or request.form.get(FIELD_NAME) or ""
     if not _TokenOnly(MultiDict([(FIELD_NAME, token)])).validate():
         abort(400, REFUSED)

@@ -20,6 +20,8 @@ from .moderation import EndedLogin as EndedLogin
 from .moderation import MemberWarning as MemberWarning
 from .moderation import ModerationLogEntry as ModerationLogEntry
 from .moderation import Report as Report
+from .draft import Draft as Draft
+from .image import PostImage as PostImage
 from .post import Comment as Comment
 from .post import Like as Like
 from .post import Post as Post

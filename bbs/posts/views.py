@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from flagon import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flagon.ext.login import current_user, login_required
 
+from .. import csrf, drafts
 from ..db import db
 from ..markdown import render, render_cached
 from ..models import Comment, Post
@@ -19,6 +20,7 @@ from ..pagination import Page, page_number
 from ..topics import categories
 from ..topics.reading import mark_read
 from . import bp, content, replies
+from .editor import editor_for, wants_preview
 from .forms import BODY_MAX_LENGTH, CommentForm, PostForm
 from .mentions import members_mentioned_in
 
@@ -35,17 +37,19 @@ def markdown_filter(text: str | None, mentions: t.Mapping[str, str] | None = Non
 
 
 @bp.route("/posts/new", methods=["GET", "POST"])
+@csrf.keeps_text
 @login_required
 def new():
     form = _with_categories(PostForm())
+    if wants_preview(form):
+        return _edit_page(form, None)
     if form.validate_on_submit():
         _release_write_lock()
         refused = newmembers.check(current_user, "post", form.body.data)
         if refused is not None:
             db.session.rollback()
             form.body.errors.append(refused.message)
-            page = render_template("posts/edit.html", form=form, post=None)
-            return page, refused.status, refused.headers
+            return _edit_page(form, None), refused.status, refused.headers
         post = content.create_post(
             current_user,
             form.title.data,
@@ -53,13 +57,16 @@ def new():
             category_id=form.category.data,
             tags=form.tags.parsed,
         )
+        drafts.finish(current_user.id, drafts.NEW_POST)
         db.session.commit()
         flash("Your post is published.", "success")
         return redirect(url_for(".show", post_id=post.id))
-    return render_template("posts/edit.html", form=form, post=None)
+    refused = csrf.notice_if_refused(form)
+    return _edit_page(form, None), 400 if refused else 200
 
 
 @bp.route(f"/posts/<{ID}:post_id>", methods=["GET", "POST"])
+@csrf.keeps_text
 def show(post_id: int):
     """The post and a page of its comments; a POST is a new comment (the page's form sends it
     here, so a comment that is refused shows its errors at an address the browser can load
@@ -78,6 +85,7 @@ def show(post_id: int):
 
 
 @bp.route(f"/posts/<{ID}:post_id>/edit", methods=["GET", "POST"])
+@csrf.keeps_text
 @login_required
 def edit(post_id: int):
     post = _post_or_404(post_id)
@@ -95,6 +103,8 @@ def edit(post_id: int):
             }
         )
     _with_categories(form)
+    if wants_preview(form):
+        return _edit_page(form, post)
     if form.validate_on_submit():
         _release_write_lock()
         content.edit_post(
@@ -105,10 +115,12 @@ def edit(post_id: int):
             category_id=form.category.data,
             tags=form.tags.parsed,
         )
+        drafts.finish(current_user.id, drafts.edit_target(post.id))
         db.session.commit()
         flash("The post is updated.", "success")
         return redirect(url_for(".show", post_id=post.id))
-    return render_template("posts/edit.html", form=form, post=post)
+    refused = csrf.notice_if_refused(form)
+    return _edit_page(form, post), 400 if refused else 200
 
 
 @bp.post(f"/posts/<{ID}:post_id>/delete")
@@ -126,13 +138,18 @@ def delete(post_id: int):
 
 
 @bp.post(f"/posts/<{ID}:post_id>/comments")
+@csrf.keeps_text
 @login_required
 def comment(post_id: int):
     post = _post_or_404(post_id)
     if post.locked:
         abort(403, "This topic is locked: it takes no new comments.")
     form = CommentForm()
+    if wants_preview(form):
+        return _post_page(post, page_number(), form, _reply_target(post, form) or None)
     valid = form.validate()
+    if not valid:
+        csrf.notice_if_refused(form)
     reply_to = _reply_target(post, form)
     if reply_to is False:
         valid = False
@@ -156,6 +173,7 @@ def comment(post_id: int):
 
 def _add_comment(post: Post, form: CommentForm, reply_to: Comment | None) -> t.Any:
     new_comment = content.add_comment(post, current_user, form.body.data, reply_to)
+    drafts.finish(current_user.id, drafts.comment_target(post.id))
     db.session.commit()
     last_page = Page([], 1, _comments_per_page(), post.comment_count + 1).pages
     target = url_for(".show", post_id=post.id, page=last_page if last_page > 1 else None)
@@ -220,6 +238,16 @@ def _with_categories(form: PostForm) -> PostForm:
     return form
 
 
+def _edit_page(form: PostForm, post: Post | None) -> str:
+    """The post editor: a new post, or ``post`` being edited."""
+    if post is None:
+        editor = editor_for(drafts.NEW_POST, form, ("title", "body"))
+    else:
+        target = drafts.edit_target(post.id)
+        editor = editor_for(target, form, ("title", "body"), since=post.updated_at)
+    return render_template("posts/edit.html", form=form, post=post, editor=editor)
+
+
 def _post_or_404(post_id: int) -> Post:
     post = db.session.scalar(
         select(Post)
@@ -270,6 +298,7 @@ def _post_page(post: Post, number: int, form: CommentForm, replying: Comment | N
         replying=replying,
         mentions=members_mentioned_in(comment.body for comment in comments),
         shown_ids={comment.id for comment in comments},
+        editor=editor_for(drafts.comment_target(post.id), form, ("body",)),
         may_delete_comment=content.may_delete_comment,
         may_edit_comment=content.may_edit_comment,
         blocks=blocks.post_page_blocks(post),

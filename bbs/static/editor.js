@@ -1,24 +1,71 @@
-/* The post editor's Markdown preview, and confirmation before deleting.
-   Loaded as a file (the Content-Security-Policy forbids inline scripts). */
+/* The post and comment editors: Markdown preview, "Insert image", drafts kept in the browser
+   and on the server, and confirmation before deleting.
+   Loaded as a file (the Content-Security-Policy forbids inline scripts). Without it, every
+   button still works: Preview and Insert image send forms of their own. */
 (function () {
   "use strict";
 
+  var SERVER_SAVE_MS = 4000;
+
+  function tokenOf(form) {
+    var field = form && form.elements.csrf_token;
+    return field ? field.value : "";
+  }
+
+  function draftKey(user, target) {
+    return "bbs-draft:" + user + ":" + target;
+  }
+
+  function readDraft(key) {
+    try {
+      var saved = JSON.parse(window.localStorage.getItem(key) || "null");
+      return saved && typeof saved.body === "string" ? saved : null;
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function writeDraft(key, draft) {
+    try {
+      if (draft) {
+        window.localStorage.setItem(key, JSON.stringify(draft));
+      } else {
+        window.localStorage.removeItem(key);
+      }
+    } catch (error) {
+      /* storage full or disabled: the server copy remains */
+    }
+  }
+
+  function clock(date) {
+    return date.toLocaleTimeString([], {hour: "2-digit", minute: "2-digit"});
+  }
+
+  /* Forms just sent: forget the browser's copies of their drafts. */
+  function forgetFinished(marker) {
+    var user = marker.dataset.draftUser;
+    (marker.dataset.draftsFinished || "").split(" ").forEach(function (target) {
+      if (target) {
+        writeDraft(draftKey(user, target), null);
+      }
+    });
+  }
+
   function previewButton(button) {
-    var form = button.closest("form");
+    var form = button.form;
     var source = form && form.elements[button.dataset.previewField];
     var target = document.getElementById(button.dataset.previewTarget);
-    var token = form && form.elements.csrf_token;
-    if (!source || !target || !token) {
+    if (!source || !target || !tokenOf(form)) {
       return;
     }
-    button.hidden = false;
 
     function show(message) {
       target.textContent = message;
       target.hidden = false;
     }
 
-    button.addEventListener("click", function () {
+    button.addEventListener("click", function (event) {
+      event.preventDefault();  // without this script, the button sends the form instead
       if (!target.hidden && button.getAttribute("aria-pressed") === "true") {
         target.hidden = true;
         button.setAttribute("aria-pressed", "false");
@@ -31,7 +78,7 @@
       fetch(button.dataset.previewUrl, {
         method: "POST",
         credentials: "same-origin",
-        headers: {"X-CSRF-Token": token.value, "Accept": "application/json"},
+        headers: {"X-CSRF-Token": tokenOf(form), "Accept": "application/json"},
         body: body
       }).then(function (response) {
         if (response.status === 413) {
@@ -55,6 +102,155 @@
     });
   }
 
+  function editorTools(tools) {
+    var form = document.getElementById(tools.dataset.editorForm);
+    var body = form && form.elements[tools.dataset.editorField || "body"];
+    if (!body) {
+      return;
+    }
+    var title = form.elements.title || null;
+    var status = tools.querySelector(".draft-status");
+    var key = draftKey(tools.dataset.draftUser, tools.dataset.draftTarget);
+    var dirty = false;
+    var submitting = false;
+
+    function say(message) {
+      if (status) {
+        status.textContent = message;
+      }
+    }
+
+    function current() {
+      return {title: title ? title.value : "", body: body.value, savedAt: Date.now()};
+    }
+
+    function serverForm() {
+      var data = new FormData();
+      var draft = current();
+      data.set("target", tools.dataset.draftTarget);
+      data.set("title", draft.title);
+      data.set("body", draft.body);
+      return data;
+    }
+
+    function saveOnServer() {
+      if (!dirty || submitting) {
+        return;
+      }
+      dirty = false;
+      fetch(tools.dataset.draftUrl, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: {"X-CSRF-Token": tokenOf(form), "Accept": "application/json"},
+        body: serverForm()
+      }).then(function (response) {
+        if (!response.ok) {
+          throw new Error(String(response.status));
+        }
+        say("Draft saved at " + clock(new Date()) + ".");
+      }).catch(function () {
+        dirty = true;
+        say("Draft kept in this browser only, for now.");
+      });
+    }
+
+    // Restore what this browser kept, unless the page holds something newer: the text just
+    // sent (a refused form), or a later draft from another device.
+    var kept = readDraft(key);
+    var since = Number(tools.dataset.draftSince) || 0;
+    var differs = kept && (kept.body !== body.value || (title && kept.title !== title.value));
+    if (differs && tools.dataset.draftSource !== "submitted" && kept.savedAt > since) {
+      if (kept.body.trim() || (kept.title || "").trim()) {
+        body.value = kept.body;
+        if (title && typeof kept.title === "string") {
+          title.value = kept.title;
+        }
+        dirty = true;
+        say("Your unsent text from this browser is restored.");
+      }
+    }
+
+    function changed() {
+      dirty = true;
+      writeDraft(key, current());
+    }
+
+    body.addEventListener("input", changed);
+    if (title) {
+      title.addEventListener("input", changed);
+    }
+    form.addEventListener("submit", function () {
+      // The copy in this browser stays until the next page says the form was accepted.
+      submitting = true;
+      writeDraft(key, current());
+    });
+    window.setInterval(saveOnServer, SERVER_SAVE_MS);
+    window.addEventListener("pagehide", function () {
+      if (dirty && !submitting && navigator.sendBeacon) {
+        var data = serverForm();
+        data.set("csrf_token", tokenOf(form));
+        navigator.sendBeacon(tools.dataset.draftUrl, data);
+      }
+    });
+
+    var insert = tools.querySelector("[data-image-upload]");
+    if (insert) {
+      imageUpload(insert, form, body, say);
+    }
+  }
+
+  function imageUpload(link, form, body, say) {
+    var picker = document.createElement("input");
+    picker.type = "file";
+    picker.accept = "image/png,image/jpeg,image/gif,image/webp";
+    picker.hidden = true;
+    link.after(picker);
+
+    link.addEventListener("click", function (event) {
+      event.preventDefault();  // without this script, the link opens the upload page
+      picker.click();
+    });
+
+    picker.addEventListener("change", function () {
+      var file = picker.files && picker.files[0];
+      if (!file) {
+        return;
+      }
+      var data = new FormData();
+      data.set("picture", file);
+      data.set("alt", file.name.replace(/\.[^.]*$/, ""));
+      say("Uploading " + file.name + "…");
+      fetch(link.dataset.imageUpload, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: {"X-CSRF-Token": tokenOf(form), "Accept": "application/json"},
+        body: data
+      }).then(function (response) {
+        return response.json().catch(function () {
+          return {error: "The picture could not be uploaded (" + response.status + ")."};
+        }).then(function (answer) {
+          if (!response.ok) {
+            throw new Error(answer.error || "The picture could not be uploaded.");
+          }
+          return answer;
+        });
+      }).then(function (answer) {
+        var start = body.selectionStart;
+        var end = body.selectionEnd;
+        var before = body.value.slice(0, start);
+        var text = (before && !/\s$/.test(before) ? "\n" : "") + answer.markdown + "\n";
+        body.setRangeText(text, start, end, "end");
+        body.focus();
+        body.dispatchEvent(new Event("input", {bubbles: true}));
+        say("The picture is inserted.");
+      }).catch(function (error) {
+        say(error.message);
+      }).finally(function () {
+        picker.value = "";
+      });
+    });
+  }
+
   function confirmBeforeSubmit(form) {
     form.addEventListener("submit", function (event) {
       if (!window.confirm(form.dataset.confirm)) {
@@ -63,6 +259,8 @@
     });
   }
 
+  document.querySelectorAll("[data-drafts-finished]").forEach(forgetFinished);
   document.querySelectorAll("[data-preview-url]").forEach(previewButton);
+  document.querySelectorAll("[data-editor-form]").forEach(editorTools);
   document.querySelectorAll("form[data-confirm]").forEach(confirmBeforeSubmit);
 })();

@@ -15,6 +15,7 @@ from flagon.datastructures import MultiDict
 from flagon.exceptions import RequestEntityTooLarge
 from flagon.ext.login import current_user
 
+from .. import csrf
 from ..auth import login_manager
 from ..avatars import MAX_BYTES, AvatarError, StoredImage, clean_avatar, default_avatar
 from ..avatars import read_upload
@@ -87,6 +88,7 @@ def _edit_page(
 
 
 @bp.route("/u/<username>/edit", methods=["GET", "POST"])
+@csrf.keeps_text
 def edit(username: str):
     user = editable_user(username)
     form = ProfileForm(obj=user)
@@ -96,6 +98,7 @@ def edit(username: str):
         db.session.commit()
         flash("Profile saved.", "success")
         return redirect(url_for("users.profile", username=user.username))
+    csrf.notice_if_refused(form)
     status = 400 if request.method == "POST" else 200
     return _edit_page(user, form, AvatarForm(formdata=MultiDict()), status)
 

@@ -96,8 +96,8 @@ PAGES = {
     # see, such as whether they like the post or follow the author). Topic lists: the user,
     # the topics (authors and categories joined), their tags, the categories or the category
     # or tag shown, the member's read marks. A post: the user, the post, its tags, the
-    # comments, the like, the blocks between the member and the authors, the read mark
-    # written.
+    # comments, the like, the blocks between the member and the authors, the member's draft
+    # of a comment, the read mark written.
     "first page": ("/", 5),
     "page 10": ("/?page=10", 5),
     "a deep page, by its cursor": ("/?after={deep}", 5),
@@ -105,9 +105,10 @@ PAGES = {
     "category, a deep page": ("/c/{category}?after={deep_in_category}", 5),
     "tag": ("/tags/{tag}", 5),
     "tag, page 2": ("/tags/{tag}?after={deep}", 5),
-    "busiest post": ("/posts/{busiest}", 7),
-    "busiest post, page 4": ("/posts/{busiest}?page=4", 7),
-    "search": ("/search?q=lantern", 3),
+    "busiest post": ("/posts/{busiest}", 8),
+    "busiest post, page 4": ("/posts/{busiest}?page=4", 8),
+    # The first page of results also lists the members whose names match.
+    "search": ("/search?q=lantern", 4),
     "search, page 3": ("/search?q=the&page=3", 3),
     "profile": ("/u/{prolific}", 6),
     "site feed": ("/feed.atom", 2),

@@ -1,0 +1,40 @@
+"""The picture upload form."""
+
+from __future__ import annotations
+
+import re
+import typing as t
+
+from wtforms import FileField, StringField
+from wtforms.validators import Length
+
+from ..forms import BbsForm
+
+ALT_MAX_LENGTH = 120
+# Characters that would end the Markdown ``![alt](…)`` early, or break it over lines.
+_ALT_UNSAFE = re.compile(r"[\[\]\\\r\n\t\x00-\x1f\x7f]+")
+
+
+def _clean_alt(value: t.Any) -> t.Any:
+    if not isinstance(value, str):
+        return value
+    return " ".join(_ALT_UNSAFE.sub(" ", value).split())
+
+
+class ImageForm(BbsForm):
+    picture = FileField(
+        "Picture",
+        description="PNG, JPEG, GIF (its first frame) or WebP; 3 MB at most.",
+        render_kw={"accept": "image/png,image/jpeg,image/gif,image/webp"},
+    )
+    alt = StringField(
+        "Description",
+        [Length(max=ALT_MAX_LENGTH, message=f"Use at most {ALT_MAX_LENGTH} characters.")],
+        filters=[_clean_alt],
+        description="What the picture shows, for people who can't see it.",
+    )
+
+
+def image_markdown(alt: str, url: str) -> str:
+    """The Markdown showing the picture at ``url`` with the description ``alt``."""
+    return f"![{_clean_alt(alt) or 'picture'}]({url})"
