@@ -227,31 +227,51 @@ def read_body(environ: dict[str, t.Any], max_content_length: int | None = None) 
     return data
 
 
+# A domain name or IPv4 address (underscores allowed, as in container service names) or a
+# bracketed IPv6 literal, then an optional port from 1 to 65535 (checked in ``_split_host``).
 _host_re = re.compile(
-    r"(?:[a-z0-9.\-_]+|\[[a-f0-9]*:[a-f0-9.:]+\])(?::[0-9]+)?", re.ASCII | re.IGNORECASE
+    r"([a-z0-9._-]+|\[[a-f0-9]*:[a-f0-9.:]+\])(?::([1-9][0-9]{0,4}))?", re.ASCII | re.IGNORECASE
 )
+_DEFAULT_PORTS = {"http": "80", "ws": "80", "https": "443", "wss": "443"}
+
+
+def _split_host(host: str) -> tuple[str, str | None] | None:
+    """``(name, port)`` of a well-formed ``host[:port]``, else ``None``."""
+    match = _host_re.fullmatch(host)
+    if match is None:
+        return None
+    name, port = match.groups()
+    if port is not None and int(port) > 65535:
+        return None
+    return name, port
+
+
+def _trusted_name(name: str) -> str:
+    """A host name in the form hosts are compared in: lower-case, IDNA, no trailing dot."""
+    name = name.lower()
+    if not name.isascii():
+        name = name.encode("idna").decode("ascii")
+    return name[:-1] if name.endswith(".") else name
 
 
 def host_is_trusted(
     hostname: str | None, trusted_list: t.Iterable[str] | str | None = None
 ) -> bool:
     """Whether ``hostname`` (``host[:port]``) is well-formed and, when ``trusted_list`` is
-    given, one of those names (a name starting with ``.`` also accepts its subdomains)."""
-    if not hostname or _host_re.fullmatch(hostname) is None:
+    given, one of those names (a name starting with ``.`` also accepts its subdomains). The
+    port is not compared; neither is case or a trailing dot."""
+    split = _split_host(hostname) if hostname else None
+    if split is None:
         return False
     if not trusted_list:
         return True
     if isinstance(trusted_list, str):
         trusted_list = [trusted_list]
-    if hostname.startswith("["):
-        name = hostname[: hostname.index("]") + 1]
-    else:
-        name = hostname.partition(":")[0]
-    name = name.lower()
+    name = _trusted_name(split[0])
     for ref in trusted_list:
         suffix = ref.startswith(".")
         try:
-            ref = ref.lstrip(".").partition(":")[0].encode("idna").decode("ascii").lower()
+            ref = _trusted_name(ref.lstrip(".").partition(":")[0])
         except UnicodeError:
             continue
         if name == ref or (suffix and name.endswith("." + ref)):
@@ -259,11 +279,22 @@ def host_is_trusted(
     return False
 
 
-def get_host(environ: dict[str, t.Any], trusted_hosts: t.Iterable[str] | None = None) -> str:
-    """The request's ``host[:port]``: the ``Host`` header, else the server address; the
-    scheme's default port is dropped. A malformed host gives ``""``; with ``trusted_hosts``
-    an untrusted one raises :class:`SecurityError`."""
-    scheme = environ.get("wsgi.url_scheme", "http")
+def get_host(
+    environ: dict[str, t.Any],
+    trusted_hosts: t.Iterable[str] | None = None,
+    scheme: str | None = None,
+) -> str:
+    """The request's ``host[:port]``, in the one form request attributes, routing and URL
+    building share.
+
+    It is the ``Host`` header, else ``SERVER_NAME:SERVER_PORT`` (nothing for a Unix socket),
+    without surrounding white space (which HTTP does not count as part of a header value),
+    lower-cased (host names are case-insensitive), without a trailing dot (``example.com.`` is
+    ``example.com``) and without the default port of ``scheme`` (the environ's by default).
+    As in Werkzeug, a malformed host gives ``""``, so host routing and external URLs have no
+    host to go by; with ``trusted_hosts``, a host that is malformed or not among them raises
+    :class:`SecurityError` (400).
+    """
     host = environ.get("HTTP_HOST")
     if host is None:
         name, port = environ.get("SERVER_NAME"), environ.get("SERVER_PORT")
@@ -272,17 +303,21 @@ def get_host(environ: dict[str, t.Any], trusted_hosts: t.Iterable[str] | None = 
         if ":" in name and name[0] != "[":
             name = f"[{name}]"
         host = f"{name}:{port}"
-    if scheme in ("http", "ws"):
-        if host.endswith(":80"):
-            host = host[:-3]
-    elif scheme in ("https", "wss") and host.endswith(":443"):
-        host = host[:-4]
-    if trusted_hosts:
-        if not host_is_trusted(host, trusted_hosts):
+    split = _split_host(host.strip(" \t").lower())
+    if split is None:
+        if trusted_hosts:
             raise SecurityError(f"Host {host!r} is not trusted.")
-    elif _host_re.fullmatch(host) is None:
         return ""
-    return host
+    name, port = split
+    if name.endswith(".") and len(name) > 1:
+        name = name[:-1]
+    if port is not None and port != _DEFAULT_PORTS.get(
+        scheme or environ.get("wsgi.url_scheme", "http")
+    ):
+        name = f"{name}:{port}"
+    if trusted_hosts and not host_is_trusted(name, trusted_hosts):
+        raise SecurityError(f"Host {host!r} is not trusted.")
+    return name
 
 
 # Characters that must stay percent-encoded in an IRI, plus the surrogates that stand for

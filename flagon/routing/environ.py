@@ -1,4 +1,5 @@
-"""Reading what routing needs from a WSGI environ: host, script root, path, query.
+"""Reading what routing needs from a WSGI environ: script root, path, query, scheme (the
+host comes from :func:`flagon.wsgi.get_host`, as for the request).
 
 WSGI passes these as "bytes in latin-1 strings"; they are read back as UTF-8 (invalid
 bytes become U+FFFD), and only when they are not plain ASCII.
@@ -6,14 +7,10 @@ bytes become U+FFFD), and only when they are not plain ASCII.
 
 from __future__ import annotations
 
-import re
-
 from ..exceptions import BadHost
 
 #: The subdomain of a request whose host is not under the configured server name.
 INVALID_SUBDOMAIN = "<invalid>"
-
-_valid_host = re.compile(r"(?:[a-z0-9._-]+|\[[a-f0-9]*:[a-f0-9.:]+\])(?::[0-9]+)?").fullmatch
 
 
 def wsgi_decode(value: str) -> str:
@@ -22,26 +19,6 @@ def wsgi_decode(value: str) -> str:
         return value.encode("latin-1").decode("utf-8", "replace")
     except UnicodeEncodeError:  # not a WSGI string: already text
         return value
-
-
-def host_from_environ(environ: dict, scheme: str) -> str:
-    """The request's ``host[:port]`` (lower-case, default port dropped), or "" when the
-    Host header is missing or malformed."""
-    host = environ.get("HTTP_HOST")
-    if host is None:
-        name = environ.get("SERVER_NAME")
-        port = environ.get("SERVER_PORT")
-        if not name or not port:
-            return ""
-        if ":" in name and name[0] != "[":
-            name = f"[{name}]"
-        host = f"{name}:{port}"
-    host = host.strip().lower()
-    if scheme == "http" or scheme == "ws":
-        host = host.removesuffix(":80")
-    elif scheme == "https" or scheme == "wss":
-        host = host.removesuffix(":443")
-    return host if _valid_host(host) else ""
 
 
 def script_root_from_environ(environ: dict) -> str:
