@@ -8,6 +8,7 @@ import re
 import sys
 import typing as t
 
+from .closing import ClosingIterator as ClosingIterator
 from .exceptions import BadRequest, ClientDisconnected, RequestEntityTooLarge, SecurityError
 from .http import MAX_DIGITS
 
@@ -370,38 +371,6 @@ def get_current_url(
         parts.append("?")
         parts.append(_iri_part(query, _query_unsafe_re))
     return "".join(parts)
-
-
-class ClosingIterator:
-    """Wrap a response iterable so extra callbacks run when the server closes it (after the
-    iterable's own ``close``)."""
-
-    def __init__(
-        self,
-        iterable: t.Iterable[bytes],
-        callbacks: t.Callable[[], t.Any] | t.Iterable[t.Callable[[], t.Any]] | None = None,
-    ) -> None:
-        self._iterator = iter(iterable)
-        if callbacks is None:
-            callbacks = []
-        elif callable(callbacks):
-            callbacks = [callbacks]
-        else:
-            callbacks = list(callbacks)
-        close = getattr(iterable, "close", None)
-        if close is not None:
-            callbacks.insert(0, close)
-        self._callbacks = callbacks
-
-    def __iter__(self) -> ClosingIterator:
-        return self
-
-    def __next__(self) -> bytes:
-        return next(self._iterator)
-
-    def close(self) -> None:
-        for callback in self._callbacks:
-            callback()
 
 
 class FileWrapper:

@@ -8,6 +8,7 @@ import typing as t
 from werkzeug import wrappers as _werkzeug
 
 from .. import json as flagon_json
+from ..closing import ClosingIterator
 from ..conditional import ENTITY_HEADERS, make_conditional, strip_entity_headers
 from ..datastructures import Headers
 from ..http import (
@@ -498,7 +499,7 @@ class Response(_werkzeug.Response):
         """The body to send: nothing for HEAD and bodiless statuses."""
         status = self._status_code
         if environ.get("REQUEST_METHOD") == "HEAD" or status < 200 or status in (204, 304):
-            return _ClosingIterator((), self.close)
+            return ClosingIterator((), self.close)
         response = self.response
         if self.direct_passthrough:
             return response  # type: ignore[return-value]
@@ -508,8 +509,8 @@ class Response(_werkzeug.Response):
                     break
             else:
                 # A list has nothing to close; hand it over as it is unless callbacks wait.
-                return _ClosingIterator(response, self.close) if self._on_close else response
-        return _ClosingIterator(self.iter_encoded(), self.close)
+                return ClosingIterator(response, self.close) if self._on_close else response
+        return ClosingIterator(self.iter_encoded(), self.close)
 
     def get_wsgi_response(self, environ: dict) -> tuple[t.Iterable[bytes], str, list]:
         """``(app_iter, status, headers)`` for the server."""
@@ -591,22 +592,6 @@ def _iter_encoded(body: t.Iterable[str | bytes], charset: str) -> t.Iterator[byt
         yield item.encode(charset) if isinstance(item, str) else bytes(item)
 
 
-class _ClosingIterator:
-    """Iterates a body and runs ``close`` when the server closes it (PEP 3333)."""
-
-    __slots__ = ("_iterable", "_close")
-
-    def __init__(self, iterable: t.Iterable[bytes], close: t.Callable[[], t.Any]) -> None:
-        self._iterable = iterable
-        self._close = close
-
-    def __iter__(self) -> t.Iterator[bytes]:
-        return iter(self._iterable)
-
-    def close(self) -> None:
-        self._close()
-
-
 def run_wsgi_app(
     app: t.Callable, environ: dict, buffered: bool = False
 ) -> tuple[t.Iterable[bytes], str, Headers]:
@@ -648,5 +633,5 @@ def run_wsgi_app(
             if close is not None:
                 close()
     else:
-        chunks = _ClosingIterator(body(), close or (lambda: None))
+        chunks = ClosingIterator(body(), close)
     return chunks, response[0], Headers(response[1])
