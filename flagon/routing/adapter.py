@@ -11,6 +11,7 @@ import re
 import typing as t
 from urllib.parse import quote, urljoin
 
+from ..datastructures.multidict import iter_multi_items
 from ..exceptions import HTTPException, MethodNotAllowed
 from ..wsgi import get_host
 from .environ import (
@@ -23,7 +24,7 @@ from .environ import (
 )
 from .exceptions import BuildError, RequestRedirect
 from .matcher import RequestPath
-from .quoting import encode_query, iter_multi_items, quote_path
+from .quoting import encode_query, quote_path
 
 if t.TYPE_CHECKING:
     from .map import Map
