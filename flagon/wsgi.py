@@ -153,6 +153,17 @@ def _read_failed(error: Exception) -> BadRequest:
     return BadRequest(f"The request body could not be read: {error or type(error).__name__}.")
 
 
+def wsgi_decode(value: str) -> str:
+    """A WSGI string (bytes carried as Latin-1) read as UTF-8, as URLs are; bytes that are
+    not UTF-8 become U+FFFD. Text a server already decoded is returned as it is."""
+    if value.isascii():
+        return value
+    try:
+        return value.encode("latin-1").decode("utf-8", "replace")
+    except UnicodeEncodeError:
+        return value
+
+
 def get_content_length(environ: dict[str, t.Any]) -> int | None:
     """The declared body length; ``None`` when not given or the body is chunked.
 

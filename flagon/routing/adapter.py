@@ -13,14 +13,13 @@ from urllib.parse import quote, urljoin
 
 from ..datastructures.multidict import iter_multi_items
 from ..exceptions import HTTPException, MethodNotAllowed
-from ..wsgi import get_host
+from ..wsgi import get_host, wsgi_decode
 from .environ import (
     normalize_server_name,
     query_from_environ,
     script_root_from_environ,
     subdomain_of,
     url_scheme_from_environ,
-    wsgi_decode,
 )
 from .exceptions import BuildError, RequestRedirect
 from .matcher import RequestPath

@@ -8,17 +8,10 @@ bytes become U+FFFD), and only when they are not plain ASCII.
 from __future__ import annotations
 
 from ..exceptions import BadHost
+from ..wsgi import wsgi_decode
 
 #: The subdomain of a request whose host is not under the configured server name.
 INVALID_SUBDOMAIN = "<invalid>"
-
-
-def wsgi_decode(value: str) -> str:
-    """A WSGI string read as UTF-8."""
-    try:
-        return value.encode("latin-1").decode("utf-8", "replace")
-    except UnicodeEncodeError:  # not a WSGI string: already text
-        return value
 
 
 def script_root_from_environ(environ: dict) -> str:

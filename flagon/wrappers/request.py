@@ -34,20 +34,13 @@ from ..http import (
     parse_options_header,
 )
 from ..lazy import cached_property
-from ..wsgi import get_host, get_input_stream, read_body
+from ..wsgi import get_host, get_input_stream, read_body, wsgi_decode
 from .request_headers import RequestHeadersMixin
 
 if t.TYPE_CHECKING:
     from ..routing import Rule
 
 _missing = object()
-
-
-def _wsgi_decode(value: str) -> str:
-    """WSGI strings carry raw bytes as latin-1; URLs are UTF-8 (bad bytes become U+FFFD)."""
-    if value.isascii():
-        return value
-    return value.encode("latin-1").decode("utf-8", "replace")
 
 
 class UserAgent(str):
@@ -177,12 +170,12 @@ class Request(RequestHeadersMixin):
     @cached_property
     def path(self) -> str:
         """The path below the application root, always starting with ``/``."""
-        return "/" + _wsgi_decode(self.environ.get("PATH_INFO") or "").lstrip("/")
+        return "/" + wsgi_decode(self.environ.get("PATH_INFO") or "").lstrip("/")
 
     @cached_property
     def script_root(self) -> str:
         """Where the application is mounted (``SCRIPT_NAME``), without a trailing slash."""
-        return _wsgi_decode(self.environ.get("SCRIPT_NAME") or "").rstrip("/")
+        return wsgi_decode(self.environ.get("SCRIPT_NAME") or "").rstrip("/")
 
     @property
     def root_path(self) -> str:
@@ -197,7 +190,7 @@ class Request(RequestHeadersMixin):
     @cached_property
     def full_path(self) -> str:
         """Path and query string: ``/page?x=1`` (``/page?`` with no query)."""
-        return f"{self.path}?{_wsgi_decode(self.environ.get('QUERY_STRING', ''))}"
+        return f"{self.path}?{wsgi_decode(self.environ.get('QUERY_STRING', ''))}"
 
     @cached_property
     def scheme(self) -> str:
@@ -254,7 +247,7 @@ class Request(RequestHeadersMixin):
         query = self.environ.get("QUERY_STRING", "")
         if not query:
             return self.base_url
-        return f"{self.base_url}?{quote(_wsgi_decode(query), safe=_QUERY_SAFE)}"
+        return f"{self.base_url}?{quote(wsgi_decode(query), safe=_QUERY_SAFE)}"
 
     @cached_property
     def args(self) -> MultiDict:
