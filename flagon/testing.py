@@ -31,7 +31,8 @@ from .environ_builder import (
 )
 from .globals import _request_ctx_stack
 from .http import dump_cookie, parse_cookie, parse_date
-from .wrappers import Response, run_wsgi_app
+from .wrappers import Response
+from .wsgi import run_wsgi_app
 
 __all__ = [
     "Client",

@@ -1,5 +1,5 @@
-"""WSGI environ helpers: a safe request body stream, the request's host and URL, and
-iterables for sending files."""
+"""WSGI helpers: a safe request body stream, the request's host and URL, iterables for
+sending files, and calling a WSGI application as a server would."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import sys
 import typing as t
 
 from .closing import ClosingIterator as ClosingIterator
+from .datastructures import Headers
 from .exceptions import BadRequest, ClientDisconnected, RequestEntityTooLarge, SecurityError
 from .http import MAX_DIGITS
 
@@ -424,3 +425,48 @@ def wrap_file(
     """The server's ``wsgi.file_wrapper`` around ``file`` if it has one, else a
     :class:`FileWrapper`."""
     return environ.get("wsgi.file_wrapper", FileWrapper)(file, buffer_size)
+
+
+def run_wsgi_app(
+    app: t.Callable, environ: dict, buffered: bool = False
+) -> tuple[t.Iterable[bytes], str, Headers]:
+    """Call a WSGI application; return ``(body, status, headers)``.
+
+    The body keeps the application's ``close``; ``buffered`` reads it all first.
+    """
+    response: list[t.Any] = []
+    written: list[bytes] = []
+
+    def start_response(status: str, headers: list, exc_info: t.Any = None) -> t.Callable:
+        if exc_info is not None and response:
+            raise exc_info[1].with_traceback(exc_info[2])
+        response[:] = [status, headers]
+        return written.append
+
+    app_rv = app(environ, start_response)
+    close = getattr(app_rv, "close", None)
+    iterator = iter(app_rv)
+    # Some apps call start_response only when iterated: pull the first chunk to get the status.
+    first: list[bytes] = []
+    while not response:
+        try:
+            first.append(next(iterator))
+        except StopIteration:
+            break
+    if not response:
+        raise RuntimeError("The WSGI application did not call start_response.")
+
+    def body() -> t.Iterator[bytes]:
+        yield from written
+        yield from first
+        yield from iterator
+
+    if buffered:
+        try:
+            chunks: t.Any = list(body())
+        finally:
+            if close is not None:
+                close()
+    else:
+        chunks = ClosingIterator(body(), close)
+    return chunks, response[0], Headers(response[1])

@@ -5,6 +5,6 @@ and is itself a WSGI application.
 """
 
 from .request import Request, UserAgent
-from .response import Response, get_content_type, run_wsgi_app, send_text
+from .response import Response, get_content_type, send_text
 
-__all__ = ["Request", "Response", "UserAgent", "get_content_type", "run_wsgi_app", "send_text"]
+__all__ = ["Request", "Response", "UserAgent", "get_content_type", "send_text"]

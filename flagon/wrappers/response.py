@@ -19,6 +19,7 @@ from ..http import (
     quote_etag,
     unquote_etag,
 )
+from ..wsgi import run_wsgi_app
 from .caching import CacheControlHeader, ContentRangeHeader, DateHeader, SetHeader, TextHeader
 from .request import _config_limit
 
@@ -590,48 +591,3 @@ def send_text(
 def _iter_encoded(body: t.Iterable[str | bytes], charset: str) -> t.Iterator[bytes]:
     for item in body:
         yield item.encode(charset) if isinstance(item, str) else bytes(item)
-
-
-def run_wsgi_app(
-    app: t.Callable, environ: dict, buffered: bool = False
-) -> tuple[t.Iterable[bytes], str, Headers]:
-    """Call a WSGI application; return ``(body, status, headers)``.
-
-    The body keeps the application's ``close``; ``buffered`` reads it all first.
-    """
-    response: list[t.Any] = []
-    written: list[bytes] = []
-
-    def start_response(status: str, headers: list, exc_info: t.Any = None) -> t.Callable:
-        if exc_info is not None and response:
-            raise exc_info[1].with_traceback(exc_info[2])
-        response[:] = [status, headers]
-        return written.append
-
-    app_rv = app(environ, start_response)
-    close = getattr(app_rv, "close", None)
-    iterator = iter(app_rv)
-    # Some apps call start_response only when iterated: pull the first chunk to get the status.
-    first: list[bytes] = []
-    while not response:
-        try:
-            first.append(next(iterator))
-        except StopIteration:
-            break
-    if not response:
-        raise RuntimeError("The WSGI application did not call start_response.")
-
-    def body() -> t.Iterator[bytes]:
-        yield from written
-        yield from first
-        yield from iterator
-
-    if buffered:
-        try:
-            chunks: t.Any = list(body())
-        finally:
-            if close is not None:
-                close()
-    else:
-        chunks = ClosingIterator(body(), close)
-    return chunks, response[0], Headers(response[1])
