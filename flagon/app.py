@@ -53,7 +53,7 @@ from .signals import (
 from .templating import DispatchingJinjaLoader, Environment, tojson
 from .wrappers import Request, Response
 from .wrappers.errors import http_exception_response
-from .wrappers.request import _scopes_of
+from .wrappers.framework import _scopes_of
 
 if t.TYPE_CHECKING:
     from .blueprints import Blueprint

@@ -1,4 +1,4 @@
-"""``Response``: body, status and headers; itself a WSGI application."""
+"""``HTTPResponse``: body, status and headers; itself a WSGI application."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import typing as t
 
 from werkzeug import wrappers as _werkzeug
 
-from .. import json as flagon_json
 from ..closing import ClosingIterator
 from ..conditional import ENTITY_HEADERS, make_conditional, strip_entity_headers
 from ..datastructures import Headers
@@ -21,7 +20,6 @@ from ..http import (
 )
 from ..wsgi import run_wsgi_app
 from .caching import CacheControlHeader, ContentRangeHeader, DateHeader, SetHeader, TextHeader
-from .request import _config_limit
 
 _STATUS_LINES: dict[int, str] = {
     code: f"{code} {phrase.upper()}" for code, phrase in HTTP_STATUS_CODES.items()
@@ -77,7 +75,7 @@ def _parse_status(status: int | str | bytes) -> tuple[str, int]:
     return status, code
 
 
-class Response(_werkzeug.Response):
+class HTTPResponse(_werkzeug.Response):
     """An HTTP response: body, status and headers; call it as a WSGI application to send it.
 
     ``response`` may be a str, bytes, or any iterable of str/bytes (a generator streams).
@@ -95,22 +93,9 @@ class Response(_werkzeug.Response):
     #: Whether ``get_data`` may buffer a streamed body; ``False`` makes it raise instead.
     implicit_sequence_conversion = True
 
-    @property
-    def max_cookie_size(self) -> int:
-        """Browsers drop cookies larger than this; ``set_cookie`` warns beyond it.
-
-        The current app's ``MAX_COOKIE_SIZE`` (4093 outside an app); 0 turns the warning off.
-        """
-        value = self.__dict__.get("_max_cookie_size")
-        if value is not None:
-            return value
-        return _config_limit("MAX_COOKIE_SIZE", 4093) or 0
-
-    @max_cookie_size.setter
-    def max_cookie_size(self, value: int) -> None:
-        self.__dict__["_max_cookie_size"] = value
-
-    json_module: t.Any = flagon_json
+    #: Browsers drop cookies larger than this; ``set_cookie`` warns beyond it (0: never).
+    max_cookie_size = 4093
+    json_module: t.Any = _json
 
     def __init__(
         self,
@@ -260,7 +245,7 @@ class Response(_werkzeug.Response):
         request_or_environ: t.Any,
         accept_ranges: bool | str = False,
         complete_length: int | None = None,
-    ) -> Response:
+    ) -> t.Self:
         """Answer a GET or HEAD request's conditional headers, changing this response in place.
 
         With the ``ETag`` / ``Last-Modified`` set on it, the response becomes a bodiless 304
@@ -457,7 +442,7 @@ class Response(_werkzeug.Response):
         for func in self._on_close:
             func()
 
-    def __enter__(self) -> Response:
+    def __enter__(self) -> t.Self:
         return self
 
     def __exit__(self, *exc: t.Any) -> None:
@@ -527,21 +512,21 @@ class Response(_werkzeug.Response):
         return app_iter
 
     @classmethod
-    def force_type(cls, response: t.Any, environ: dict | None = None) -> Response:
+    def force_type(cls, response: t.Any, environ: dict | None = None) -> t.Self:
         """Turn any response object or WSGI application into this class."""
-        if not isinstance(response, Response):
+        if not isinstance(response, HTTPResponse):
             if isinstance(response, _werkzeug.Response):
                 return cls._from_werkzeug(response)
             if environ is None:
                 raise TypeError(
                     "cannot convert WSGI application into response objects without an environ"
                 )
-            response = Response(*run_wsgi_app(response, environ))
+            response = HTTPResponse(*run_wsgi_app(response, environ))
         response.__class__ = cls
         return response
 
     @classmethod
-    def _from_werkzeug(cls, response: _werkzeug.Response) -> Response:
+    def _from_werkzeug(cls, response: _werkzeug.Response) -> t.Self:
         """A copy of a response made by Werkzeug-based code (an extension's, an exception's)."""
         converted = cls(response.response, response.status, Headers(response.headers))
         converted.direct_passthrough = response.direct_passthrough
@@ -550,7 +535,7 @@ class Response(_werkzeug.Response):
         return converted
 
     @classmethod
-    def from_app(cls, app: t.Callable, environ: dict, buffered: bool = False) -> Response:
+    def from_app(cls, app: t.Callable, environ: dict, buffered: bool = False) -> t.Self:
         """Call a WSGI application and wrap what it returns."""
         return cls(*run_wsgi_app(app, environ, buffered))
 
@@ -566,7 +551,7 @@ def send_text(
 
     For the request pipeline, when nothing else would ever see the response object.
     """
-    cls = Response
+    cls = HTTPResponse
     status = cls.default_status
     status_line = _STATUS_LINES[status] if status == 200 else _parse_status(status)[0]
     charset = cls.charset
