@@ -6,9 +6,9 @@ and the HTTP response, a body, a status and headers that is itself a WSGI applic
 (:class:`~flagon.wrappers.response.HTTPResponse`), plus what routing and the app's config add.
 """
 
-from .framework import Request, Response
+from .framework import Request, Response, send_text
 from .request import HTTPRequest, UserAgent
-from .response import HTTPResponse, get_content_type, send_text
+from .response import HTTPResponse, get_content_type
 
 __all__ = [
     "HTTPRequest",

@@ -1,6 +1,7 @@
 """The application's ``Request`` and ``Response``: the HTTP ones plus what the framework adds,
 as ``flask.wrappers`` adds to Werkzeug's: what routing matched, size limits from the current
-app's config, and the app's JSON provider."""
+app's config, and the app's JSON provider; and ``send_text``, the request pipeline's way of
+sending a text response without making the object."""
 
 from __future__ import annotations
 
@@ -9,7 +10,13 @@ import typing as t
 from .. import json as flagon_json
 from ..globals import _app_ctx_stack
 from .request import HTTPRequest
-from .response import HTTPResponse
+from .response import (
+    _STATUS_LINES,
+    HTTPResponse,
+    _content_type_cache,
+    _parse_status,
+    get_content_type,
+)
 
 if t.TYPE_CHECKING:
     from ..routing import Rule
@@ -135,3 +142,37 @@ class Response(HTTPResponse):
     @max_cookie_size.setter
     def max_cookie_size(self, value: int) -> None:
         self.__dict__["_max_cookie_size"] = value
+
+
+def send_text(
+    text: str,
+    environ: dict,
+    start_response: t.Callable,
+    extra_headers: list[tuple[str, str]] | None = None,
+) -> list[bytes]:
+    """Send ``text`` exactly as ``Response(text)(environ, start_response)`` would, with
+    ``extra_headers`` added after its own as ``response.headers.add`` would add them.
+
+    For the request pipeline, when the app's response class is this :class:`Response` and
+    nothing else would ever see the response object.
+    """
+    cls = Response
+    status = cls.default_status
+    status_line = _STATUS_LINES[status] if status == 200 else _parse_status(status)[0]
+    charset = cls.charset
+    data = text.encode(charset)
+    mimetype = cls.default_mimetype
+    headers = []
+    if mimetype:
+        content_type = _content_type_cache.get((mimetype, charset))
+        if content_type is None:
+            content_type = get_content_type(mimetype, charset)
+        headers.append(("Content-Type", content_type))
+    if cls.automatically_set_content_length:
+        headers.append(("Content-Length", str(len(data))))
+    if extra_headers:
+        headers.extend(extra_headers)
+    start_response(status_line, headers)
+    if environ.get("REQUEST_METHOD") == "HEAD" or status < 200 or status in (204, 304):
+        return []
+    return [data]

@@ -540,39 +540,6 @@ class HTTPResponse(_werkzeug.Response):
         return cls(*run_wsgi_app(app, environ, buffered))
 
 
-def send_text(
-    text: str,
-    environ: dict,
-    start_response: t.Callable,
-    extra_headers: list[tuple[str, str]] | None = None,
-) -> list[bytes]:
-    """Send ``text`` exactly as ``Response(text)(environ, start_response)`` would, with
-    ``extra_headers`` added after its own as ``response.headers.add`` would add them.
-
-    For the request pipeline, when nothing else would ever see the response object.
-    """
-    cls = HTTPResponse
-    status = cls.default_status
-    status_line = _STATUS_LINES[status] if status == 200 else _parse_status(status)[0]
-    charset = cls.charset
-    data = text.encode(charset)
-    mimetype = cls.default_mimetype
-    headers = []
-    if mimetype:
-        content_type = _content_type_cache.get((mimetype, charset))
-        if content_type is None:
-            content_type = get_content_type(mimetype, charset)
-        headers.append(("Content-Type", content_type))
-    if cls.automatically_set_content_length:
-        headers.append(("Content-Length", str(len(data))))
-    if extra_headers:
-        headers.extend(extra_headers)
-    start_response(status_line, headers)
-    if environ.get("REQUEST_METHOD") == "HEAD" or status < 200 or status in (204, 304):
-        return []
-    return [data]
-
-
 def _iter_encoded(body: t.Iterable[str | bytes], charset: str) -> t.Iterator[bytes]:
     for item in body:
         yield item.encode(charset) if isinstance(item, str) else bytes(item)
