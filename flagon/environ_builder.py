@@ -18,6 +18,7 @@ from functools import cache
 from io import BytesIO
 from urllib.parse import quote, unquote_to_bytes, urlencode, urlsplit
 
+from .__about__ import __version__
 from .wrappers.request import HTTPRequest
 
 __all__ = ["EnvironBuilder", "create_environ", "encode_multipart"]
@@ -56,8 +57,6 @@ WSGIEnviron = dict[str, t.Any]
 @cache
 def default_user_agent() -> str:
     """The ``User-Agent`` test requests send: ``flagon/<version>``."""
-    from . import __version__
-
     return f"flagon/{__version__}"
 
 
