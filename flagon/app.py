@@ -610,7 +610,7 @@ class Flagon(Scaffold):
     def test_request_context(self, *args: t.Any, **kwargs: t.Any) -> RequestContext:
         """A request context for a made-up request; takes the test client's arguments
         (``path``, ``method``, ``headers``, ``data``, ``json``, ``query_string``, ``base_url``…)."""
-        from .testing import EnvironBuilder
+        from .environ_builder import EnvironBuilder
 
         return self.request_context(EnvironBuilder(self, *args, **kwargs).get_environ())
 
