@@ -46,7 +46,7 @@ class Request(HTTPRequest):
 
     # -- limits ----------------------------------------------------------------------------------
 
-    @property  # type: ignore[override]
+    @property
     def max_content_length(self) -> int | None:
         """The largest body accepted (413 beyond it); ``None`` for no limit."""
         value = self.__dict__.get("_max_content_length", _missing)
@@ -56,7 +56,7 @@ class Request(HTTPRequest):
     def max_content_length(self, value: int | None) -> None:
         self.__dict__["_max_content_length"] = value
 
-    @property  # type: ignore[override]
+    @property
     def max_form_memory_size(self) -> int | None:
         """The largest non-file form field accepted in memory."""
         value = self.__dict__.get("_max_form_memory_size", _missing)
@@ -66,7 +66,7 @@ class Request(HTTPRequest):
     def max_form_memory_size(self, value: int | None) -> None:
         self.__dict__["_max_form_memory_size"] = value
 
-    @property  # type: ignore[override]
+    @property
     def max_form_parts(self) -> int | None:
         """The largest number of multipart parts accepted."""
         value = self.__dict__.get("_max_form_parts", _missing)
@@ -128,7 +128,7 @@ class Response(HTTPResponse):
 
     json_module: t.Any = flagon_json
 
-    @property  # type: ignore[override]
+    @property
     def max_cookie_size(self) -> int:
         """Browsers drop cookies larger than this; ``set_cookie`` warns beyond it.
 
