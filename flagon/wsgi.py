@@ -324,13 +324,20 @@ def get_host(
     name, port = split
     if name.endswith(".") and len(name) > 1:
         name = name[:-1]
-    if port is not None and port != _DEFAULT_PORTS.get(
-        scheme or environ.get("wsgi.url_scheme", "http")
-    ):
-        name = f"{name}:{port}"
+    if port is not None:
+        name = drop_default_port(f"{name}:{port}", scheme or environ.get("wsgi.url_scheme"))
     if trusted_hosts and not host_is_trusted(name, trusted_hosts):
         raise SecurityError(f"Host {host!r} is not trusted.")
     return name
+
+
+def drop_default_port(host: str, scheme: str | None) -> str:
+    """``host`` without the default port of ``scheme``: ``:80`` for http and ws, ``:443`` for
+    https and wss."""
+    port = _DEFAULT_PORTS.get(scheme or "http")
+    if port is not None and host.endswith(":" + port):
+        return host[: -len(port) - 1]
+    return host
 
 
 # Characters that must stay percent-encoded in an IRI, plus the surrogates that stand for

@@ -13,12 +13,11 @@ import ipaddress
 import re
 import typing as t
 
+from ..wsgi import host_is_trusted
+
 #: The environ key holding the values ProxyFix replaced.
 ORIG_KEY = "flagon.proxy_fix.orig"
 
-# A host as it may appear in a Host header: a name or IPv4 address, or a bracketed IPv6
-# address, with an optional port.
-_HOST = re.compile(r"(?:[A-Za-z0-9_.~!$&'()*+,;=%-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?")
 _PORT = re.compile(r"[0-9]{1,5}")
 _SCHEMES = {"http": "http", "https": "https"}
 
@@ -86,7 +85,7 @@ class ProxyFix:
             environ["wsgi.url_scheme"] = scheme
 
         host = trusted_value(self.x_host, get("HTTP_X_FORWARDED_HOST"))
-        if host and _HOST.fullmatch(host):
+        if host and host_is_trusted(host):  # well-formed, as the request will read it
             environ["HTTP_HOST"] = host
             name, port = _split_port(host)
             environ["SERVER_NAME"] = name

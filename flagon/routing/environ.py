@@ -8,7 +8,7 @@ bytes become U+FFFD), and only when they are not plain ASCII.
 from __future__ import annotations
 
 from ..exceptions import BadHost
-from ..wsgi import wsgi_decode
+from ..wsgi import drop_default_port, wsgi_decode
 
 #: The subdomain of a request whose host is not under the configured server name.
 INVALID_SUBDOMAIN = "<invalid>"
@@ -44,9 +44,14 @@ def url_scheme_from_environ(environ: dict) -> str:
 
 
 def normalize_server_name(server_name: str, scheme: str | None = None) -> str:
-    """Lower-case, an international name in its ASCII (IDNA) form, and without the
-    scheme's default port when ``scheme`` is given. Raises ``BadHost`` when invalid."""
+    """Lower-case, an international name in its ASCII (IDNA) form, without a trailing dot,
+    and without the scheme's default port when ``scheme`` is given: the form
+    :func:`flagon.wsgi.get_host` gives a request's host in. Raises ``BadHost`` when invalid."""
     server_name = server_name.lower()
+    if server_name.endswith("."):
+        server_name = server_name[:-1]
+    elif ".:" in server_name:  # "example.com.:8000"
+        server_name = server_name.replace(".:", ":", 1)
     if not server_name.isascii():
         name, colon, port = server_name.partition(":")
         try:
@@ -54,11 +59,7 @@ def normalize_server_name(server_name: str, scheme: str | None = None) -> str:
         except UnicodeError as error:
             raise BadHost() from error
         server_name = f"{name}{colon}{port}"
-    if scheme == "http" or scheme == "ws":
-        return server_name.removesuffix(":80")
-    if scheme == "https" or scheme == "wss":
-        return server_name.removesuffix(":443")
-    return server_name
+    return server_name if scheme is None else drop_default_port(server_name, scheme)
 
 
 def subdomain_of(host: str, server_name: str) -> str:

@@ -139,3 +139,15 @@ def test_subdomain_routing_reads_the_same_host():
     client = app.test_client()
     response = client.get("/", headers={"Host": "Alice.Example.COM."})
     assert response.text == "alice alice.example.com http://alice.example.com/"
+
+
+def test_a_server_name_with_a_trailing_dot_is_the_same_name():
+    app = Flagon(__name__, subdomain_matching=True)
+    app.config["SERVER_NAME"] = "Example.com.:8000"
+
+    @app.route("/", subdomain="<user>")
+    def user(user):
+        return url_for("user", user=user, _external=True)
+
+    response = app.test_client().get("/", headers={"Host": "bob.example.com:8000"})
+    assert response.text == "http://bob.example.com:8000/"
