@@ -7,7 +7,7 @@ BENCH_STAMP := $(VENV)/.installed-bench
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run test bench bench-wire bench-forum clean
+.PHONY: install run test lint bench bench-wire bench-forum clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# Static checks; the import layers are pyproject.toml's [tool.importlinter] (docs/architecture.md).
+lint: $(STAMP)
+	$(BIN)/lint-imports
 
 # In process against Flask, Bottle and Falcon; then, when wrk is installed, over the wire and
 # the forum under load (see docs/performance.md).

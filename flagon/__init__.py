@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from . import json as json
+from .__about__ import __version__ as __version__
 from .app import Flagon as Flagon
 from .blueprints import Blueprint as Blueprint
 from .config import Config as Config
@@ -52,5 +53,3 @@ from .templating import stream_template as stream_template
 from .templating import stream_template_string as stream_template_string
 from .wrappers import Request as Request
 from .wrappers import Response as Response
-
-__version__ = "0.1.0"

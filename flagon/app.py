@@ -54,7 +54,7 @@ from .signals import (
 from .templating import DispatchingJinjaLoader, Environment, tojson
 from .wrappers import Request, Response, send_text
 from .wrappers.errors import http_exception_response
-from .wrappers.request import _scopes_of
+from .wrappers.framework import _scopes_of
 
 if t.TYPE_CHECKING:
     from .blueprints import Blueprint
@@ -695,7 +695,7 @@ class Flagon(Scaffold):
     def test_request_context(self, *args: t.Any, **kwargs: t.Any) -> RequestContext:
         """A request context for a made-up request; takes the test client's arguments
         (``path``, ``method``, ``headers``, ``data``, ``json``, ``query_string``, ``base_url``…)."""
-        from .testing import EnvironBuilder
+        from .environ_builder import EnvironBuilder
 
         return self.request_context(EnvironBuilder(self, *args, **kwargs).get_environ())
 

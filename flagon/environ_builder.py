@@ -18,7 +18,8 @@ from functools import cache
 from io import BytesIO
 from urllib.parse import quote, unquote_to_bytes, urlencode, urlsplit
 
-from .wrappers import Request
+from .__about__ import __version__
+from .wrappers.request import HTTPRequest
 
 __all__ = ["EnvironBuilder", "create_environ", "encode_multipart"]
 
@@ -56,8 +57,6 @@ WSGIEnviron = dict[str, t.Any]
 @cache
 def default_user_agent() -> str:
     """The ``User-Agent`` test requests send: ``flagon/<version>``."""
-    from . import __version__
-
     return f"flagon/{__version__}"
 
 
@@ -271,7 +270,7 @@ class EnvironBuilder:
         return environ
 
     def get_request(self, cls: type | None = None) -> t.Any:
-        """Wrap a new environ in `cls`, the app's request class, or flagon's Request."""
+        """Wrap a new environ in `cls`, the app's request class, or an `HTTPRequest`."""
         return (cls or request_class_for(self.app))(self.get_environ())
 
 
@@ -280,9 +279,9 @@ def create_environ(path: str = "/", base_url: str | None = None, **kwargs: t.Any
     return EnvironBuilder(None, path, base_url, **kwargs).get_environ()
 
 
-def request_class_for(app: t.Any) -> type:
-    """The app's request class, or flagon's `Request` for any other WSGI app."""
-    return getattr(app, "request_class", None) or Request
+def request_class_for(app: t.Any, default: type = HTTPRequest) -> type:
+    """The app's request class, or ``default`` for any other WSGI app."""
+    return getattr(app, "request_class", None) or default
 
 
 def _header_pairs(headers: t.Any) -> list[tuple[str, t.Any]]:

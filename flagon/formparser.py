@@ -16,6 +16,7 @@ from urllib.parse import unquote_to_bytes
 from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, MultipartState
 
+from .charsets import safe_charset
 from .datastructures import FileStorage, Headers, ImmutableMultiDict
 from .exceptions import BadRequest, RequestEntityTooLarge
 from .http import parse_options_header
@@ -29,7 +30,6 @@ _dict_setdefault = dict.setdefault
 _dict_setitem = dict.__setitem__
 # An empty multidict without running its __init__ (which has nothing to do then).
 _new_multidict = dict.__new__
-_SAFE_CHARSETS = frozenset(("ascii", "us-ascii", "utf-8", "iso-8859-1", "latin-1"))
 
 # python-multipart logs a warning for every malformed body; here that is a 400 with its
 # own message, and a client must not be able to flood the application's log.
@@ -276,8 +276,8 @@ class _MultipartReader:
     def _part_charset(self, headers: Headers) -> str:
         content_type = headers.get("Content-Type")
         if content_type:
-            charset = parse_options_header(content_type)[1].get("charset", "").lower()
-            if charset in _SAFE_CHARSETS:
+            charset = safe_charset(parse_options_header(content_type)[1].get("charset"))
+            if charset is not None:
                 return charset
         return self.charset
 
@@ -355,12 +355,11 @@ def parse_form_data(
     mimetype, options = parse_options_header(environ.get("CONTENT_TYPE"))
     mimetype = mimetype.lower()
     if mimetype == "application/x-www-form-urlencoded":
-        body_charset = options.get("charset", "").lower()
         form = _parse_urlencoded(
             stream,
             get_content_length(environ),
             max_form_memory_size,
-            body_charset if body_charset in _SAFE_CHARSETS else charset,
+            safe_charset(options.get("charset")) or charset,
         )
         return stream, form, ImmutableMultiDict()
     if mimetype == "multipart/form-data":

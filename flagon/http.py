@@ -19,6 +19,8 @@ from urllib.parse import quote, unquote
 
 from werkzeug import http as _werkzeug_http
 
+from .charsets import safe_charset
+
 if t.TYPE_CHECKING:
     from .datastructures import (
         Accept,
@@ -168,7 +170,6 @@ _option_re = re.compile(
 )
 _charset_value_re = re.compile(r"([\w!#$%&*+\-.^`|~]*)'[\w!#$%&*+\-.^`|~]*'(.*)", re.ASCII | re.S)
 _continuation_re = re.compile(r"\*(\d+)$", re.ASCII)
-_SAFE_CHARSETS = frozenset(("ascii", "us-ascii", "utf-8", "iso-8859-1"))
 
 
 def parse_options_header(value: str | None) -> tuple[str, dict[str, str]]:
@@ -202,10 +203,11 @@ def parse_options_header(value: str | None) -> tuple[str, dict[str, str]]:
             key = key[:-1]
             encoded = _charset_value_re.fullmatch(text)
             if encoded is not None:
-                charset = encoded.group(1).lower() or charset
+                charset = encoded.group(1) or charset
                 text = encoded.group(2)
-            if charset in _SAFE_CHARSETS:
-                text = unquote(text, encoding=charset, errors="replace")
+            encoding = safe_charset(charset)
+            if encoding is not None:
+                text = unquote(text, encoding=encoding, errors="replace")
         continued = _continuation_re.search(key)
         if continued is not None:
             key = key[: continued.start()]
@@ -259,10 +261,10 @@ def parse_dict_header(value: str) -> dict[str, str | None]:
         if key[-1] == "*":
             key = key[:-1]
             encoded = _charset_value_re.fullmatch(text)
-            if encoded is not None and encoded.group(1).lower() in _SAFE_CHARSETS:
-                text = unquote(
-                    encoded.group(2), encoding=encoded.group(1).lower(), errors="replace"
-                )
+            if encoded is not None:
+                charset = safe_charset(encoded.group(1))
+                if charset is not None:
+                    text = unquote(encoded.group(2), encoding=charset, errors="replace")
         result[key] = unquote_header_value(text)
     return result
 

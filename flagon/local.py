@@ -18,6 +18,8 @@ from functools import update_wrapper
 from types import GenericAlias, MappingProxyType, MethodType
 from typing import Any, Generic, TypeVar
 
+from .closing import ClosingIterator
+
 __all__ = ["Local", "LocalStack", "LocalProxy", "LocalManager", "release_local", "get_ident"]
 
 try:  # imported up front so an identity never switches kind halfway through a context
@@ -152,34 +154,6 @@ class LocalStack(Generic[T]):
         return LocalProxy(self, name, unbound_message=unbound_message)
 
 
-class _ClosingIterator:
-    """Wrap a WSGI response iterable so ``on_close`` runs after the server closes it."""
-
-    __slots__ = ("_iterable", "_iterator", "_on_close")
-
-    def __init__(self, iterable: Iterable[bytes], on_close: Callable[[], None]) -> None:
-        self._iterable = iterable
-        self._iterator = iter(iterable)
-        self._on_close: Callable[[], None] | None = on_close
-
-    def __iter__(self) -> _ClosingIterator:
-        return self
-
-    def __next__(self) -> bytes:
-        return next(self._iterator)
-
-    def close(self) -> None:
-        on_close, self._on_close = self._on_close, None
-        if on_close is None:  # already closed
-            return
-        try:
-            close = getattr(self._iterable, "close", None)
-            if close is not None:
-                close()
-        finally:
-            on_close()
-
-
 _AnyLocal = Local | LocalStack[Any]
 _WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
@@ -215,7 +189,7 @@ class LocalManager:
             except BaseException:
                 self.cleanup()
                 raise
-            return _ClosingIterator(response, self.cleanup)
+            return ClosingIterator(response, self.cleanup)
 
         return application
 

@@ -19,7 +19,7 @@ from .datastructures import CallbackDict
 from .json.tag import TaggedJSONSerializer
 from .http import cookie_value
 from .signing import TimedSigner
-from .wrappers.request import Request as _Request
+from .wrappers.request import HTTPRequest as _Request
 
 if t.TYPE_CHECKING:
     from .app import Flagon

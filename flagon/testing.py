@@ -31,7 +31,8 @@ from .environ_builder import (
 )
 from .globals import _request_ctx_stack
 from .http import dump_cookie, parse_cookie, parse_date
-from .wrappers import Response, run_wsgi_app
+from .wrappers import Request, Response
+from .wsgi import run_wsgi_app
 
 __all__ = [
     "Client",
@@ -308,7 +309,7 @@ class FlagonClient:
         if not buffered:
             body = _ReadOnce(body)
         self._update_cookies(builder, headers.getlist("Set-Cookie"))
-        request = request_class_for(self.application)(request_environ)
+        request = request_class_for(self.application, Request)(request_environ)
         return self._response_class()(body, status, headers, request=request)
 
     def open(

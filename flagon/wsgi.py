@@ -1,5 +1,5 @@
-"""WSGI environ helpers: a safe request body stream, the request's host and URL, and
-iterables for sending files."""
+"""WSGI helpers: a safe request body stream, the request's host and URL, iterables for
+sending files, and calling a WSGI application as a server would."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ import re
 import sys
 import typing as t
 
+from .closing import ClosingIterator as ClosingIterator
+from .datastructures import Headers
 from .exceptions import BadRequest, ClientDisconnected, RequestEntityTooLarge, SecurityError
 from .http import MAX_DIGITS
 
@@ -152,6 +154,17 @@ def _read_failed(error: Exception) -> BadRequest:
     return BadRequest(f"The request body could not be read: {error or type(error).__name__}.")
 
 
+def wsgi_decode(value: str) -> str:
+    """A WSGI string (bytes carried as Latin-1) read as UTF-8, as URLs are; bytes that are
+    not UTF-8 become U+FFFD. Text a server already decoded is returned as it is."""
+    if value.isascii():
+        return value
+    try:
+        return value.encode("latin-1").decode("utf-8", "replace")
+    except UnicodeEncodeError:
+        return value
+
+
 def get_content_length(environ: dict[str, t.Any]) -> int | None:
     """The declared body length; ``None`` when not given or the body is chunked.
 
@@ -227,31 +240,51 @@ def read_body(environ: dict[str, t.Any], max_content_length: int | None = None) 
     return data
 
 
+# A domain name or IPv4 address (underscores allowed, as in container service names) or a
+# bracketed IPv6 literal, then an optional port from 1 to 65535 (checked in ``_split_host``).
 _host_re = re.compile(
-    r"(?:[a-z0-9.\-_]+|\[[a-f0-9]*:[a-f0-9.:]+\])(?::[0-9]+)?", re.ASCII | re.IGNORECASE
+    r"([a-z0-9._-]+|\[[a-f0-9]*:[a-f0-9.:]+\])(?::([1-9][0-9]{0,4}))?", re.ASCII | re.IGNORECASE
 )
+_DEFAULT_PORTS = {"http": "80", "ws": "80", "https": "443", "wss": "443"}
+
+
+def _split_host(host: str) -> tuple[str, str | None] | None:
+    """``(name, port)`` of a well-formed ``host[:port]``, else ``None``."""
+    match = _host_re.fullmatch(host)
+    if match is None:
+        return None
+    name, port = match.groups()
+    if port is not None and int(port) > 65535:
+        return None
+    return name, port
+
+
+def _trusted_name(name: str) -> str:
+    """A host name in the form hosts are compared in: lower-case, IDNA, no trailing dot."""
+    name = name.lower()
+    if not name.isascii():
+        name = name.encode("idna").decode("ascii")
+    return name[:-1] if name.endswith(".") else name
 
 
 def host_is_trusted(
     hostname: str | None, trusted_list: t.Iterable[str] | str | None = None
 ) -> bool:
     """Whether ``hostname`` (``host[:port]``) is well-formed and, when ``trusted_list`` is
-    given, one of those names (a name starting with ``.`` also accepts its subdomains)."""
-    if not hostname or _host_re.fullmatch(hostname) is None:
+    given, one of those names (a name starting with ``.`` also accepts its subdomains). The
+    port is not compared; neither is case or a trailing dot."""
+    split = _split_host(hostname) if hostname else None
+    if split is None:
         return False
     if not trusted_list:
         return True
     if isinstance(trusted_list, str):
         trusted_list = [trusted_list]
-    if hostname.startswith("["):
-        name = hostname[: hostname.index("]") + 1]
-    else:
-        name = hostname.partition(":")[0]
-    name = name.lower()
+    name = _trusted_name(split[0])
     for ref in trusted_list:
         suffix = ref.startswith(".")
         try:
-            ref = ref.lstrip(".").partition(":")[0].encode("idna").decode("ascii").lower()
+            ref = _trusted_name(ref.lstrip(".").partition(":")[0])
         except UnicodeError:
             continue
         if name == ref or (suffix and name.endswith("." + ref)):
@@ -259,11 +292,22 @@ def host_is_trusted(
     return False
 
 
-def get_host(environ: dict[str, t.Any], trusted_hosts: t.Iterable[str] | None = None) -> str:
-    """The request's ``host[:port]``: the ``Host`` header, else the server address; the
-    scheme's default port is dropped. A malformed host gives ``""``; with ``trusted_hosts``
-    an untrusted one raises :class:`SecurityError`."""
-    scheme = environ.get("wsgi.url_scheme", "http")
+def get_host(
+    environ: dict[str, t.Any],
+    trusted_hosts: t.Iterable[str] | None = None,
+    scheme: str | None = None,
+) -> str:
+    """The request's ``host[:port]``, in the one form request attributes, routing and URL
+    building share.
+
+    It is the ``Host`` header, else ``SERVER_NAME:SERVER_PORT`` (nothing for a Unix socket),
+    without surrounding white space (which HTTP does not count as part of a header value),
+    lower-cased (host names are case-insensitive), without a trailing dot (``example.com.`` is
+    ``example.com``) and without the default port of ``scheme`` (the environ's by default).
+    As in Werkzeug, a malformed host gives ``""``, so host routing and external URLs have no
+    host to go by; with ``trusted_hosts``, a host that is malformed or not among them raises
+    :class:`SecurityError` (400).
+    """
     host = environ.get("HTTP_HOST")
     if host is None:
         name, port = environ.get("SERVER_NAME"), environ.get("SERVER_PORT")
@@ -272,16 +316,27 @@ def get_host(environ: dict[str, t.Any], trusted_hosts: t.Iterable[str] | None = 
         if ":" in name and name[0] != "[":
             name = f"[{name}]"
         host = f"{name}:{port}"
-    if scheme in ("http", "ws"):
-        if host.endswith(":80"):
-            host = host[:-3]
-    elif scheme in ("https", "wss") and host.endswith(":443"):
-        host = host[:-4]
-    if trusted_hosts:
-        if not host_is_trusted(host, trusted_hosts):
+    split = _split_host(host.strip(" \t").lower())
+    if split is None:
+        if trusted_hosts:
             raise SecurityError(f"Host {host!r} is not trusted.")
-    elif _host_re.fullmatch(host) is None:
         return ""
+    name, port = split
+    if name.endswith(".") and len(name) > 1:
+        name = name[:-1]
+    if port is not None:
+        name = drop_default_port(f"{name}:{port}", scheme or environ.get("wsgi.url_scheme"))
+    if trusted_hosts and not host_is_trusted(name, trusted_hosts):
+        raise SecurityError(f"Host {host!r} is not trusted.")
+    return name
+
+
+def drop_default_port(host: str, scheme: str | None) -> str:
+    """``host`` without the default port of ``scheme``: ``:80`` for http and ws, ``:443`` for
+    https and wss."""
+    port = _DEFAULT_PORTS.get(scheme or "http")
+    if port is not None and host.endswith(":" + port):
+        return host[: -len(port) - 1]
     return host
 
 
@@ -337,38 +392,6 @@ def get_current_url(
     return "".join(parts)
 
 
-class ClosingIterator:
-    """Wrap a response iterable so extra callbacks run when the server closes it (after the
-    iterable's own ``close``)."""
-
-    def __init__(
-        self,
-        iterable: t.Iterable[bytes],
-        callbacks: t.Callable[[], t.Any] | t.Iterable[t.Callable[[], t.Any]] | None = None,
-    ) -> None:
-        self._iterator = iter(iterable)
-        if callbacks is None:
-            callbacks = []
-        elif callable(callbacks):
-            callbacks = [callbacks]
-        else:
-            callbacks = list(callbacks)
-        close = getattr(iterable, "close", None)
-        if close is not None:
-            callbacks.insert(0, close)
-        self._callbacks = callbacks
-
-    def __iter__(self) -> ClosingIterator:
-        return self
-
-    def __next__(self) -> bytes:
-        return next(self._iterator)
-
-    def close(self) -> None:
-        for callback in self._callbacks:
-            callback()
-
-
 class FileWrapper:
     """Iterate over a file in ``buffer_size`` blocks (servers may offer a faster
     ``wsgi.file_wrapper``; see :func:`wrap_file`)."""
@@ -409,3 +432,48 @@ def wrap_file(
     """The server's ``wsgi.file_wrapper`` around ``file`` if it has one, else a
     :class:`FileWrapper`."""
     return environ.get("wsgi.file_wrapper", FileWrapper)(file, buffer_size)
+
+
+def run_wsgi_app(
+    app: t.Callable, environ: dict, buffered: bool = False
+) -> tuple[t.Iterable[bytes], str, Headers]:
+    """Call a WSGI application; return ``(body, status, headers)``.
+
+    The body keeps the application's ``close``; ``buffered`` reads it all first.
+    """
+    response: list[t.Any] = []
+    written: list[bytes] = []
+
+    def start_response(status: str, headers: list, exc_info: t.Any = None) -> t.Callable:
+        if exc_info is not None and response:
+            raise exc_info[1].with_traceback(exc_info[2])
+        response[:] = [status, headers]
+        return written.append
+
+    app_rv = app(environ, start_response)
+    close = getattr(app_rv, "close", None)
+    iterator = iter(app_rv)
+    # Some apps call start_response only when iterated: pull the first chunk to get the status.
+    first: list[bytes] = []
+    while not response:
+        try:
+            first.append(next(iterator))
+        except StopIteration:
+            break
+    if not response:
+        raise RuntimeError("The WSGI application did not call start_response.")
+
+    def body() -> t.Iterator[bytes]:
+        yield from written
+        yield from first
+        yield from iterator
+
+    if buffered:
+        try:
+            chunks: t.Any = list(body())
+        finally:
+            if close is not None:
+                close()
+    else:
+        chunks = ClosingIterator(body(), close)
+    return chunks, response[0], Headers(response[1])

@@ -120,7 +120,7 @@ def get_version(ctx: click.Context, param: click.Parameter, value: bool) -> None
     versions, then exit."""
     if not value or ctx.resilient_parsing:
         return
-    from .. import __version__
+    from ..__about__ import __version__
 
     flagon_version = _installed_version("flagon") or __version__  # or a source checkout's
     lines = [f"Python {platform.python_version()}", f"flagon {flagon_version}"]

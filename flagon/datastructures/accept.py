@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import codecs
 import typing as t
 from collections.abc import Iterable, Iterator
 
 from werkzeug import datastructures as _werkzeug
+
+from ..charsets import charset_name
 
 
 def _read_only(self: t.Any, *args: t.Any, **kwargs: t.Any) -> t.NoReturn:
@@ -214,15 +215,8 @@ class LanguageAccept(Accept, _werkzeug.LanguageAccept):
         return default
 
 
-def _charset_name(name: str) -> str:
-    try:
-        return codecs.lookup(name).name
-    except LookupError:
-        return name.lower()
-
-
 class CharsetAccept(Accept, _werkzeug.CharsetAccept):
     """``Accept-Charset``: aliases match (``UTF8`` is ``utf-8``)."""
 
     def _value_matches(self, value: str, item: str) -> bool:
-        return item == "*" or _charset_name(value) == _charset_name(item)
+        return item == "*" or charset_name(value) == charset_name(item)

@@ -22,19 +22,21 @@ _dict_setdefault = dict.setdefault
 
 
 def iter_multi_items(mapping: t.Any) -> Iterator[tuple[t.Any, t.Any]]:
-    """Yield ``(key, value)`` pairs from a MultiDict, a mapping (list/tuple values expand to
-    several pairs) or an iterable of pairs."""
-    if isinstance(mapping, _werkzeug.MultiDict):
-        yield from mapping.items(multi=True)
-    elif isinstance(mapping, Mapping):
-        for key, value in mapping.items():
-            if isinstance(value, (list, tuple, set)):
-                for item in value:
-                    yield key, item
-            else:
-                yield key, value
-    else:
-        yield from mapping
+    """Yield ``(key, value)`` pairs from a MultiDict (every value of every key), a mapping
+    (list/tuple/set values expand to several pairs) or an iterable of pairs."""
+    if type(mapping) is not dict:  # a plain dict (``url_for``'s arguments) goes straight on
+        if isinstance(mapping, _werkzeug.MultiDict):
+            yield from mapping.items(multi=True)
+            return
+        if not isinstance(mapping, Mapping):
+            yield from mapping
+            return
+    for key, value in mapping.items():
+        if isinstance(value, (list, tuple, set)):
+            for item in value:
+                yield key, item
+        else:
+            yield key, value
 
 
 def _immutable(self: t.Any, *args: t.Any, **kwargs: t.Any) -> t.NoReturn:

@@ -14,12 +14,11 @@ import operator
 import re
 import typing as t
 
+from ..wsgi import host_is_trusted
+
 #: The environ key holding the values ProxyFix replaced.
 ORIG_KEY = "flagon.proxy_fix.orig"
 
-# A host as it may appear in a Host header: a name or IPv4 address, or a bracketed IPv6
-# address, with an optional port.
-_HOST = re.compile(r"(?:[A-Za-z0-9_.~!$&'()*+,;=%-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?")
 _PORT = re.compile(r"[0-9]{1,5}")
 _SCHEMES = {"http": "http", "https": "https"}
 
@@ -112,7 +111,7 @@ class ProxyFix:
 
         host = get("HTTP_HOST")
         forwarded = trusted_value(self.x_host, get("HTTP_X_FORWARDED_HOST"))
-        if forwarded and _HOST.fullmatch(forwarded):
+        if forwarded and host_is_trusted(forwarded):  # well-formed, as the request will read it
             changes["HTTP_HOST"] = host = forwarded
             name, port = _split_port(forwarded)
             changes["SERVER_NAME"] = name

@@ -11,19 +11,19 @@ import re
 import typing as t
 from urllib.parse import quote, urljoin
 
+from ..datastructures.multidict import iter_multi_items
 from ..exceptions import HTTPException, MethodNotAllowed
+from ..wsgi import get_host, wsgi_decode
 from .environ import (
-    host_from_environ,
     normalize_server_name,
     query_from_environ,
     script_root_from_environ,
     subdomain_of,
     url_scheme_from_environ,
-    wsgi_decode,
 )
 from .exceptions import BuildError, RequestRedirect
 from .matcher import RequestPath
-from .quoting import encode_query, iter_multi_items, quote_path
+from .quoting import encode_query, quote_path
 
 if t.TYPE_CHECKING:
     from .map import Map
@@ -84,7 +84,7 @@ class MapAdapter:
         name = self._server_name
         if name is None:
             environ = self._environ
-            name = host_from_environ(environ, self.url_scheme) if environ is not None else ""
+            name = get_host(environ, scheme=self.url_scheme) if environ is not None else ""
             self._server_name = name
         return name
 
@@ -405,7 +405,7 @@ def bind_to_environ(
             raise RuntimeError("host matching enabled and a subdomain was provided")
         scheme = scheme or url_scheme_from_environ(env)
         if server_name is None:
-            server_name = host_from_environ(env, scheme)
+            server_name = get_host(env, scheme=scheme)
         else:
             server_name = normalize_server_name(server_name, scheme)
     elif server_name is None:
@@ -415,7 +415,7 @@ def bind_to_environ(
         scheme = scheme or url_scheme_from_environ(env)
         server_name = normalize_server_name(server_name, scheme)
         if subdomain is None:
-            subdomain = subdomain_of(host_from_environ(env, scheme), server_name)
+            subdomain = subdomain_of(get_host(env, scheme=scheme), server_name)
     path_info = env.get("PATH_INFO")
     if path_info is None:
         path_info = "/"

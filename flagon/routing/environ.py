@@ -1,4 +1,5 @@
-"""Reading what routing needs from a WSGI environ: host, script root, path, query.
+"""Reading what routing needs from a WSGI environ: script root, path, query, scheme (the
+host comes from :func:`flagon.wsgi.get_host`, as for the request).
 
 WSGI passes these as "bytes in latin-1 strings"; they are read back as UTF-8 (invalid
 bytes become U+FFFD), and only when they are not plain ASCII.
@@ -6,42 +7,11 @@ bytes become U+FFFD), and only when they are not plain ASCII.
 
 from __future__ import annotations
 
-import re
-
 from ..exceptions import BadHost
+from ..wsgi import drop_default_port, wsgi_decode
 
 #: The subdomain of a request whose host is not under the configured server name.
 INVALID_SUBDOMAIN = "<invalid>"
-
-_valid_host = re.compile(r"(?:[a-z0-9._-]+|\[[a-f0-9]*:[a-f0-9.:]+\])(?::[0-9]+)?").fullmatch
-
-
-def wsgi_decode(value: str) -> str:
-    """A WSGI string read as UTF-8."""
-    try:
-        return value.encode("latin-1").decode("utf-8", "replace")
-    except UnicodeEncodeError:  # not a WSGI string: already text
-        return value
-
-
-def host_from_environ(environ: dict, scheme: str) -> str:
-    """The request's ``host[:port]`` (lower-case, default port dropped), or "" when the
-    Host header is missing or malformed."""
-    host = environ.get("HTTP_HOST")
-    if host is None:
-        name = environ.get("SERVER_NAME")
-        port = environ.get("SERVER_PORT")
-        if not name or not port:
-            return ""
-        if ":" in name and name[0] != "[":
-            name = f"[{name}]"
-        host = f"{name}:{port}"
-    host = host.strip().lower()
-    if scheme == "http" or scheme == "ws":
-        host = host.removesuffix(":80")
-    elif scheme == "https" or scheme == "wss":
-        host = host.removesuffix(":443")
-    return host if _valid_host(host) else ""
 
 
 def script_root_from_environ(environ: dict) -> str:
@@ -74,9 +44,14 @@ def url_scheme_from_environ(environ: dict) -> str:
 
 
 def normalize_server_name(server_name: str, scheme: str | None = None) -> str:
-    """Lower-case, an international name in its ASCII (IDNA) form, and without the
-    scheme's default port when ``scheme`` is given. Raises ``BadHost`` when invalid."""
+    """Lower-case, an international name in its ASCII (IDNA) form, without a trailing dot,
+    and without the scheme's default port when ``scheme`` is given: the form
+    :func:`flagon.wsgi.get_host` gives a request's host in. Raises ``BadHost`` when invalid."""
     server_name = server_name.lower()
+    if server_name.endswith("."):
+        server_name = server_name[:-1]
+    elif ".:" in server_name:  # "example.com.:8000"
+        server_name = server_name.replace(".:", ":", 1)
     if not server_name.isascii():
         name, colon, port = server_name.partition(":")
         try:
@@ -84,11 +59,7 @@ def normalize_server_name(server_name: str, scheme: str | None = None) -> str:
         except UnicodeError as error:
             raise BadHost() from error
         server_name = f"{name}{colon}{port}"
-    if scheme == "http" or scheme == "ws":
-        return server_name.removesuffix(":80")
-    if scheme == "https" or scheme == "wss":
-        return server_name.removesuffix(":443")
-    return server_name
+    return server_name if scheme is None else drop_default_port(server_name, scheme)
 
 
 def subdomain_of(host: str, server_name: str) -> str:

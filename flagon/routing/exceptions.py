@@ -18,7 +18,7 @@ from werkzeug.routing.converters import ValidationError
 from werkzeug.routing.exceptions import RoutingException, WebsocketMismatch
 
 if t.TYPE_CHECKING:
-    from ..wrappers import Response
+    from ..wrappers.response import HTTPResponse
     from .adapter import MapAdapter
     from .rules import Rule
 
@@ -40,9 +40,9 @@ class RequestRedirect(_werkzeug.RequestRedirect):
 
     code = 308
 
-    def get_response(self, environ: t.Any = None, scope: dict | None = None) -> Response:
+    def get_response(self, environ: t.Any = None, scope: dict | None = None) -> HTTPResponse:
         """A redirect response pointing at ``new_url``."""
-        from ..wrappers import Response
+        from ..wrappers.response import HTTPResponse
 
         location = escape(self.new_url)
         body = (
@@ -50,7 +50,7 @@ class RequestRedirect(_werkzeug.RequestRedirect):
             "<h1>Redirecting...</h1>\n<p>You should be redirected automatically to the"
             f' target URL: <a href="{location}">{location}</a>. If not, click the link.\n'
         )
-        return Response(body, self.code, [("Location", self.new_url)], mimetype="text/html")
+        return HTTPResponse(body, self.code, [("Location", self.new_url)], mimetype="text/html")
 
 
 class BuildError(_werkzeug.BuildError):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import typing as t
-from collections.abc import Mapping
 from urllib.parse import quote, quote_plus
 
 #: Characters a path segment may carry unescaped (WHATWG path-segment set), without "/".
@@ -46,25 +45,6 @@ def _quote_query_part(value: t.Any) -> str:
     if value.isascii() and (value.isalnum() or _plain_query(value)):
         return value
     return quote_plus(value, safe=QUERY_SAFE, errors="replace")
-
-
-def iter_multi_items(values: t.Any) -> t.Iterator[tuple[t.Any, t.Any]]:
-    """Yield ``(key, value)`` pairs from a MultiDict, a mapping of lists, or pairs."""
-    if type(values) is not dict:
-        if hasattr(values, "lists"):  # a MultiDict: every value of every key
-            for key, items in values.lists():
-                for value in items:
-                    yield key, value
-            return
-        if not isinstance(values, Mapping):
-            yield from values
-            return
-    for key, value in values.items():
-        if isinstance(value, (list, tuple, set)):
-            for item in value:
-                yield key, item
-        else:
-            yield key, value
 
 
 def encode_query(pairs: t.Iterable[tuple[t.Any, t.Any]]) -> str:

@@ -1,10 +1,21 @@
 """The request and response objects.
 
-``Request`` is a lazy view over the WSGI environ; ``Response`` holds a body, a status and headers,
-and is itself a WSGI application.
+``Request`` and ``Response`` are the application's (:mod:`flagon.wrappers.framework`): the
+HTTP request, a lazy view over the WSGI environ (:class:`~flagon.wrappers.request.HTTPRequest`),
+and the HTTP response, a body, a status and headers that is itself a WSGI application
+(:class:`~flagon.wrappers.response.HTTPResponse`), plus what routing and the app's config add.
 """
 
-from .request import Request, UserAgent
-from .response import Response, get_content_type, run_wsgi_app, send_text
+from .framework import Request, Response, send_text
+from .request import HTTPRequest, UserAgent
+from .response import HTTPResponse, get_content_type
 
-__all__ = ["Request", "Response", "UserAgent", "get_content_type", "run_wsgi_app", "send_text"]
+__all__ = [
+    "HTTPRequest",
+    "HTTPResponse",
+    "Request",
+    "Response",
+    "UserAgent",
+    "get_content_type",
+    "send_text",
+]

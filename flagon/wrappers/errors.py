@@ -13,7 +13,9 @@ import typing as t
 from ..exceptions import HTTPException
 
 if t.TYPE_CHECKING:
-    from .response import Response
+    from .response import HTTPResponse
+
+R = t.TypeVar("R", bound="HTTPResponse")
 
 _base = HTTPException
 # The page of an exception that renders nothing itself depends only on its class, code and
@@ -21,9 +23,7 @@ _base = HTTPException
 _pages: dict[tuple[type, int | None, str | None], str] = {}
 
 
-def http_exception_response(
-    response_class: type[Response], error: HTTPException, environ: dict
-) -> Response:
+def http_exception_response(response_class: type[R], error: HTTPException, environ: dict) -> R:
     """The response answering ``error``, as an instance of ``response_class``."""
     cls = type(error)
     if error.response is not None or cls.get_response is not _base.get_response:

@@ -1,4 +1,4 @@
-"""``Request``: the incoming request, a lazy view over the WSGI environ.
+"""``HTTPRequest``: the incoming HTTP request, a lazy view over the WSGI environ.
 
 Nothing is parsed until it is read: the query string, form, cookies, headers and JSON body each
 cost nothing on requests that never look at them.
@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import functools
 import io
+import json
 import typing as t
 from urllib.parse import quote
 
-from .. import json as flagon_json
 from ..datastructures import (
     Accept,
     Authorization,
@@ -26,7 +26,6 @@ from ..datastructures import (
 )
 from ..exceptions import BadRequest, UnsupportedMediaType
 from ..formparser import parse_form_data, url_decode
-from ..globals import _app_ctx_stack
 from ..http import (
     parse_accept_header,
     parse_authorization_header,
@@ -34,20 +33,10 @@ from ..http import (
     parse_options_header,
 )
 from ..lazy import cached_property
-from ..wsgi import get_host, get_input_stream, read_body
+from ..wsgi import get_host, get_input_stream, read_body, wsgi_decode
 from .request_headers import RequestHeadersMixin
 
-if t.TYPE_CHECKING:
-    from ..routing import Rule
-
 _missing = object()
-
-
-def _wsgi_decode(value: str) -> str:
-    """WSGI strings carry raw bytes as latin-1; URLs are UTF-8 (bad bytes become U+FFFD)."""
-    if value.isascii():
-        return value
-    return value.encode("latin-1").decode("utf-8", "replace")
 
 
 class UserAgent(str):
@@ -67,36 +56,31 @@ class UserAgent(str):
         return str(self)
 
 
-def _config_limit(name: str, default: int | None) -> int | None:
-    top = _app_ctx_stack.top
-    if top is None:
-        return default
-    return top.app.config.get(name, default)
+class HTTPRequest(RequestHeadersMixin):
+    """The incoming HTTP request, read lazily from ``environ``: what Werkzeug's ``Request``
+    offers. The application's :class:`flagon.Request` adds routing and the app's limits.
 
-
-class Request(RequestHeadersMixin):
-    """The incoming request, read lazily from ``environ``.
-
-    Size limits default to the current app's ``MAX_CONTENT_LENGTH``, ``MAX_FORM_MEMORY_SIZE`` and
-    ``MAX_FORM_PARTS``; assign to ``request.max_content_length`` (etc.) to change them for one request.
+    Assign to ``request.max_content_length`` (etc.) to change a limit for one request.
     """
 
     charset = "utf-8"
-    json_module: t.Any = flagon_json
+    json_module: t.Any = json
     #: The class of :attr:`user_agent`; a subclass may parse the string.
     user_agent_class: type[t.Any] = UserAgent
     #: Host names :attr:`host` accepts (``.example.com`` takes subdomains too); ``None``
     #: accepts any. The app sets it from ``TRUSTED_HOSTS``.
     trusted_hosts: list[str] | None = None
+    #: The largest body accepted (413 beyond it); ``None`` for no limit.
+    max_content_length: int | None = None
+    #: The largest non-file form field accepted in memory.
+    max_form_memory_size: int | None = 500_000
+    #: The largest number of multipart parts accepted.
+    max_form_parts: int | None = 1000
 
     #: A shallow request refuses to read the body (for code that must not consume it).
     shallow = False
     #: Set once the body was parsed as a form (uploaded files then need closing).
     _form_loaded = False
-    #: Set when the request context matches the URL.
-    url_rule: Rule | None = None
-    view_args: dict[str, t.Any] | None = None
-    routing_exception: Exception | None = None
 
     def __init__(self, environ: dict, populate_request: bool = True, shallow: bool = False) -> None:
         self.environ = environ
@@ -114,9 +98,9 @@ class Request(RequestHeadersMixin):
         return f"<{type(self).__name__} {url!r} [{self.method}]>"
 
     @classmethod
-    def from_values(cls, *args: t.Any, **kwargs: t.Any) -> Request:
+    def from_values(cls, *args: t.Any, **kwargs: t.Any) -> t.Self:
         """A request built from :class:`~flagon.testing.EnvironBuilder` arguments
-        (``Request.from_values("/path?a=1", method="POST", data=...)``), for scripts."""
+        (``HTTPRequest.from_values("/path?a=1", method="POST", data=...)``), for scripts."""
         from ..environ_builder import EnvironBuilder
 
         return EnvironBuilder(None, *args, **kwargs).get_request(cls)
@@ -140,49 +124,17 @@ class Request(RequestHeadersMixin):
 
         return application
 
-    # -- limits ----------------------------------------------------------------------------------
-
-    @property
-    def max_content_length(self) -> int | None:
-        """The largest body accepted (413 beyond it); ``None`` for no limit."""
-        value = self.__dict__.get("_max_content_length", _missing)
-        return _config_limit("MAX_CONTENT_LENGTH", None) if value is _missing else value
-
-    @max_content_length.setter
-    def max_content_length(self, value: int | None) -> None:
-        self.__dict__["_max_content_length"] = value
-
-    @property
-    def max_form_memory_size(self) -> int | None:
-        """The largest non-file form field accepted in memory."""
-        value = self.__dict__.get("_max_form_memory_size", _missing)
-        return _config_limit("MAX_FORM_MEMORY_SIZE", 500_000) if value is _missing else value
-
-    @max_form_memory_size.setter
-    def max_form_memory_size(self, value: int | None) -> None:
-        self.__dict__["_max_form_memory_size"] = value
-
-    @property
-    def max_form_parts(self) -> int | None:
-        """The largest number of multipart parts accepted."""
-        value = self.__dict__.get("_max_form_parts", _missing)
-        return _config_limit("MAX_FORM_PARTS", 1000) if value is _missing else value
-
-    @max_form_parts.setter
-    def max_form_parts(self, value: int | None) -> None:
-        self.__dict__["_max_form_parts"] = value
-
     # -- URL ---------------------------------------------------------------------------------------
 
     @cached_property
     def path(self) -> str:
         """The path below the application root, always starting with ``/``."""
-        return "/" + _wsgi_decode(self.environ.get("PATH_INFO") or "").lstrip("/")
+        return "/" + wsgi_decode(self.environ.get("PATH_INFO") or "").lstrip("/")
 
     @cached_property
     def script_root(self) -> str:
         """Where the application is mounted (``SCRIPT_NAME``), without a trailing slash."""
-        return _wsgi_decode(self.environ.get("SCRIPT_NAME") or "").rstrip("/")
+        return wsgi_decode(self.environ.get("SCRIPT_NAME") or "").rstrip("/")
 
     @property
     def root_path(self) -> str:
@@ -197,7 +149,7 @@ class Request(RequestHeadersMixin):
     @cached_property
     def full_path(self) -> str:
         """Path and query string: ``/page?x=1`` (``/page?`` with no query)."""
-        return f"{self.path}?{_wsgi_decode(self.environ.get('QUERY_STRING', ''))}"
+        return f"{self.path}?{wsgi_decode(self.environ.get('QUERY_STRING', ''))}"
 
     @cached_property
     def scheme(self) -> str:
@@ -254,38 +206,12 @@ class Request(RequestHeadersMixin):
         query = self.environ.get("QUERY_STRING", "")
         if not query:
             return self.base_url
-        return f"{self.base_url}?{quote(_wsgi_decode(query), safe=_QUERY_SAFE)}"
+        return f"{self.base_url}?{quote(wsgi_decode(query), safe=_QUERY_SAFE)}"
 
     @cached_property
     def args(self) -> MultiDict:
         """The parsed query string."""
         return url_decode(self.environ.get("QUERY_STRING", ""))
-
-    # -- routing -----------------------------------------------------------------------------------
-
-    @property
-    def endpoint(self) -> str | None:
-        """The endpoint that matched, or ``None``."""
-        rule = self.url_rule
-        return rule.endpoint if rule is not None else None
-
-    @property
-    def blueprint(self) -> str | None:
-        """The dotted name of the blueprint whose route matched, or ``None``."""
-        rule = self.url_rule
-        return None if rule is None else _scopes_of(rule.endpoint)[0]
-
-    @property
-    def blueprints(self) -> list[str]:
-        """The matched blueprint and its parents, innermost first."""
-        return list(self._scopes[:-1])
-
-    @property
-    def _scopes(self) -> tuple[str | None, ...]:
-        """Where hooks and handlers for this request are registered, innermost first: the
-        blueprints, then ``None`` for the app."""
-        rule = self.url_rule
-        return _APP_ONLY if rule is None else _scopes_of(rule.endpoint)[1]
 
     # -- headers -----------------------------------------------------------------------------------
 
@@ -536,31 +462,11 @@ class Request(RequestHeadersMixin):
             for _key, value in files.items(multi=True):
                 value.close()
 
-    def __enter__(self) -> Request:
+    def __enter__(self) -> t.Self:
         return self
 
     def __exit__(self, *exc: t.Any) -> None:
         self.close()
-
-
-_APP_ONLY: tuple[str | None, ...] = (None,)
-# endpoint -> (its blueprint, the hook scopes innermost first): endpoints are few and fixed, so
-# each is split once rather than on every request that consults its blueprints.
-_endpoint_scopes: dict[str, tuple[str | None, tuple[str | None, ...]]] = {}
-
-
-def _scopes_of(endpoint: str) -> tuple[str | None, tuple[str | None, ...]]:
-    found = _endpoint_scopes.get(endpoint)
-    if found is None:
-        if "." not in endpoint:
-            found = (None, _APP_ONLY)
-        else:
-            name = endpoint.rpartition(".")[0]
-            parts = name.split(".")
-            chain = tuple(".".join(parts[:i]) for i in range(len(parts), 0, -1))
-            found = (name, (*chain, None))
-        _endpoint_scopes[endpoint] = found
-    return found
 
 
 _FORM_MIMETYPES = ("application/x-www-form-urlencoded", "multipart/form-data")

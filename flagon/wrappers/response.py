@@ -1,4 +1,4 @@
-"""``Response``: body, status and headers; itself a WSGI application."""
+"""``HTTPResponse``: body, status and headers; itself a WSGI application."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import typing as t
 
 from werkzeug import wrappers as _werkzeug
 
-from .. import json as flagon_json
+from ..closing import ClosingIterator
 from ..conditional import ENTITY_HEADERS, make_conditional, strip_entity_headers
 from ..datastructures import Headers
 from ..http import (
@@ -18,8 +18,8 @@ from ..http import (
     quote_etag,
     unquote_etag,
 )
+from ..wsgi import run_wsgi_app
 from .caching import CacheControlHeader, ContentRangeHeader, DateHeader, SetHeader, TextHeader
-from .request import _config_limit
 
 _STATUS_LINES: dict[int, str] = {
     code: f"{code} {phrase.upper()}" for code, phrase in HTTP_STATUS_CODES.items()
@@ -75,7 +75,7 @@ def _parse_status(status: int | str | bytes) -> tuple[str, int]:
     return status, code
 
 
-class Response(_werkzeug.Response):
+class HTTPResponse(_werkzeug.Response):
     """An HTTP response: body, status and headers; call it as a WSGI application to send it.
 
     ``response`` may be a str, bytes, or any iterable of str/bytes (a generator streams).
@@ -93,22 +93,9 @@ class Response(_werkzeug.Response):
     #: Whether ``get_data`` may buffer a streamed body; ``False`` makes it raise instead.
     implicit_sequence_conversion = True
 
-    @property
-    def max_cookie_size(self) -> int:
-        """Browsers drop cookies larger than this; ``set_cookie`` warns beyond it.
-
-        The current app's ``MAX_COOKIE_SIZE`` (4093 outside an app); 0 turns the warning off.
-        """
-        value = self.__dict__.get("_max_cookie_size")
-        if value is not None:
-            return value
-        return _config_limit("MAX_COOKIE_SIZE", 4093) or 0
-
-    @max_cookie_size.setter
-    def max_cookie_size(self, value: int) -> None:
-        self.__dict__["_max_cookie_size"] = value
-
-    json_module: t.Any = flagon_json
+    #: Browsers drop cookies larger than this; ``set_cookie`` warns beyond it (0: never).
+    max_cookie_size = 4093
+    json_module: t.Any = _json
 
     def __init__(
         self,
@@ -258,7 +245,7 @@ class Response(_werkzeug.Response):
         request_or_environ: t.Any,
         accept_ranges: bool | str = False,
         complete_length: int | None = None,
-    ) -> Response:
+    ) -> t.Self:
         """Answer a GET or HEAD request's conditional headers, changing this response in place.
 
         With the ``ETag`` / ``Last-Modified`` set on it, the response becomes a bodiless 304
@@ -455,7 +442,7 @@ class Response(_werkzeug.Response):
         for func in self._on_close:
             func()
 
-    def __enter__(self) -> Response:
+    def __enter__(self) -> t.Self:
         return self
 
     def __exit__(self, *exc: t.Any) -> None:
@@ -498,7 +485,7 @@ class Response(_werkzeug.Response):
         """The body to send: nothing for HEAD and bodiless statuses."""
         status = self._status_code
         if environ.get("REQUEST_METHOD") == "HEAD" or status < 200 or status in (204, 304):
-            return _ClosingIterator((), self.close)
+            return ClosingIterator((), self.close)
         response = self.response
         if self.direct_passthrough:
             return response  # type: ignore[return-value]
@@ -508,8 +495,8 @@ class Response(_werkzeug.Response):
                     break
             else:
                 # A list has nothing to close; hand it over as it is unless callbacks wait.
-                return _ClosingIterator(response, self.close) if self._on_close else response
-        return _ClosingIterator(self.iter_encoded(), self.close)
+                return ClosingIterator(response, self.close) if self._on_close else response
+        return ClosingIterator(self.iter_encoded(), self.close)
 
     def get_wsgi_response(self, environ: dict) -> tuple[t.Iterable[bytes], str, list]:
         """``(app_iter, status, headers)`` for the server."""
@@ -525,21 +512,21 @@ class Response(_werkzeug.Response):
         return app_iter
 
     @classmethod
-    def force_type(cls, response: t.Any, environ: dict | None = None) -> Response:
+    def force_type(cls, response: t.Any, environ: dict | None = None) -> t.Self:
         """Turn any response object or WSGI application into this class."""
-        if not isinstance(response, Response):
+        if not isinstance(response, HTTPResponse):
             if isinstance(response, _werkzeug.Response):
                 return cls._from_werkzeug(response)
             if environ is None:
                 raise TypeError(
                     "cannot convert WSGI application into response objects without an environ"
                 )
-            response = Response(*run_wsgi_app(response, environ))
+            response = HTTPResponse(*run_wsgi_app(response, environ))
         response.__class__ = cls
         return response
 
     @classmethod
-    def _from_werkzeug(cls, response: _werkzeug.Response) -> Response:
+    def _from_werkzeug(cls, response: _werkzeug.Response) -> t.Self:
         """A copy of a response made by Werkzeug-based code (an extension's, an exception's)."""
         converted = cls(response.response, response.status, Headers(response.headers))
         converted.direct_passthrough = response.direct_passthrough
@@ -548,105 +535,11 @@ class Response(_werkzeug.Response):
         return converted
 
     @classmethod
-    def from_app(cls, app: t.Callable, environ: dict, buffered: bool = False) -> Response:
+    def from_app(cls, app: t.Callable, environ: dict, buffered: bool = False) -> t.Self:
         """Call a WSGI application and wrap what it returns."""
         return cls(*run_wsgi_app(app, environ, buffered))
-
-
-def send_text(
-    text: str,
-    environ: dict,
-    start_response: t.Callable,
-    extra_headers: list[tuple[str, str]] | None = None,
-) -> list[bytes]:
-    """Send ``text`` exactly as ``Response(text)(environ, start_response)`` would, with
-    ``extra_headers`` added after its own as ``response.headers.add`` would add them.
-
-    For the request pipeline, when nothing else would ever see the response object.
-    """
-    cls = Response
-    status = cls.default_status
-    status_line = _STATUS_LINES[status] if status == 200 else _parse_status(status)[0]
-    charset = cls.charset
-    data = text.encode(charset)
-    mimetype = cls.default_mimetype
-    headers = []
-    if mimetype:
-        content_type = _content_type_cache.get((mimetype, charset))
-        if content_type is None:
-            content_type = get_content_type(mimetype, charset)
-        headers.append(("Content-Type", content_type))
-    if cls.automatically_set_content_length:
-        headers.append(("Content-Length", str(len(data))))
-    if extra_headers:
-        headers.extend(extra_headers)
-    start_response(status_line, headers)
-    if environ.get("REQUEST_METHOD") == "HEAD" or status < 200 or status in (204, 304):
-        return []
-    return [data]
 
 
 def _iter_encoded(body: t.Iterable[str | bytes], charset: str) -> t.Iterator[bytes]:
     for item in body:
         yield item.encode(charset) if isinstance(item, str) else bytes(item)
-
-
-class _ClosingIterator:
-    """Iterates a body and runs ``close`` when the server closes it (PEP 3333)."""
-
-    __slots__ = ("_iterable", "_close")
-
-    def __init__(self, iterable: t.Iterable[bytes], close: t.Callable[[], t.Any]) -> None:
-        self._iterable = iterable
-        self._close = close
-
-    def __iter__(self) -> t.Iterator[bytes]:
-        return iter(self._iterable)
-
-    def close(self) -> None:
-        self._close()
-
-
-def run_wsgi_app(
-    app: t.Callable, environ: dict, buffered: bool = False
-) -> tuple[t.Iterable[bytes], str, Headers]:
-    """Call a WSGI application; return ``(body, status, headers)``.
-
-    The body keeps the application's ``close``; ``buffered`` reads it all first.
-    """
-    response: list[t.Any] = []
-    written: list[bytes] = []
-
-    def start_response(status: str, headers: list, exc_info: t.Any = None) -> t.Callable:
-        if exc_info is not None and response:
-            raise exc_info[1].with_traceback(exc_info[2])
-        response[:] = [status, headers]
-        return written.append
-
-    app_rv = app(environ, start_response)
-    close = getattr(app_rv, "close", None)
-    iterator = iter(app_rv)
-    # Some apps call start_response only when iterated: pull the first chunk to get the status.
-    first: list[bytes] = []
-    while not response:
-        try:
-            first.append(next(iterator))
-        except StopIteration:
-            break
-    if not response:
-        raise RuntimeError("The WSGI application did not call start_response.")
-
-    def body() -> t.Iterator[bytes]:
-        yield from written
-        yield from first
-        yield from iterator
-
-    if buffered:
-        try:
-            chunks: t.Any = list(body())
-        finally:
-            if close is not None:
-                close()
-    else:
-        chunks = _ClosingIterator(body(), close or (lambda: None))
-    return chunks, response[0], Headers(response[1])

@@ -139,7 +139,15 @@ def test_ipv6_host_keeps_its_brackets():
 
 
 def test_malformed_hosts_are_ignored():
-    for value in ("evil host", "a/b", "x@y", "", "example.com:port"):
+    for value in (
+        "evil host",
+        "a/b",
+        "x@y",
+        "",
+        "example.com:port",
+        "a!b.com",
+        "example.com:99999",
+    ):
         assert see({"X-Forwarded-Host": value}, x_host=1)["host"] == "internal:8000"
 
 

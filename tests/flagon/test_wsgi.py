@@ -317,6 +317,21 @@ def test_closing_iterator_runs_callbacks_after_the_iterable_close():
     assert calls == ["body", "one", "two"]
 
 
+def test_closing_iterator_closes_once_and_runs_every_callback():
+    calls = []
+
+    def failing():
+        calls.append("failing")
+        raise OSError("disk gone")
+
+    iterator = ClosingIterator(iter([b"a"]), [failing, lambda: calls.append("cleanup")])
+    assert next(iterator) == b"a"
+    with pytest.raises(OSError, match="disk gone"):
+        iterator.close()
+    iterator.close()
+    assert calls == ["failing", "cleanup"]
+
+
 def test_file_wrapper_and_wrap_file():
     f = io.BytesIO(b"x" * 10)
     wrapper = FileWrapper(f, buffer_size=4)
