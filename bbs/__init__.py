@@ -28,7 +28,8 @@ def create_app(
     app = Flagon(__name__, instance_path=instance_path)
     os.makedirs(app.instance_path, exist_ok=True)
 
-    from . import auth, cli, config as settings, csrf, errors, security, templating
+    from . import auth, cli, csrf, errors, security, templating
+    from . import config as settings
     from .db import db
 
     settings.configure(app, config)
@@ -51,8 +52,8 @@ def create_app(
     from .posts import bp as posts
 
     app.register_blueprint(posts)
-    from .social import bp as social
     from .admin import bp as admin
+    from .social import bp as social
 
     app.register_blueprint(social)
     app.register_blueprint(admin)

@@ -20,8 +20,14 @@ import typing as t
 from sqlalchemy import delete, select
 
 from flagon import abort, current_app, session
-from flagon.ext.login import AnonymousUserMixin, LoginManager, current_user, logout_user
-from flagon.ext.login import user_logged_in, user_logged_out
+from flagon.ext.login import (
+    AnonymousUserMixin,
+    LoginManager,
+    current_user,
+    logout_user,
+    user_logged_in,
+    user_logged_out,
+)
 
 from .db import db
 from .models import ROLES, LoginSession, User, utcnow

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import typing as t
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from wtforms import Form
 from wtforms.csrf.session import SessionCSRF
@@ -53,7 +53,7 @@ class BbsSessionCSRF(SessionCSRF):
             raise ValidationError(field.gettext("CSRF token expired."))
 
     def now(self) -> datetime:
-        return datetime.now(timezone.utc).replace(tzinfo=None)
+        return datetime.now(UTC).replace(tzinfo=None)
 
 
 class CsrfMeta:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import typing as t
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 if t.TYPE_CHECKING:
     from flagon import Flagon
@@ -13,12 +13,12 @@ def format_datetime(value: datetime | None) -> str:
     """``2024-05-06 07:08 UTC``: unambiguous for readers in any time zone."""
     if value is None:
         return ""
-    return value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def iso_datetime(value: datetime | None) -> str:
     """The machine-readable form, for ``<time datetime=…>``."""
-    return "" if value is None else value.astimezone(timezone.utc).isoformat(timespec="seconds")
+    return "" if value is None else value.astimezone(UTC).isoformat(timespec="seconds")
 
 
 def init_app(app: Flagon) -> None:

@@ -16,6 +16,7 @@ import reprlib
 import sys
 import traceback
 import typing as t
+from functools import partial
 from html import escape
 from types import TracebackType
 
@@ -178,7 +179,8 @@ def render_debug_page(
     return "".join(
         (
             "<!doctype html>\n<html lang=en>\n<head>\n<meta charset=utf-8>\n",
-            f"<title>{escape(_short(title))} // flagon debug</title>\n<style>{_CSS}</style>\n</head>\n",
+            f"<title>{escape(_short(title))} // flagon debug</title>\n",
+            f"<style>{_CSS}</style>\n</head>\n",
             "<body>\n<h1>",
             escape(type(exc).__qualname__),
             "</h1>\n",
@@ -301,10 +303,10 @@ def _render_contexts(
     if not request_contexts:
         parts.append("<p class=empty>empty</p>\n")
     for ctx in request_contexts:
-        rows = [("Context", _attempt(lambda: repr(ctx))), ("Preserved", str(ctx.preserved))]
+        rows = [("Context", _attempt(partial(repr, ctx))), ("Preserved", str(ctx.preserved))]
         session = ctx._session
         if session is not None:
-            rows.append(("Session", _attempt(lambda: _repr.repr(dict(session)))))
+            rows.append(("Session", _attempt(lambda s=session: _repr.repr(dict(s)))))
         if ctx.flashes:
             rows.append(("Flashes", _repr.repr(ctx.flashes)))
         parts.append(_table(rows))
@@ -312,11 +314,11 @@ def _render_contexts(
     if not app_contexts:
         parts.append("<p class=empty>empty</p>\n")
     for app_ctx in app_contexts:
-        rows = [("Context", _attempt(lambda: repr(app_ctx))), ("Application", app_ctx.app.name)]
+        rows = [("Context", _attempt(partial(repr, app_ctx))), ("Application", app_ctx.app.name)]
         g = app_ctx.__dict__.get("g")  # never create g just to show it
         if g is not None:
             rows += [
-                (f"g.{name}", _attempt(lambda: _repr.repr(value)))
+                (f"g.{name}", _attempt(partial(_repr.repr, value)))
                 for name, value in vars(g).items()
             ]
         parts.append(_table(rows))

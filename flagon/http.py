@@ -12,7 +12,7 @@ import binascii
 import email.utils
 import re
 import typing as t
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from hashlib import sha1
 from time import mktime, struct_time
 from urllib.parse import quote, unquote
@@ -344,7 +344,7 @@ def http_date(timestamp: datetime | date | int | float | struct_time | None = No
         if isinstance(timestamp, datetime):
             timestamp = _as_utc(timestamp)
         else:
-            timestamp = datetime.combine(timestamp, time(), tzinfo=timezone.utc)
+            timestamp = datetime.combine(timestamp, time(), tzinfo=UTC)
         return email.utils.format_datetime(timestamp, usegmt=True)
     if isinstance(timestamp, struct_time):
         timestamp = mktime(timestamp)
@@ -364,9 +364,9 @@ def parse_date(value: str | None) -> datetime | None:
 
 def _as_utc(value: datetime) -> datetime:
     if value.tzinfo is None:
-        return value.replace(tzinfo=timezone.utc)
-    if value.utcoffset() != timedelta(0) or value.tzinfo is not timezone.utc:
-        return value.astimezone(timezone.utc)
+        return value.replace(tzinfo=UTC)
+    if value.utcoffset() != timedelta(0) or value.tzinfo is not UTC:
+        return value.astimezone(UTC)
     return value
 
 
@@ -694,7 +694,7 @@ def dump_cookie(
         else:
             expires = http_date(expires)
     elif max_age is not None and sync_expires:
-        expires = http_date(datetime.now(timezone.utc).timestamp() + max_age)
+        expires = http_date(datetime.now(UTC).timestamp() + max_age)
     if samesite is not None:
         samesite = samesite.title()
         if samesite not in ("Strict", "Lax", "None"):

@@ -18,7 +18,7 @@ from functools import update_wrapper
 from types import GenericAlias, MappingProxyType, MethodType
 from typing import Any, Generic, TypeVar
 
-__all__ = ["Local", "LocalStack", "LocalProxy", "LocalManager", "release_local", "get_ident"]
+__all__ = ["Local", "LocalManager", "LocalProxy", "LocalStack", "get_ident", "release_local"]
 
 try:  # imported up front so an identity never switches kind halfway through a context
     from greenlet import getcurrent as _current_greenlet
@@ -294,7 +294,7 @@ class _ProxyLookup:
     answers for an unbound proxy instead of raising.
     """
 
-    __slots__ = ("func", "fallback", "is_attr", "class_value", "in_place", "name")
+    __slots__ = ("class_value", "fallback", "func", "in_place", "is_attr", "name")
 
     def __init__(
         self,
@@ -389,7 +389,7 @@ class LocalProxy:
     ``isinstance(proxy, Target)`` holds; ``type(proxy)`` is still ``LocalProxy``.
     """
 
-    __slots__ = ("_get_current_object", "__wrapped__")
+    __slots__ = ("__wrapped__", "_get_current_object")
 
     _get_current_object: Callable[[], Any]
     """Return the real object, e.g. to hand it to another thread or to skip proxy overhead."""
@@ -434,13 +434,13 @@ class LocalProxy:
     # Lookups with an answer for unbound proxies. __class__ and __doc__ can only be
     # replaced here, in the class body; the other dunders are installed below.
     __doc__ = _doc_lookup(__doc__)
-    __class__ = _ProxyLookup(  # type: ignore[assignment]
+    __class__ = _ProxyLookup(
         fallback=lambda self: type(self), is_attr=True
     )
     __repr__ = _ProxyLookup(repr, fallback=lambda self: f"<{type(self).__name__} unbound>")
     __bool__ = _ProxyLookup(bool, fallback=lambda self: False)
     __dir__ = _ProxyLookup(dir, fallback=lambda self: [])
-    __hash__ = _ProxyLookup(hash)  # type: ignore[assignment]
+    __hash__ = _ProxyLookup(hash)
 
 
 # Reads the slot without going through LocalProxy.__getattribute__.

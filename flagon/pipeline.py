@@ -20,6 +20,7 @@ import sys
 import typing as t
 
 from .ctx import AppContext, RequestContext, _app_get, _app_set, _req_get, _req_set
+from .sessions import headers_for_unchanged_session
 from .signals import (
     appcontext_popped,
     appcontext_pushed,
@@ -28,7 +29,6 @@ from .signals import (
     request_started,
     request_tearing_down,
 )
-from .sessions import headers_for_unchanged_session
 from .wrappers import Request, Response, send_text
 
 if t.TYPE_CHECKING:
@@ -151,7 +151,7 @@ def wsgi_app(app: Flagon, environ: dict, start_response: t.Callable) -> t.Iterab
                     ):
                         rv = app.make_default_options_response()
                     else:
-                        view = app.view_functions[rule.endpoint]  # type: ignore[union-attr]
+                        view = app.view_functions[rule.endpoint]
                         view = app._sync_cache.get(view) or app.ensure_sync(view)
                         rv = view(**request.view_args)  # type: ignore[arg-type]
             except Exception as e:

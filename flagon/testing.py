@@ -38,8 +38,8 @@ __all__ = [
     "ClientRedirectError",
     "Cookie",
     "EnvironBuilder",
-    "FlagonClient",
     "FlagonCliRunner",
+    "FlagonClient",
     "TestResponse",
     "create_environ",
     "encode_multipart",
@@ -433,7 +433,7 @@ class _ReadOnce:
     """An unbuffered response body: read as the test reads it, and closed, as a server closes
     it, once read to the end (or when the response is closed)."""
 
-    __slots__ = ("_iterator", "_close")
+    __slots__ = ("_close", "_iterator")
 
     def __init__(self, body: t.Iterable[bytes]) -> None:
         self._iterator = iter(body)

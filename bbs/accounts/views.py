@@ -6,8 +6,14 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from flagon import flash, redirect, render_template, request, url_for
-from flagon.ext.login import current_user, login_remembered, login_required, login_user
-from flagon.ext.login import logout_user, safe_next_url
+from flagon.ext.login import (
+    current_user,
+    login_remembered,
+    login_required,
+    login_user,
+    logout_user,
+    safe_next_url,
+)
 
 from ..auth import end_logins, log_out
 from ..db import db

@@ -24,15 +24,15 @@ if t.TYPE_CHECKING:
     from .map import Map
 
 __all__ = [
-    "BaseConverter",
-    "UnicodeConverter",
-    "PathConverter",
-    "AnyConverter",
-    "NumberConverter",
-    "IntegerConverter",
-    "FloatConverter",
-    "UUIDConverter",
     "DEFAULT_CONVERTERS",
+    "AnyConverter",
+    "BaseConverter",
+    "FloatConverter",
+    "IntegerConverter",
+    "NumberConverter",
+    "PathConverter",
+    "UUIDConverter",
+    "UnicodeConverter",
     "ValidationError",
 ]
 

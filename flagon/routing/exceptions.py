@@ -71,7 +71,7 @@ class BuildError(_werkzeug.BuildError):
         self.values = values
         self.method = method
         self.adapter = adapter
-        self._suggested: Rule | None | bool = False
+        self._suggested: Rule | bool | None = False
 
     @property
     def suggested(self) -> Rule | None:

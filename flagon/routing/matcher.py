@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 import typing as t
 
-from .environ import INVALID_SUBDOMAIN
 from ..exceptions import HTTPException, MethodNotAllowed, NotFound
+from .environ import INVALID_SUBDOMAIN
 from .exceptions import RoutingException, ValidationError, WebsocketMismatch
 from .patterns import Bucket, Entry, Pattern, regex_source
 from .priority import ADD_SLASH, first_segment, variants

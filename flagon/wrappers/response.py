@@ -594,7 +594,7 @@ def _iter_encoded(body: t.Iterable[str | bytes], charset: str) -> t.Iterator[byt
 class _ClosingIterator:
     """Iterates a body and runs ``close`` when the server closes it (PEP 3333)."""
 
-    __slots__ = ("_iterable", "_close")
+    __slots__ = ("_close", "_iterable")
 
     def __init__(self, iterable: t.Iterable[bytes], close: t.Callable[[], t.Any]) -> None:
         self._iterable = iterable

@@ -18,7 +18,6 @@ from flagon.routing import Map, Rule
 from flagon.sessions import SessionInterface, SessionMixin
 from flagon.testing import FlagonClient, create_environ
 
-
 # -- identity -------------------------------------------------------------------------------------
 
 

@@ -929,7 +929,7 @@ def test_nested_name_clash_names_the_dotted_name(app):
     parent.register_blueprint(Blueprint("child", __name__))
     parent.register_blueprint(Blueprint("child", __name__), url_prefix="/again")
     with pytest.raises(
-        ValueError, match="'child' is already registered for a different blueprint 'parent.child'"
+        ValueError, match=r"'child' is already registered for a different blueprint 'parent\.child'"
     ):
         app.register_blueprint(parent)
 

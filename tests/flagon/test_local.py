@@ -402,7 +402,7 @@ def test_L6_stack_proxy_to_attribute_of_top():
 def test_L6_unbound_message_is_used():
     stack = LocalStack()
     current = stack("app", unbound_message="Working outside of application context.")
-    with pytest.raises(RuntimeError, match="^Working outside of application context.$"):
+    with pytest.raises(RuntimeError, match=r"^Working outside of application context\.$"):
         current.name
 
 
@@ -774,7 +774,7 @@ for _name in [
         )
 del _name, _method
 
-SYMBOL_OPERATORS = ARITHMETIC + [operator.matmul]
+SYMBOL_OPERATORS = [*ARITHMETIC, operator.matmul]
 
 
 @pytest.mark.parametrize("op", SYMBOL_OPERATORS, ids=lambda op: op.__name__)
