@@ -73,7 +73,9 @@ class DebuggedApplication:
         try:
             app_iter = self.app(environ, start_response)
         except Exception:
-            exc_info = sys.exc_info()
+            exc_info = t.cast(
+                ExcInfo, sys.exc_info()
+            )  # inside ``except``: never (None, None, None)
             # The failed request's context, if the app kept it on the stack for us.
             node = _request_ctx_stack._get(None)
             kept = None
@@ -89,7 +91,9 @@ class DebuggedApplication:
         try:
             yield from app_iter
         except Exception:
-            exc_info = sys.exc_info()
+            exc_info = t.cast(
+                ExcInfo, sys.exc_info()
+            )  # inside ``except``: never (None, None, None)
             try:
                 yield from self._respond(environ, start_response, exc_info, local, None)
             except Exception:
@@ -110,7 +114,7 @@ class DebuggedApplication:
         kept: RequestContext | None,
     ) -> list[bytes]:
         """Log the error, then answer with the debug page or the plain 500 page."""
-        errors = environ.get("wsgi.errors", sys.stderr)
+        errors: t.TextIO = environ.get("wsgi.errors") or sys.stderr
         traceback.print_exception(*exc_info, file=errors)
         page = None
         try:
@@ -306,7 +310,7 @@ def _render_contexts(
         rows = [("Context", _attempt(partial(repr, ctx))), ("Preserved", str(ctx.preserved))]
         session = ctx._session
         if session is not None:
-            rows.append(("Session", _attempt(lambda s=session: _repr.repr(dict(s)))))
+            rows.append(("Session", _attempt(partial(_mapping_repr, session))))
         if ctx.flashes:
             rows.append(("Flashes", _repr.repr(ctx.flashes)))
         parts.append(_table(rows))
@@ -333,6 +337,10 @@ def _table(rows: t.Sequence[tuple[str, str]]) -> str:
         for key, value in rows
     )
     return f"<table>\n{body}</table>\n"
+
+
+def _mapping_repr(mapping: t.Mapping[t.Any, t.Any]) -> str:
+    return _repr.repr(dict(mapping))
 
 
 def _attempt(make: t.Callable[[], str], html: bool = False) -> str:

@@ -400,7 +400,8 @@ def parse_etags(value: str | None) -> ETags:
     """The tags of an ``If-Match`` / ``If-None-Match`` header (``*`` matches everything)."""
     if not value:
         return _ds.ETags()
-    strong, weak = [], []
+    strong: list[str] = []
+    weak: list[str] = []
     position, end = 0, len(value)
     while position < end:
         match = _etag_re.match(value, position)
@@ -539,6 +540,7 @@ def is_resource_modified(
         # RFC 9110 13.1.5: If-Range is ignored without a Range header.
         if_range = parse_if_range_header(environ.get("HTTP_IF_RANGE"))
 
+    modified_since: datetime | None
     if if_range is not None and if_range.date is not None:
         modified_since = if_range.date
     else:

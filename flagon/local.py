@@ -23,7 +23,7 @@ __all__ = ["Local", "LocalManager", "LocalProxy", "LocalStack", "get_ident", "re
 try:  # imported up front so an identity never switches kind halfway through a context
     from greenlet import getcurrent as _current_greenlet
 except ImportError:  # pragma: no cover - greenlet is optional
-    _current_greenlet = None
+    _current_greenlet = None  # type: ignore[assignment]
 
 T = TypeVar("T")
 
@@ -400,7 +400,8 @@ class LocalProxy:
         object.__setattr__(self, "_get_current_object", _lookup_for(local, name, unbound_message))
         object.__setattr__(self, "__wrapped__", local)
 
-    __class_getitem__ = classmethod(GenericAlias)
+    def __class_getitem__(cls, item: Any) -> GenericAlias:
+        return GenericAlias(cls, item)
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         """Let a subclass's own methods and attributes win over the target's."""
@@ -408,7 +409,8 @@ class LocalProxy:
         mro = cls.__mro__
         added = {name for base in mro[: mro.index(LocalProxy)] for name in vars(base)}
         own = _OWN_ATTRIBUTES | (added - _CLASS_BOOKKEEPING)
-        cls.__doc__ = _doc_lookup(cls.__dict__.get("__doc__"))  # the class body replaced it
+        # The class body replaced the lookup with its docstring; a descriptor, not a str.
+        cls.__doc__ = _doc_lookup(cls.__dict__.get("__doc__"))  # type: ignore[assignment]
 
         def __getattribute__(self: LocalProxy, name: str) -> Any:
             if name in own:
@@ -434,9 +436,7 @@ class LocalProxy:
     # Lookups with an answer for unbound proxies. __class__ and __doc__ can only be
     # replaced here, in the class body; the other dunders are installed below.
     __doc__ = _doc_lookup(__doc__)
-    __class__ = _ProxyLookup(
-        fallback=lambda self: type(self), is_attr=True
-    )
+    __class__ = _ProxyLookup(fallback=lambda self: type(self), is_attr=True)
     __repr__ = _ProxyLookup(repr, fallback=lambda self: f"<{type(self).__name__} unbound>")
     __bool__ = _ProxyLookup(bool, fallback=lambda self: False)
     __dir__ = _ProxyLookup(dir, fallback=lambda self: [])
@@ -520,8 +520,8 @@ def _install(name: str, lookup: _ProxyLookup) -> None:
     setattr(LocalProxy, name, lookup)
 
 
-for _name, _func in _FORWARDED.items():
-    _install(_name, _ProxyLookup(_func))
+for _name, _forward in _FORWARDED.items():
+    _install(_name, _ProxyLookup(_forward))
 for _op in _BINARY_OPERATORS.keys() - {"divmod"}:  # there is no in-place divmod
     _install(f"__i{_op}__", _ProxyLookup(getattr(operator, f"i{_op}"), in_place=True))
 del _op, _func, _name

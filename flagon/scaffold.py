@@ -106,7 +106,7 @@ class _HookRegistry(defaultdict):
         for key, value in dict(*args, **kwargs).items():
             self[key] = value
 
-    def __ior__(self, other: t.Any) -> _HookRegistry:  # type: ignore[override]
+    def __ior__(self, other: t.Any) -> t.Self:  # type: ignore[misc]  # merges in place
         self.update(other)
         return self
 
@@ -143,8 +143,9 @@ def setupmethod(f: F) -> F:
 def get_root_path(import_name: str) -> str:
     """The folder of the module or package ``import_name`` (the cwd when it can't be told)."""
     mod = sys.modules.get(import_name)
-    if mod is not None and getattr(mod, "__file__", None) is not None:
-        return os.path.dirname(os.path.abspath(mod.__file__))
+    filename = getattr(mod, "__file__", None)
+    if mod is not None and filename is not None:
+        return os.path.dirname(os.path.abspath(filename))
     try:
         spec = importlib.util.find_spec(import_name)
     except (ImportError, ValueError):

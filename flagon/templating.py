@@ -48,8 +48,8 @@ try:  # MarkupSafe's C escaping of a str, without wrapping the result in Markup
     from markupsafe._speedups import _escape_inner
 except ImportError:  # pragma: no cover - MarkupSafe without its compiled speedups
 
-    def _escape_inner(text: str) -> str:
-        return str(escape(text))
+    def _escape_inner(s: str, /) -> str:
+        return str(escape(s))
 
 
 def escape_output(value: t.Any) -> t.Any:
@@ -280,7 +280,9 @@ def htmlsafe_json_dumps(
     """JSON for an HTML page: ``<``, ``>``, ``&`` and ``'`` become ``\\uXXXX`` escapes, so the
     result is safe inside ``<script>`` tags and single-quoted attributes, and is marked safe."""
     if dumps is None:
-        from .json import dumps
+        from .json import dumps as json_dumps
+
+        dumps = json_dumps
     text = dumps(obj, **kwargs)
     return Markup(
         text.replace("<", "\\u003c")

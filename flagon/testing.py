@@ -33,6 +33,9 @@ from .globals import _request_ctx_stack
 from .http import dump_cookie, parse_cookie, parse_date
 from .wrappers import Response, run_wsgi_app
 
+if t.TYPE_CHECKING:
+    from .app import Flagon
+
 __all__ = [
     "Client",
     "ClientRedirectError",
@@ -410,7 +413,7 @@ class FlagonClient:
         The arguments describe the request (as for `open`), in case the session depends on it.
         """
         self._jar()  # refuses when cookies are disabled
-        app = self.application
+        app = t.cast("Flagon", self.application)  # sessions belong to a Flagon app
         interface = app.session_interface
         builder = self._builder_from(args, kwargs)
         environ = builder.get_environ()

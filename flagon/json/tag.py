@@ -206,6 +206,7 @@ class TagDateTime(JSONTag):
         return _as_utc(value).isoformat()
 
     def to_python(self, value: t.Any) -> t.Any:
+        parsed: datetime | None
         try:
             parsed = datetime.fromisoformat(value)
         except ValueError:

@@ -228,7 +228,7 @@ class MapAdapter:
         try:
             self.match(path_info, method="--")
         except MethodNotAllowed as error:
-            return error.valid_methods or []
+            return list(error.valid_methods or ())
         except HTTPException:
             pass
         return []

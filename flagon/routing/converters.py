@@ -50,7 +50,7 @@ class BaseConverter(_werkzeug.BaseConverter):
     part_isolating = True
 
     def __init__(self, map: Map, *args: t.Any, **kwargs: t.Any) -> None:
-        self.map = map
+        self.map = map  # type: ignore[assignment]  # flagon's Map, not Werkzeug's
 
     def to_python(self, value: str) -> t.Any:
         """The view argument for the matched text."""

@@ -278,7 +278,7 @@ class Request(RequestHeadersMixin):
     @property
     def blueprints(self) -> list[str]:
         """The matched blueprint and its parents, innermost first."""
-        return list(self._scopes[:-1])
+        return [scope for scope in self._scopes[:-1] if scope is not None]
 
     @property
     def _scopes(self) -> tuple[str | None, ...]:

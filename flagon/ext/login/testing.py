@@ -5,6 +5,9 @@ from __future__ import annotations
 import typing as t
 
 from ...testing import FlagonClient
+
+if t.TYPE_CHECKING:
+    from ...app import Flagon
 from .mixins import remember_token_of
 from .remember import cookie_name, cookie_options, encode_remember_cookie, remember_duration
 
@@ -31,8 +34,9 @@ class FlagonLoginClient(FlagonClient):
 
     def login(self, user: t.Any, *, fresh: bool = True, remember: bool = False) -> None:
         """Log ``user`` in for the following requests, as ``login_user`` would."""
-        app = self.application
-        manager = app.login_manager
+        # Only a Flagon app with a LoginManager has users to log in.
+        app = t.cast("Flagon", self.application)
+        manager = app.extensions["login_manager"]
         # The session is bound to the client the requests will come from (session protection).
         with app.test_request_context(environ_base=self.environ_base):
             identifier = manager._session_identifier_generator()

@@ -115,7 +115,7 @@ def login_url(login_view: str, next_url: str | None = None, next_field: str = "n
 
 def set_login_view(login_view: str, blueprint: t.Any = None) -> None:
     """Set the login view of the current app, or of ``blueprint`` (in ``blueprint_login_views``)."""
-    manager = current_app.login_manager
+    manager = current_app.extensions["login_manager"]
     views = manager.blueprint_login_views
     if blueprint is None and not views:
         manager.login_view = login_view
