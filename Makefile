@@ -7,7 +7,7 @@ BENCH_STAMP := $(VENV)/.installed-bench
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run test bench bench-wire bench-forum clean
+.PHONY: install run test lint bench bench-wire bench-forum clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,12 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# The quality gate: lint rules, formatting and types (settings in pyproject.toml).
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 # In process against Flask, Bottle and Falcon; then, when wrk is installed, over the wire and
 # the forum under load (see docs/performance.md).
