@@ -62,7 +62,7 @@ def test_routes_are_named_after_the_blueprint(app, client):
     ]
 
 
-def test_the_seed_url_for_uses_the_name_given_to_the_blueprint(app, client):
+def test_url_for_uses_the_name_given_to_the_blueprint_not_the_variable(app, client):
     main = Blueprint("a", __name__)
 
     @main.route("/xxx")
