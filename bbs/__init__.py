@@ -60,5 +60,8 @@ def create_app(
 
     if app.config["PROXY_FIX"]:
         # Exactly one proxy (Nginx) in front: believe only the values it appended.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_port=1)
+        # Wrapping wsgi_app in middleware, as Flask documents it.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_port=1
+        )
     return app

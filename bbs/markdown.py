@@ -151,7 +151,8 @@ def sanitize(html: str) -> Markup:
 
 def render(text: str) -> Markup:
     """The sanitised HTML for the Markdown ``text``."""
-    return sanitize(_markdown(text))
+    # The HTML renderer gives a str (mistune types the AST renderer's list too).
+    return sanitize(t.cast(str, _markdown(text)))
 
 
 @functools.lru_cache(maxsize=1024)

@@ -11,6 +11,7 @@ from flagon import abort, current_app, flash, jsonify, redirect, render_template
 from flagon.ext.login import current_user, login_required
 
 from ..db import db
+from ..forms import field_text
 from ..markdown import render, render_cached
 from ..models import Comment, Post
 from ..pagination import Page, page_number
@@ -34,7 +35,7 @@ def new():
     form = PostForm()
     if form.validate_on_submit():
         _release_write_lock()
-        post = content.create_post(current_user, form.title.data, form.body.data)
+        post = content.create_post(current_user, field_text(form.title), field_text(form.body))
         db.session.commit()
         flash("Your post is published.", "success")
         return redirect(url_for(".show", post_id=post.id))
@@ -64,7 +65,7 @@ def edit(post_id: int):
         form = PostForm(data={"title": post.title, "body": post.body_markdown})
     if form.validate_on_submit():
         _release_write_lock()
-        content.edit_post(post, form.title.data, form.body.data)
+        content.edit_post(post, field_text(form.title), field_text(form.body))
         db.session.commit()
         flash("The post is updated.", "success")
         return redirect(url_for(".show", post_id=post.id))
@@ -93,7 +94,7 @@ def comment(post_id: int):
             return _post_page(post, page_number(), form), 400
         last_page = Page([], 1, _comments_per_page(), post.comment_count).pages
         return _post_page(post, last_page, form), 400
-    new_comment = content.add_comment(post, current_user, form.body.data)
+    new_comment = content.add_comment(post, current_user, field_text(form.body))
     db.session.commit()
     last_page = Page([], 1, _comments_per_page(), post.comment_count + 1).pages
     target = url_for(".show", post_id=post.id, page=last_page if last_page > 1 else None)
