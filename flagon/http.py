@@ -284,6 +284,13 @@ def dump_header(iterable: t.Mapping[str, t.Any] | t.Iterable[t.Any]) -> str:
 _q_value_re = re.compile(r"\d+(?:\.\d+)?", re.ASCII)
 
 
+_AcceptT = t.TypeVar("_AcceptT", bound="Accept")
+
+
+@t.overload
+def parse_accept_header(value: str | None, cls: None = None) -> Accept: ...
+@t.overload
+def parse_accept_header(value: str | None, cls: type[_AcceptT]) -> _AcceptT: ...
 def parse_accept_header(value: str | None, cls: type[Accept] | None = None) -> Accept:
     """Parse an ``Accept*`` header into ``cls`` (default :class:`Accept`; pass
     :class:`MIMEAccept` for ``Accept``). Items with an invalid ``q`` are ignored."""

@@ -254,6 +254,7 @@ def _send(
         size: int | None = stat.st_size
         offset = 0
     else:
+        assert file is not None, "a path or a file"
         if isinstance(file, io.TextIOBase):
             raise ValueError("Files must be opened in binary mode or use BytesIO.")
         if mimetype is None and download_name is None:
@@ -330,6 +331,7 @@ def _send(
             if file is not None:
                 body = wrap_file(environ, file, _CHUNK)
         else:  # ranges are only read for GET, so the file is open
+            assert file is not None and size is not None
             status = 206
             body, size, content_type, content_range = _partial_body(
                 environ,
@@ -378,12 +380,13 @@ def _partial_body(
     spans: list[tuple[int, int]],
     length: int,
     content_type: str,
-) -> tuple[t.Iterable[bytes], int, str | None, str | None]:
+) -> tuple[t.Iterable[bytes], int, str, str | None]:
     """The 206 body sending ``spans`` of the file's ``length`` bytes from ``offset``, with its
     length, content type and ``Content-Range``."""
-    chunks, size, content_type, content_range = partial_body(  # type: ignore[assignment]
+    chunks, size, ranges_type, content_range = partial_body(
         file_pieces(file, spans, offset), spans, length, content_type
     )
+    content_type = ranges_type or content_type  # given a type, partial_body gives one back
     if content_range is not None and spans[0][1] == length and "wsgi.file_wrapper" in environ:
         # One range running to the end of the file: the server's wrapper can send it.
         file.seek(offset + spans[0][0])

@@ -282,7 +282,7 @@ class FlagonClient:
         first = args[0] if args else None
         environ = first if isinstance(first, dict) else getattr(first, "environ", None)
         if not isinstance(first, EnvironBuilder) and not isinstance(environ, dict):
-            return EnvironBuilder(self._builder_app, *args, environ_base=base, **kwargs)
+            return EnvironBuilder(self._builder_app, *args, **{**kwargs, "environ_base": base})
         if len(args) > 1 or set(kwargs) - {"method"}:
             raise TypeError(
                 "A builder or environ is sent as it is; pass no other request arguments."
@@ -290,6 +290,7 @@ class FlagonClient:
         if isinstance(first, EnvironBuilder):
             builder = first.copy()
         else:
+            assert isinstance(environ, dict)  # checked above: a builder or an environ
             builder = EnvironBuilder.from_environ(environ, app=self._builder_app)
         builder.environ_base = {**base, **builder.environ_base}
         if "method" in kwargs:

@@ -120,6 +120,10 @@ class NumberConverter(BaseConverter, _werkzeug.NumberConverter):
 
     weight = 50
     num_convert: t.Callable[[t.Any], t.Any] = int
+    # Shared by int and float: Werkzeug types the bounds as int here and as float in its
+    # FloatConverter.
+    min: int | float | None  # type: ignore[assignment]
+    max: int | float | None  # type: ignore[assignment]
 
     def __init__(
         self,

@@ -304,9 +304,10 @@ class LoginManager:
 
     def _update_remember_cookie(self, response: Response) -> Response:
         """Set, refresh or delete the remember cookie as this request asked (after-request)."""
-        ctx = _request_ctx_stack.top
+        ctx, app_ctx = _request_ctx_stack.top, _app_ctx_stack.top
+        assert ctx is not None and app_ctx is not None  # an after-request hook runs in a request
         app = ctx.app
-        operation = _app_ctx_stack.top.g.pop("_login_remember", None)
+        operation = app_ctx.g.pop("_login_remember", None)
         sess = ctx._session  # only look if the request opened the session
         if sess is not None and "_remember" in sess:
             stored = sess.pop("_remember")

@@ -42,6 +42,25 @@ def is_safe_url(target: str | None, allowed_hosts: t.Iterable[str] = ()) -> bool
     return parts.netloc.lower() in {host.lower() for host in allowed_hosts}
 
 
+@t.overload
+def safe_next_url(
+    target: str | None = None,
+    default: str = ...,
+    allowed_hosts: t.Iterable[str] = (),
+    next_field: str = "next",
+) -> str: ...
+@t.overload
+def safe_next_url(
+    target: str | None, default: None, allowed_hosts: t.Iterable[str] = (), next_field: str = "next"
+) -> str | None: ...
+@t.overload
+def safe_next_url(
+    target: str | None = None,
+    *,
+    default: None,
+    allowed_hosts: t.Iterable[str] = (),
+    next_field: str = "next",
+) -> str | None: ...
 def safe_next_url(
     target: str | None = None,
     default: str | None = "/",
