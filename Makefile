@@ -31,8 +31,12 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
-# Static checks; the import layers are pyproject.toml's [tool.importlinter] (docs/architecture.md).
+# The quality gate: lint rules, formatting, types and the import layers (settings in
+# pyproject.toml; the layers are explained in docs/architecture.md).
 lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/lint-imports
 
 # In process against Flask, Bottle and Falcon; then, when wrk is installed, over the wire and

@@ -28,7 +28,8 @@ def create_app(
     app = Flagon(__name__, instance_path=instance_path)
     os.makedirs(app.instance_path, exist_ok=True)
 
-    from . import auth, cli, config as settings, csrf, errors, mail, security, templating
+    from . import auth, cli, csrf, errors, mail, security, templating
+    from . import config as settings
     from .db import db
 
     settings.configure(app, config)
@@ -55,8 +56,8 @@ def create_app(
     from .writing import bp as writing
 
     app.register_blueprint(writing)
-    from .social import bp as social
     from .admin import bp as admin
+    from .social import bp as social
 
     app.register_blueprint(social)
     app.register_blueprint(admin)
@@ -69,5 +70,8 @@ def create_app(
 
     if app.config["PROXY_FIX"]:
         # Exactly one proxy (Nginx) in front: believe only the values it appended.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_port=1)
+        # Wrapping wsgi_app in middleware, as Flask documents it.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_port=1
+        )
     return app

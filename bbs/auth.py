@@ -20,8 +20,14 @@ import typing as t
 from sqlalchemy import delete, exists, insert, literal, select, update
 
 from flagon import abort, current_app, flash, session
-from flagon.ext.login import AnonymousUserMixin, LoginManager, current_user, logout_user
-from flagon.ext.login import user_logged_in, user_logged_out
+from flagon.ext.login import (
+    AnonymousUserMixin,
+    LoginManager,
+    current_user,
+    logout_user,
+    user_logged_in,
+    user_logged_out,
+)
 
 from .db import db
 from .models import ROLES, EndedLogin, LoginSession, MemberWarning, User, UTCDateTime, utcnow

@@ -142,5 +142,5 @@ def default_avatar(username: str) -> StoredImage:
         '<text x="128" y="128" dy="0.35em" text-anchor="middle" fill="#ffffff"'
         ' font-family="system-ui, sans-serif" font-size="136" font-weight="600">'
         f"{initial}</text></svg>"
-    ).encode("utf-8")
+    ).encode()
     return StoredImage(svg, "image/svg+xml", etag_for(svg))

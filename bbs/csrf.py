@@ -17,9 +17,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import typing as t
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from wtforms import Form
+from wtforms.csrf.core import CSRFTokenField
 from wtforms.csrf.session import SessionCSRF
 from wtforms.validators import ValidationError
 
@@ -54,20 +55,20 @@ class BbsSessionCSRF(SessionCSRF):
         data = field.data
         if not isinstance(data, str) or "##" not in data:
             raise ValidationError(field.gettext("CSRF token missing."))
-        secret = self.session.get("csrf")
+        # CsrfMeta.csrf_context: the flagon session, a mapping.
+        secret = t.cast(t.Mapping[str, t.Any], self.session).get("csrf")
         if not isinstance(secret, str):
             raise ValidationError(field.gettext("CSRF failed."))
         expires, signature = data.split("##", 1)
-        expected = hmac.new(
-            self.form_meta.csrf_secret, (secret + expires).encode(), digestmod=hashlib.sha1
-        ).hexdigest()
+        key = t.cast(bytes, self.form_meta.csrf_secret)  # CsrfMeta.csrf_secret
+        expected = hmac.new(key, (secret + expires).encode(), digestmod=hashlib.sha1).hexdigest()
         if not hmac.compare_digest(expected.encode(), signature.encode("utf-8", "replace")):
             raise ValidationError(field.gettext("CSRF failed."))
         if self.time_limit and self.now().strftime(self.TIME_FORMAT) > expires:
             raise ValidationError(field.gettext("CSRF token expired."))
 
     def now(self) -> datetime:
-        return datetime.now(timezone.utc).replace(tzinfo=None)
+        return datetime.now(UTC).replace(tzinfo=None)
 
 
 class CsrfMeta:
@@ -94,11 +95,14 @@ class CsrfMeta:
 
 class _TokenOnly(Form):
     Meta = CsrfMeta
+    csrf_token: CSRFTokenField  # added by the CSRF meta
 
 
 def csrf_token() -> str:
     """A token for a form written by hand (templates: ``{{ csrf_token() }}``)."""
-    return _TokenOnly(MultiDict()).csrf_token.current_token
+    token = _TokenOnly(MultiDict()).csrf_token.current_token
+    assert token is not None  # generated when the form is made
+    return token
 
 
 def keeps_text(view: _View) -> _View:

@@ -267,6 +267,11 @@ class _Writer:
         return f"*{text_}*" if self.rng.random() < 0.1 else text_
 
 
+def _table_of(model: type[t.Any]) -> Table:
+    """A model's table: each model maps onto one Table (SQLAlchemy types it as a FromClause)."""
+    return t.cast(Table, model.__table__)
+
+
 def _new_ids(connection: Connection, table: Table, count: int) -> list[int]:
     """``count`` unused ids for ``table``, taken from its sequence on PostgreSQL (so rows the
     site adds later don't collide with them), after the largest one on SQLite."""
@@ -315,11 +320,11 @@ def _vacuum(engine: Engine, report: t.Callable[[str], None]) -> None:
     tables = ", ".join(
         table.name
         for table in (
-            User.__table__,
-            Post.__table__,
-            Comment.__table__,
-            Like.__table__,
-            Follow.__table__,
+            _table_of(User),
+            _table_of(Post),
+            _table_of(Comment),
+            _table_of(Like),
+            _table_of(Follow),
         )
     )
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
@@ -350,7 +355,7 @@ def seed(
     writer = _Writer(rng)
     totals = Totals()
     started = time.perf_counter()
-    user_table, post_table = User.__table__, Post.__table__
+    user_table, post_table = _table_of(User), _table_of(Post)
     with engine.begin() as connection:
         user_ids = _new_ids(connection, user_table, users)
         post_ids = _new_ids(connection, post_table, posts)
@@ -431,7 +436,7 @@ def seed(
                     }
 
         totals.comments = _insert(
-            connection, Comment.__table__, comment_rows(), report, "comments", comments
+            connection, _table_of(Comment), comment_rows(), report, "comments", comments
         )
         if post_ids:
             _last_activity(connection, post_ids[0], post_ids[-1])
@@ -448,12 +453,12 @@ def seed(
             for user_id in likers
         )
         totals.likes = _insert(
-            connection, Like.__table__, like_rows, report, "likes", sum(map(len, like_sets))
+            connection, _table_of(Like), like_rows, report, "likes", sum(map(len, like_sets))
         )
 
         follow_rows = list(_follows(rng, user_ids, now))
         totals.follows = _insert(
-            connection, Follow.__table__, follow_rows, report, "follows", len(follow_rows)
+            connection, _table_of(Follow), follow_rows, report, "follows", len(follow_rows)
         )
     _vacuum(engine, report)
     if posts:

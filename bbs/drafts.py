@@ -116,7 +116,7 @@ def finish(user_id: int, target: str) -> None:
     next page tell the browser to delete its copy."""
     discard(user_id, target)
     finished = [name for name in session.get(_FINISHED_KEY, []) if name != target]
-    session[_FINISHED_KEY] = (finished + [target])[-5:]
+    session[_FINISHED_KEY] = [*finished, target][-5:]
 
 
 def take_finished() -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import typing as t
 
-from jinja2 import TemplateNotFound
+from jinja2 import Template, TemplateNotFound
 
 from flagon import render_template
 from flagon.exceptions import HTTPException, InternalServerError, SecurityError
@@ -34,7 +34,7 @@ def http_error(error: HTTPException) -> t.Any:
     """Render ``errors/<code>.html`` (or ``errors/error.html``) with the error's status."""
     if isinstance(error, SecurityError):
         return BARE_UNKNOWN_HOST, 400, {"Content-Type": "text/html; charset=utf-8"}
-    names = [f"errors/{error.code}.html", "errors/error.html"]
+    names: list[str | Template] = [f"errors/{error.code}.html", "errors/error.html"]
     try:
         # A view's own words (abort(403, "…")) replace the page's general ones.
         own = error.description if error.description != type(error).description else None

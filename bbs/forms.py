@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import typing as t
 
-from wtforms import Form
+from wtforms import Field, Form
 from wtforms.validators import ValidationError
 
 from flagon import request
@@ -39,6 +39,17 @@ class BbsForm(Form):
     def validate_on_submit(self, extra_validators: t.Any = None) -> bool:
         """True when the request is a POST whose data validates."""
         return request.method == "POST" and self.validate(extra_validators)
+
+
+def field_text(field: Field) -> str:
+    """A text field's value: WTForms types ``data`` as optional, but a field that validated as
+    required holds a string."""
+    return field.data or ""
+
+
+def add_error(field: Field, message: str) -> None:
+    """Show ``message`` under ``field``, once the form has been validated."""
+    field.errors = [*field.errors, message]
 
 
 class ActionForm(BbsForm):

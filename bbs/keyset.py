@@ -13,7 +13,7 @@ import binascii
 import re
 import typing as t
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Select, and_, literal, tuple_
 from sqlalchemy.orm import Session
@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from flagon import abort, request
 
 T = t.TypeVar("T")
-EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MAX_ID = 2**31 - 1
 # "<pinned>.<microseconds since 1970>.<id>": flags, times and ids only, all of bounded size.
 _KEY = re.compile(r"([01])\.(\d{1,17})\.(\d{1,10})")
@@ -114,7 +114,7 @@ def keyset_page(
     descending = [column.desc() for column in columns]
 
     def seek(key: Key) -> t.Any:
-        values = [literal(value, column.type) for value, column in zip(key, columns)]
+        values = [literal(value, column.type) for value, column in zip(key, columns, strict=False)]
         return tuple_(*columns), tuple_(*values)
 
     if wanted.before is not None:

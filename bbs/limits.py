@@ -24,7 +24,6 @@ from flagon.exceptions import TooManyRequests
 from .db import db
 from .models import utcnow
 
-
 IPV6_PREFIX = 64
 
 

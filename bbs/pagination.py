@@ -66,7 +66,7 @@ class Page(t.Generic[T]):
         return result
 
 
-def paginate(session: Session, statement: Select[tuple[T]], number: int, per_page: int) -> Page[T]:
+def paginate(session: Session, statement: Select[T], number: int, per_page: int) -> Page[T]:
     """Page ``number`` of the rows ``statement`` selects (already ordered), in two queries.
 
     A page past the end is a 404, except page 1 of an empty listing.

@@ -8,8 +8,9 @@ are never passed as query syntax: each becomes a quoted term, and all of them mu
 from __future__ import annotations
 
 import re
+import typing as t
 
-from sqlalchemy import Select, column, func, literal_column, select, table, text
+from sqlalchemy import ColumnElement, Select, column, func, literal_column, select, table, text
 
 from .db import db
 from .models import Post
@@ -24,7 +25,7 @@ def search_terms(query: str) -> list[str]:
     return _WORD.findall(query)[:MAX_TERMS]
 
 
-def search_posts(query: str) -> Select[tuple[Post]] | None:
+def search_posts(query: str) -> Select[Post] | None:
     """A statement selecting the posts matching every word of ``query``, best first;
     ``None`` when ``query`` has no words."""
     terms = search_terms(query)
@@ -32,7 +33,7 @@ def search_posts(query: str) -> Select[tuple[Post]] | None:
         return None
     if db.engine.dialect.name == "postgresql":
         tsquery = func.plainto_tsquery("simple", " ".join(terms))
-        vector = literal_column("posts.search_vector")
+        vector: ColumnElement[t.Any] = literal_column("posts.search_vector")
         return (
             select(Post)
             .where(vector.op("@@")(tsquery))

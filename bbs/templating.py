@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import typing as t
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from .models import utcnow
 
@@ -23,14 +23,14 @@ def format_datetime(value: datetime | None) -> str:
     """``2024-05-06 07:08 UTC``: unambiguous for readers in any time zone."""
     if value is None:
         return ""
-    return value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def iso_datetime(value: datetime | None) -> str:
     """The machine-readable form, for ``<time datetime=…>``: ``2024-05-06T07:08:09Z``."""
     if value is None:
         return ""
-    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def relative_datetime(value: datetime | None, now: datetime | None = None) -> str:
@@ -47,7 +47,7 @@ def relative_datetime(value: datetime | None, now: datetime | None = None) -> st
             count = int(seconds // length)
             plural = "s" if count != 1 and name != "min" else ""
             return f"{count} {name}{plural} ago"
-    return value.astimezone(timezone.utc).strftime("%Y-%m-%d")
+    return value.astimezone(UTC).strftime("%Y-%m-%d")
 
 
 def init_app(app: Flagon) -> None:

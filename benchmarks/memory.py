@@ -18,9 +18,9 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.harness import BrokenApp, build_checked, call, time_batch  # noqa: E402
-from benchmarks.scenario import DISPLAY_NAMES, FRAMEWORKS, CheckFailed, Scenario, WSGIApp  # noqa: E402
-from benchmarks.scenarios import SCENARIOS  # noqa: E402
+from benchmarks.harness import BrokenApp, build_checked, call, time_batch
+from benchmarks.scenario import DISPLAY_NAMES, FRAMEWORKS, CheckFailed, Scenario, WSGIApp
+from benchmarks.scenarios import SCENARIOS
 
 
 def rss_bytes() -> int | None:

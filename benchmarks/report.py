@@ -52,7 +52,7 @@ def render_rows(rows: list[list[str]], markdown: bool = False) -> str:
     lines = [
         "  ".join(
             cell.ljust(width) if i == 0 else cell.rjust(width)
-            for i, (cell, width) in enumerate(zip(row, widths))
+            for i, (cell, width) in enumerate(zip(row, widths, strict=True))
         )
         for row in rows
     ]

@@ -11,17 +11,17 @@ import json
 import platform
 import sys
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.harness import BrokenApp, Served, bare_app, build_checked, measure  # noqa: E402
-from benchmarks.report import Results, as_json, format_table  # noqa: E402
-from benchmarks.scenario import DISPLAY_NAMES, FRAMEWORKS, Scenario  # noqa: E402
-from benchmarks.scenarios import SCENARIOS  # noqa: E402
+from benchmarks.harness import BrokenApp, Served, bare_app, build_checked, measure
+from benchmarks.report import Results, as_json, format_table
+from benchmarks.scenario import DISPLAY_NAMES, FRAMEWORKS, Scenario
+from benchmarks.scenarios import SCENARIOS
 
 DISTRIBUTIONS = {"flagon": "flagon", "flask": "Flask", "bottle": "bottle", "falcon": "falcon"}
 
@@ -145,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.json:
         meta = {
-            "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "date": datetime.now(UTC).isoformat(timespec="seconds"),
             "platform": platform.platform(),
             "versions": found,
             "statistic": args.stat,

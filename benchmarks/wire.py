@@ -169,7 +169,7 @@ def wrk_command(
     command = ["wrk", f"-t{load.threads}", f"-c{load.connections}", f"-d{seconds}s", "--latency"]
     for name, value in headers:
         command += ["-H", f"{name}: {value}"]
-    return command + [url]
+    return [*command, url]
 
 
 _UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}

@@ -39,12 +39,12 @@ from .local import release_local as release_local
 from .signals import appcontext_popped as appcontext_popped
 from .signals import appcontext_pushed as appcontext_pushed
 from .signals import appcontext_tearing_down as appcontext_tearing_down
+from .signals import before_render_template as before_render_template
 from .signals import got_request_exception as got_request_exception
 from .signals import message_flashed as message_flashed
 from .signals import request_finished as request_finished
 from .signals import request_started as request_started
 from .signals import request_tearing_down as request_tearing_down
-from .signals import before_render_template as before_render_template
 from .signals import template_rendered as template_rendered
 from .templating import get_template_attribute as get_template_attribute
 from .templating import render_template as render_template

@@ -25,9 +25,9 @@ from itertools import chain
 from types import FunctionType
 from urllib.parse import quote
 
+from . import ctx as _ctx
 from .async_support import async_to_sync
 from .config import DEFAULT_CONFIG, Config, ConfigAttribute
-from . import ctx as _ctx
 from .ctx import _APP_CONTEXT_METHODS, _AUTO_POP, AppContext, RequestContext, _AppCtxGlobals
 from .exceptions import (
     Aborter,
@@ -198,7 +198,7 @@ class Flagon(Scaffold):
     #: The class of :attr:`jinja_env`.
     jinja_environment: type[Environment] = Environment
     #: Options for the Jinja environment; they apply when :attr:`jinja_env` is first used.
-    jinja_options: dict[str, t.Any] = {}
+    jinja_options: t.ClassVar[dict[str, t.Any]] = {}
 
     testing = ConfigAttribute("TESTING")
     secret_key = ConfigAttribute("SECRET_KEY")

@@ -15,7 +15,7 @@ class ClosingIterator:
     raises; the first error is raised afterwards.
     """
 
-    __slots__ = ("_iterator", "_callbacks")
+    __slots__ = ("_callbacks", "_iterator")
 
     def __init__(self, iterable: t.Iterable[bytes], callbacks: _Callbacks = None) -> None:
         self._iterator = iter(iterable)

@@ -228,8 +228,8 @@ def _multipart(
             current += 1
             yield heads[current]
         yield data
-    for head in heads[current + 1 :]:  # the source ended early: keep the document well-formed
-        yield head
+    # The source ended early: the remaining heads keep the document well-formed.
+    yield from heads[current + 1 :]
     yield tail
 
 

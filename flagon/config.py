@@ -13,7 +13,6 @@ import types
 import typing as t
 from datetime import timedelta
 
-
 #: The settings a new application starts with; ``Flagon.default_config`` refers to it.
 DEFAULT_CONFIG: dict[str, t.Any] = {
     "DEBUG": None,

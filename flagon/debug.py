@@ -16,6 +16,7 @@ import reprlib
 import sys
 import traceback
 import typing as t
+from functools import partial
 from html import escape
 from types import TracebackType
 
@@ -72,7 +73,9 @@ class DebuggedApplication:
         try:
             app_iter = self.app(environ, start_response)
         except Exception:
-            exc_info = sys.exc_info()
+            exc_info = t.cast(
+                ExcInfo, sys.exc_info()
+            )  # inside ``except``: never (None, None, None)
             # The failed request's context, if the app kept it on the stack for us.
             node = _request_ctx_stack._get(None)
             kept = None
@@ -88,7 +91,9 @@ class DebuggedApplication:
         try:
             yield from app_iter
         except Exception:
-            exc_info = sys.exc_info()
+            exc_info = t.cast(
+                ExcInfo, sys.exc_info()
+            )  # inside ``except``: never (None, None, None)
             try:
                 yield from self._respond(environ, start_response, exc_info, local, None)
             except Exception:
@@ -109,7 +114,7 @@ class DebuggedApplication:
         kept: RequestContext | None,
     ) -> list[bytes]:
         """Log the error, then answer with the debug page or the plain 500 page."""
-        errors = environ.get("wsgi.errors", sys.stderr)
+        errors: t.TextIO = environ.get("wsgi.errors") or sys.stderr
         traceback.print_exception(*exc_info, file=errors)
         page = None
         try:
@@ -178,7 +183,8 @@ def render_debug_page(
     return "".join(
         (
             "<!doctype html>\n<html lang=en>\n<head>\n<meta charset=utf-8>\n",
-            f"<title>{escape(_short(title))} // flagon debug</title>\n<style>{_CSS}</style>\n</head>\n",
+            f"<title>{escape(_short(title))} // flagon debug</title>\n",
+            f"<style>{_CSS}</style>\n</head>\n",
             "<body>\n<h1>",
             escape(type(exc).__qualname__),
             "</h1>\n",
@@ -301,10 +307,10 @@ def _render_contexts(
     if not request_contexts:
         parts.append("<p class=empty>empty</p>\n")
     for ctx in request_contexts:
-        rows = [("Context", _attempt(lambda: repr(ctx))), ("Preserved", str(ctx.preserved))]
+        rows = [("Context", _attempt(partial(repr, ctx))), ("Preserved", str(ctx.preserved))]
         session = ctx._session
         if session is not None:
-            rows.append(("Session", _attempt(lambda: _repr.repr(dict(session)))))
+            rows.append(("Session", _attempt(partial(_mapping_repr, session))))
         if ctx.flashes:
             rows.append(("Flashes", _repr.repr(ctx.flashes)))
         parts.append(_table(rows))
@@ -312,11 +318,11 @@ def _render_contexts(
     if not app_contexts:
         parts.append("<p class=empty>empty</p>\n")
     for app_ctx in app_contexts:
-        rows = [("Context", _attempt(lambda: repr(app_ctx))), ("Application", app_ctx.app.name)]
+        rows = [("Context", _attempt(partial(repr, app_ctx))), ("Application", app_ctx.app.name)]
         g = app_ctx.__dict__.get("g")  # never create g just to show it
         if g is not None:
             rows += [
-                (f"g.{name}", _attempt(lambda: _repr.repr(value)))
+                (f"g.{name}", _attempt(partial(_repr.repr, value)))
                 for name, value in vars(g).items()
             ]
         parts.append(_table(rows))
@@ -331,6 +337,10 @@ def _table(rows: t.Sequence[tuple[str, str]]) -> str:
         for key, value in rows
     )
     return f"<table>\n{body}</table>\n"
+
+
+def _mapping_repr(mapping: t.Mapping[t.Any, t.Any]) -> str:
+    return _repr.repr(dict(mapping))
 
 
 def _attempt(make: t.Callable[[], str], html: bool = False) -> str:

@@ -146,7 +146,8 @@ class EnvironBuilder:
             if data is not None:
                 raise TypeError("Pass either 'data' or 'json', not both.")
             provider = getattr(self.app, "json", None)
-            data = provider.dumps(json) if hasattr(provider, "dumps") else _json.dumps(json)
+            dumps = getattr(provider, "dumps", None)
+            data = dumps(json) if dumps is not None else _json.dumps(json)
             if self.content_type is None:
                 self.content_type = "application/json"
         if not data:

@@ -38,7 +38,7 @@ from werkzeug.exceptions import (
     MisdirectedRequest,
     NotAcceptable,
     NotFound,
-    NotImplemented,  # noqa: A004 - the status's own name
+    NotImplemented,  # the status's own name, shadowing the builtin
     PreconditionFailed,
     PreconditionRequired,
     RequestedRangeNotSatisfiable,

@@ -60,7 +60,9 @@ def redirect(location: str, code: int = 302, Response: type[Response] | None = N
     if top is not None and Response is None:
         return top.app.redirect(location, code)
     if Response is None:
-        from .wrappers import Response
+        from .wrappers import Response as default_class
+
+        return _make_redirect(location, code, default_class)
     return _make_redirect(location, code, Response)
 
 

@@ -12,7 +12,7 @@ import binascii
 import email.utils
 import re
 import typing as t
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from hashlib import sha1
 from time import mktime, struct_time
 from urllib.parse import quote, unquote
@@ -286,6 +286,13 @@ def dump_header(iterable: t.Mapping[str, t.Any] | t.Iterable[t.Any]) -> str:
 _q_value_re = re.compile(r"\d+(?:\.\d+)?", re.ASCII)
 
 
+_AcceptT = t.TypeVar("_AcceptT", bound="Accept")
+
+
+@t.overload
+def parse_accept_header(value: str | None, cls: None = None) -> Accept: ...
+@t.overload
+def parse_accept_header(value: str | None, cls: type[_AcceptT]) -> _AcceptT: ...
 def parse_accept_header(value: str | None, cls: type[Accept] | None = None) -> Accept:
     """Parse an ``Accept*`` header into ``cls`` (default :class:`Accept`; pass
     :class:`MIMEAccept` for ``Accept``). Items with an invalid ``q`` are ignored."""
@@ -346,7 +353,7 @@ def http_date(timestamp: datetime | date | int | float | struct_time | None = No
         if isinstance(timestamp, datetime):
             timestamp = _as_utc(timestamp)
         else:
-            timestamp = datetime.combine(timestamp, time(), tzinfo=timezone.utc)
+            timestamp = datetime.combine(timestamp, time(), tzinfo=UTC)
         return email.utils.format_datetime(timestamp, usegmt=True)
     if isinstance(timestamp, struct_time):
         timestamp = mktime(timestamp)
@@ -366,9 +373,9 @@ def parse_date(value: str | None) -> datetime | None:
 
 def _as_utc(value: datetime) -> datetime:
     if value.tzinfo is None:
-        return value.replace(tzinfo=timezone.utc)
-    if value.utcoffset() != timedelta(0) or value.tzinfo is not timezone.utc:
-        return value.astimezone(timezone.utc)
+        return value.replace(tzinfo=UTC)
+    if value.utcoffset() != timedelta(0) or value.tzinfo is not UTC:
+        return value.astimezone(UTC)
     return value
 
 
@@ -402,7 +409,8 @@ def parse_etags(value: str | None) -> ETags:
     """The tags of an ``If-Match`` / ``If-None-Match`` header (``*`` matches everything)."""
     if not value:
         return _ds.ETags()
-    strong, weak = [], []
+    strong: list[str] = []
+    weak: list[str] = []
     position, end = 0, len(value)
     while position < end:
         match = _etag_re.match(value, position)
@@ -541,6 +549,7 @@ def is_resource_modified(
         # RFC 9110 13.1.5: If-Range is ignored without a Range header.
         if_range = parse_if_range_header(environ.get("HTTP_IF_RANGE"))
 
+    modified_since: datetime | None
     if if_range is not None and if_range.date is not None:
         modified_since = if_range.date
     else:
@@ -696,7 +705,7 @@ def dump_cookie(
         else:
             expires = http_date(expires)
     elif max_age is not None and sync_expires:
-        expires = http_date(datetime.now(timezone.utc).timestamp() + max_age)
+        expires = http_date(datetime.now(UTC).timestamp() + max_age)
     if samesite is not None:
         samesite = samesite.title()
         if samesite not in ("Strict", "Lax", "None"):

@@ -20,12 +20,12 @@ from typing import Any, Generic, TypeVar
 
 from .closing import ClosingIterator
 
-__all__ = ["Local", "LocalStack", "LocalProxy", "LocalManager", "release_local", "get_ident"]
+__all__ = ["Local", "LocalManager", "LocalProxy", "LocalStack", "get_ident", "release_local"]
 
 try:  # imported up front so an identity never switches kind halfway through a context
     from greenlet import getcurrent as _current_greenlet
 except ImportError:  # pragma: no cover - greenlet is optional
-    _current_greenlet = None
+    _current_greenlet = None  # type: ignore[assignment]
 
 T = TypeVar("T")
 
@@ -268,7 +268,7 @@ class _ProxyLookup:
     answers for an unbound proxy instead of raising.
     """
 
-    __slots__ = ("func", "fallback", "is_attr", "class_value", "in_place", "name")
+    __slots__ = ("class_value", "fallback", "func", "in_place", "is_attr", "name")
 
     def __init__(
         self,
@@ -363,7 +363,7 @@ class LocalProxy:
     ``isinstance(proxy, Target)`` holds; ``type(proxy)`` is still ``LocalProxy``.
     """
 
-    __slots__ = ("_get_current_object", "__wrapped__")
+    __slots__ = ("__wrapped__", "_get_current_object")
 
     _get_current_object: Callable[[], Any]
     """Return the real object, e.g. to hand it to another thread or to skip proxy overhead."""
@@ -374,7 +374,8 @@ class LocalProxy:
         object.__setattr__(self, "_get_current_object", _lookup_for(local, name, unbound_message))
         object.__setattr__(self, "__wrapped__", local)
 
-    __class_getitem__ = classmethod(GenericAlias)
+    def __class_getitem__(cls, item: Any) -> GenericAlias:
+        return GenericAlias(cls, item)
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         """Let a subclass's own methods and attributes win over the target's."""
@@ -382,7 +383,8 @@ class LocalProxy:
         mro = cls.__mro__
         added = {name for base in mro[: mro.index(LocalProxy)] for name in vars(base)}
         own = _OWN_ATTRIBUTES | (added - _CLASS_BOOKKEEPING)
-        cls.__doc__ = _doc_lookup(cls.__dict__.get("__doc__"))  # the class body replaced it
+        # The class body replaced the lookup with its docstring; a descriptor, not a str.
+        cls.__doc__ = _doc_lookup(cls.__dict__.get("__doc__"))  # type: ignore[assignment]
 
         def __getattribute__(self: LocalProxy, name: str) -> Any:
             if name in own:
@@ -408,13 +410,11 @@ class LocalProxy:
     # Lookups with an answer for unbound proxies. __class__ and __doc__ can only be
     # replaced here, in the class body; the other dunders are installed below.
     __doc__ = _doc_lookup(__doc__)
-    __class__ = _ProxyLookup(  # type: ignore[assignment]
-        fallback=lambda self: type(self), is_attr=True
-    )
+    __class__ = _ProxyLookup(fallback=lambda self: type(self), is_attr=True)
     __repr__ = _ProxyLookup(repr, fallback=lambda self: f"<{type(self).__name__} unbound>")
     __bool__ = _ProxyLookup(bool, fallback=lambda self: False)
     __dir__ = _ProxyLookup(dir, fallback=lambda self: [])
-    __hash__ = _ProxyLookup(hash)  # type: ignore[assignment]
+    __hash__ = _ProxyLookup(hash)
 
 
 # Reads the slot without going through LocalProxy.__getattribute__.
@@ -494,8 +494,8 @@ def _install(name: str, lookup: _ProxyLookup) -> None:
     setattr(LocalProxy, name, lookup)
 
 
-for _name, _func in _FORWARDED.items():
-    _install(_name, _ProxyLookup(_func))
+for _name, _forward in _FORWARDED.items():
+    _install(_name, _ProxyLookup(_forward))
 for _op in _BINARY_OPERATORS.keys() - {"divmod"}:  # there is no in-place divmod
     _install(f"__i{_op}__", _ProxyLookup(getattr(operator, f"i{_op}"), in_place=True))
 del _op, _func, _name

@@ -19,7 +19,8 @@ class _WSGIErrorsStream:
     def _target() -> t.TextIO:
         ctx = _request_ctx_stack.top
         if ctx is not None:
-            return ctx.request.environ.get("wsgi.errors", sys.stderr)
+            stream: t.TextIO = ctx.request.environ.get("wsgi.errors") or sys.stderr
+            return stream
         return sys.stderr
 
     def write(self, text: str) -> int:

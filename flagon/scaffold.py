@@ -30,7 +30,7 @@ F = t.TypeVar("F", bound=t.Callable[..., t.Any])
 _sentinel = object()
 
 
-class _HookList(list):  # type: ignore[type-arg]
+class _HookList(list):
     """One scope's hooks in a :class:`_HookRegistry`: a list that reports each change to it."""
 
     __slots__ = ("_registry",)
@@ -63,7 +63,7 @@ for _name in (
 del _name
 
 
-class _HookRegistry(defaultdict):  # type: ignore[type-arg]
+class _HookRegistry(defaultdict):
     """Scope -> list of hooks, as Flask's ``defaultdict(list)``, that calls ``on_change`` after
     any change to it or to one of its lists, however it is made: a setup method, or code
     editing the lists directly (``app.after_request_funcs[None].append(f)``, as extensions do
@@ -106,7 +106,7 @@ class _HookRegistry(defaultdict):  # type: ignore[type-arg]
         for key, value in dict(*args, **kwargs).items():
             self[key] = value
 
-    def __ior__(self, other: t.Any) -> _HookRegistry:  # type: ignore[override]
+    def __ior__(self, other: t.Any) -> t.Self:  # type: ignore[misc]  # merges in place
         self.update(other)
         return self
 
@@ -143,8 +143,9 @@ def setupmethod(f: F) -> F:
 def get_root_path(import_name: str) -> str:
     """The folder of the module or package ``import_name`` (the cwd when it can't be told)."""
     mod = sys.modules.get(import_name)
-    if mod is not None and getattr(mod, "__file__", None) is not None:
-        return os.path.dirname(os.path.abspath(mod.__file__))
+    filename = getattr(mod, "__file__", None)
+    if mod is not None and filename is not None:
+        return os.path.dirname(os.path.abspath(filename))
     try:
         spec = importlib.util.find_spec(import_name)
     except (ImportError, ValueError):
@@ -235,7 +236,7 @@ class Scaffold:
     ) -> None:
         #: The module or package name; finds the root path and resources.
         self.import_name = import_name
-        self.static_folder = static_folder  # type: ignore[assignment]
+        self.static_folder = static_folder
         self.static_url_path = static_url_path
         #: Templates of this app or blueprint, relative to the root path.
         self.template_folder = template_folder
@@ -317,7 +318,7 @@ class Scaffold:
             return None
         if isinstance(value, timedelta):
             return int(value.total_seconds())
-        return value  # type: ignore[no-any-return]
+        return value
 
     def send_static_file(self, filename: str) -> Response:
         """The view of the ``static`` route: send ``filename`` from :attr:`static_folder`."""

@@ -13,7 +13,7 @@ import posixpath
 import stat as stat_module
 import typing as t
 import unicodedata
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
 from zlib import adler32
 
@@ -46,8 +46,8 @@ _WINDOWS = os.name == "nt"
 # Names Windows opens as devices in any folder, whatever the extension (the superscript digits
 # are real device names too).
 _WINDOWS_DEVICES = frozenset(
-    ("CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$")
-    + tuple(f"{name}{n}" for name in ("COM", "LPT") for n in "123456789¹²³")
+    {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"}
+    | {f"{name}{n}" for name in ("COM", "LPT") for n in "123456789¹²³"}
 )
 
 
@@ -78,9 +78,8 @@ def safe_join(directory: str, *pathnames: str) -> str | None:
             # Only such parts can hold "." / ".." segments or start at the root.
             part = posixpath.normpath(part)
         if (
-            part.startswith("/")
+            part.startswith(("/", "../"))
             or part == ".."
-            or part.startswith("../")
             or (len(part) > 1 and part[1] == ":" and part[0].isascii() and part[0].isalpha())
             or (_WINDOWS and (os.path.isabs(part) or _is_windows_device(part)))
         ):
@@ -132,7 +131,7 @@ def _cache_headers(max_age: int | None) -> list[tuple[str, str]]:
 def _timestamp(value: datetime | int | float) -> int:
     if isinstance(value, datetime):
         if value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)  # naive datetimes are UTC, as in http_date
+            value = value.replace(tzinfo=UTC)  # naive datetimes are UTC, as in http_date
         return int(value.timestamp())
     return int(value)
 
@@ -173,7 +172,7 @@ def send_file(
     conditional: bool = True,
     etag: bool | str = True,
     last_modified: datetime | int | float | None = None,
-    max_age: None | int | timedelta | t.Callable[[str | None], int | None] = None,
+    max_age: int | timedelta | t.Callable[[str | None], int | None] | None = None,
 ) -> Response:
     """A response sending a file: a path (relative to the app's root path) or a binary file
     object.
@@ -246,7 +245,7 @@ def _send(
     conditional: bool = True,
     etag: bool | str = True,
     last_modified: datetime | int | float | None = None,
-    max_age: None | int | timedelta | t.Callable[[str | None], int | None] = None,
+    max_age: int | timedelta | t.Callable[[str | None], int | None] | None = None,
 ) -> Response:
     """The file response: ``path`` (absolute, ``stat`` given if known) or ``file``."""
     if path is not None:
@@ -255,6 +254,7 @@ def _send(
         size: int | None = stat.st_size
         offset = 0
     else:
+        assert file is not None, "a path or a file"
         if isinstance(file, io.TextIOBase):
             raise ValueError("Files must be opened in binary mode or use BytesIO.")
         if mimetype is None and download_name is None:
@@ -277,7 +277,7 @@ def _send(
     if isinstance(max_age, timedelta):
         max_age = int(max_age.total_seconds())
 
-    headers = _cache_headers(max_age)  # type: ignore[arg-type]
+    headers = _cache_headers(max_age)
     if etag_value is not None:
         headers.append(("ETag", etag_value))
     method = environ.get("REQUEST_METHOD")
@@ -331,6 +331,7 @@ def _send(
             if file is not None:
                 body = wrap_file(environ, file, _CHUNK)
         else:  # ranges are only read for GET, so the file is open
+            assert file is not None and size is not None
             status = 206
             body, size, content_type, content_range = _partial_body(
                 environ,
@@ -338,7 +339,7 @@ def _send(
                 offset,
                 spans,
                 size,
-                content_type,  # type: ignore[arg-type]
+                content_type,
             )
             if content_range is not None:
                 headers.append(("Content-Range", content_range))
@@ -379,12 +380,13 @@ def _partial_body(
     spans: list[tuple[int, int]],
     length: int,
     content_type: str,
-) -> tuple[t.Iterable[bytes], int, str | None, str | None]:
+) -> tuple[t.Iterable[bytes], int, str, str | None]:
     """The 206 body sending ``spans`` of the file's ``length`` bytes from ``offset``, with its
     length, content type and ``Content-Range``."""
-    chunks, size, content_type, content_range = partial_body(  # type: ignore[assignment]
+    chunks, size, ranges_type, content_range = partial_body(
         file_pieces(file, spans, offset), spans, length, content_type
     )
+    content_type = ranges_type or content_type  # given a type, partial_body gives one back
     if content_range is not None and spans[0][1] == length and "wsgi.file_wrapper" in environ:
         # One range running to the end of the file: the server's wrapper can send it.
         file.seek(offset + spans[0][0])

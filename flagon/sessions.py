@@ -11,13 +11,13 @@ from __future__ import annotations
 import hashlib
 import typing as t
 from collections.abc import MutableMapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from itsdangerous import BadData, URLSafeTimedSerializer
 
 from .datastructures import CallbackDict
-from .json.tag import TaggedJSONSerializer
 from .http import cookie_value
+from .json.tag import TaggedJSONSerializer
 from .signing import TimedSigner
 from .wrappers.request import HTTPRequest as _Request
 
@@ -144,7 +144,7 @@ class SessionInterface:
         """When a permanent session's cookie expires (now + ``PERMANENT_SESSION_LIFETIME``);
         ``None`` for a session that ends with the browser session."""
         if session.permanent:
-            return datetime.now(timezone.utc) + app.permanent_session_lifetime
+            return datetime.now(UTC) + app.permanent_session_lifetime
         return None
 
     def should_set_cookie(self, app: Flagon, session: SessionMixin) -> bool:

@@ -16,7 +16,7 @@ from .ctx import RequestContext, _app_get, _app_set, _req_get, _req_set
 from .signals import appcontext_pushed
 
 Chunk = t.TypeVar("Chunk", str, bytes)
-Body = t.Union[t.Iterable[Chunk], t.AsyncIterable[Chunk]]
+Body = t.Iterable[Chunk] | t.AsyncIterable[Chunk]
 
 _no_request_msg = (
     "'stream_with_context' can only be used when a request context is active, such as in a view"
@@ -48,7 +48,7 @@ def stream_with_context(
         node = _req_get(None)
         if node is None:
             raise RuntimeError(_no_request_msg)
-        return ContextStream(body, node[0])  # type: ignore[arg-type]
+        return ContextStream(body, node[0])
     if not callable(body):
         raise TypeError(
             f"stream_with_context needs an iterable or a function returning one, not"
@@ -56,7 +56,7 @@ def stream_with_context(
         )
 
     def decorator(*args: t.Any, **kwargs: t.Any) -> ContextStream:
-        return stream_with_context(body(*args, **kwargs))  # type: ignore[operator]
+        return stream_with_context(body(*args, **kwargs))
 
     return update_wrapper(decorator, body)
 
@@ -68,19 +68,19 @@ class ContextStream:
     sees its own stacks, so a stream that is never finished leaves nothing behind on them.
     """
 
-    __slots__ = ("_ctx", "_app_node", "_req_node", "_next", "_close")
+    __slots__ = ("_app_node", "_close", "_ctx", "_next", "_req_node")
 
     def __init__(self, body: Body, ctx: RequestContext) -> None:
         # The stacks as the view saw them; each chunk runs with these.
         self._app_node = _app_get(None)
         self._req_node = _req_get(None)
         if hasattr(body, "__aiter__"):
-            iterator = body.__aiter__()  # type: ignore[union-attr]
+            iterator = body.__aiter__()
             self._next: t.Callable[[], t.Any] = lambda: _pull_async(iterator)
             aclose = getattr(iterator, "aclose", None)
             self._close = None if aclose is None else (lambda: run_coroutine(aclose()))
         else:
-            self._next = iter(body).__next__  # type: ignore[arg-type]
+            self._next = iter(body).__next__
             self._close = getattr(body, "close", None)
         _hold(ctx)
         self._ctx: RequestContext | None = ctx

@@ -14,8 +14,8 @@ from collections import ChainMap
 import jinja2
 from jinja2 import BaseLoader, TemplateNotFound, pass_environment
 from jinja2 import Environment as BaseEnvironment
-from jinja2.runtime import Context
 from jinja2.filters import do_title as _jinja_do_title
+from jinja2.runtime import Context
 from markupsafe import Markup, escape, soft_str
 
 from .globals import _app_ctx_stack, _no_app_msg, _request_ctx_stack
@@ -28,12 +28,12 @@ if t.TYPE_CHECKING:
 __all__ = [
     "DispatchingJinjaLoader",
     "Environment",
+    "Template",
     "htmlsafe_json_dumps",
     "render_template",
     "render_template_string",
     "stream_template",
     "stream_template_string",
-    "Template",
     "tojson",
 ]
 
@@ -48,8 +48,8 @@ try:  # MarkupSafe's C escaping of a str, without wrapping the result in Markup
     from markupsafe._speedups import _escape_inner
 except ImportError:  # pragma: no cover - MarkupSafe without its compiled speedups
 
-    def _escape_inner(text: str) -> str:
-        return str(escape(text))
+    def _escape_inner(s: str, /) -> str:
+        return str(escape(s))
 
 
 def escape_output(value: t.Any) -> t.Any:
@@ -132,7 +132,7 @@ class Environment(BaseEnvironment):
         super().__init__(**options)
         self.filters["title"] = do_title
 
-    @property  # type: ignore[override]
+    @property
     def auto_reload(self) -> bool:
         """Whether a cached template is checked for changes on disk before each use."""
         fixed = self._auto_reload
@@ -280,7 +280,9 @@ def htmlsafe_json_dumps(
     """JSON for an HTML page: ``<``, ``>``, ``&`` and ``'`` become ``\\uXXXX`` escapes, so the
     result is safe inside ``<script>`` tags and single-quoted attributes, and is marked safe."""
     if dumps is None:
-        from .json import dumps
+        from .json import dumps as json_dumps
+
+        dumps = json_dumps
     text = dumps(obj, **kwargs)
     return Markup(
         text.replace("<", "\\u003c")

@@ -34,13 +34,16 @@ from .http import dump_cookie, parse_cookie, parse_date
 from .wrappers import Request, Response
 from .wsgi import run_wsgi_app
 
+if t.TYPE_CHECKING:
+    from .app import Flagon
+
 __all__ = [
     "Client",
     "ClientRedirectError",
     "Cookie",
     "EnvironBuilder",
-    "FlagonClient",
     "FlagonCliRunner",
+    "FlagonClient",
     "TestResponse",
     "create_environ",
     "encode_multipart",
@@ -280,7 +283,7 @@ class FlagonClient:
         first = args[0] if args else None
         environ = first if isinstance(first, dict) else getattr(first, "environ", None)
         if not isinstance(first, EnvironBuilder) and not isinstance(environ, dict):
-            return EnvironBuilder(self._builder_app, *args, environ_base=base, **kwargs)
+            return EnvironBuilder(self._builder_app, *args, **{**kwargs, "environ_base": base})
         if len(args) > 1 or set(kwargs) - {"method"}:
             raise TypeError(
                 "A builder or environ is sent as it is; pass no other request arguments."
@@ -288,6 +291,7 @@ class FlagonClient:
         if isinstance(first, EnvironBuilder):
             builder = first.copy()
         else:
+            assert isinstance(environ, dict)  # checked above: a builder or an environ
             builder = EnvironBuilder.from_environ(environ, app=self._builder_app)
         builder.environ_base = {**base, **builder.environ_base}
         if "method" in kwargs:
@@ -411,7 +415,7 @@ class FlagonClient:
         The arguments describe the request (as for `open`), in case the session depends on it.
         """
         self._jar()  # refuses when cookies are disabled
-        app = self.application
+        app = t.cast("Flagon", self.application)  # sessions belong to a Flagon app
         interface = app.session_interface
         builder = self._builder_from(args, kwargs)
         environ = builder.get_environ()
@@ -434,7 +438,7 @@ class _ReadOnce:
     """An unbuffered response body: read as the test reads it, and closed, as a server closes
     it, once read to the end (or when the response is closed)."""
 
-    __slots__ = ("_iterator", "_close")
+    __slots__ = ("_close", "_iterator")
 
     def __init__(self, body: t.Iterable[bytes]) -> None:
         self._iterator = iter(body)

@@ -26,7 +26,7 @@ ResponseValue = t.Union[
 ]
 
 #: One header's value: a string, or several.
-HeaderValue = t.Union[str, list[str], tuple[str, ...]]
+HeaderValue = str | list[str] | tuple[str, ...]
 
 #: Headers given with a view's value.
 HeadersValue = t.Union[
@@ -48,36 +48,28 @@ ResponseReturnValue = t.Union[
 ResponseClass = t.TypeVar("ResponseClass", bound="Response")
 
 #: The key of the app (``None``) or of a blueprint (its dotted name) in the hook registries.
-AppOrBlueprintKey = t.Optional[str]
+AppOrBlueprintKey = str | None
 
-AfterRequestCallable = t.Union[
-    Callable[[ResponseClass], ResponseClass],
-    Callable[[ResponseClass], Awaitable[ResponseClass]],
-]
-BeforeFirstRequestCallable = t.Union[Callable[[], None], Callable[[], Awaitable[None]]]
-BeforeRequestCallable = t.Union[
-    Callable[[], t.Optional[ResponseReturnValue]],
-    Callable[[], Awaitable[t.Optional[ResponseReturnValue]]],
-]
+AfterRequestCallable = (
+    Callable[[ResponseClass], ResponseClass] | Callable[[ResponseClass], Awaitable[ResponseClass]]
+)
+BeforeFirstRequestCallable = Callable[[], None] | Callable[[], Awaitable[None]]
+BeforeRequestCallable = (
+    Callable[[], ResponseReturnValue | None] | Callable[[], Awaitable[ResponseReturnValue | None]]
+)
 ShellContextProcessorCallable = Callable[[], dict[str, t.Any]]
-TeardownCallable = t.Union[
-    Callable[[t.Optional[BaseException]], None],
-    Callable[[t.Optional[BaseException]], Awaitable[None]],
-]
-TemplateContextProcessorCallable = t.Union[
-    Callable[[], dict[str, t.Any]],
-    Callable[[], Awaitable[dict[str, t.Any]]],
-]
+TeardownCallable = (
+    Callable[[BaseException | None], None] | Callable[[BaseException | None], Awaitable[None]]
+)
+TemplateContextProcessorCallable = (
+    Callable[[], dict[str, t.Any]] | Callable[[], Awaitable[dict[str, t.Any]]]
+)
 TemplateFilterCallable = Callable[..., t.Any]
 TemplateGlobalCallable = Callable[..., t.Any]
 TemplateTestCallable = Callable[..., bool]
 URLDefaultCallable = Callable[[str, dict[str, t.Any]], None]
-URLValuePreprocessorCallable = Callable[[t.Optional[str], t.Optional[dict[str, t.Any]]], None]
-ErrorHandlerCallable = t.Union[
-    Callable[[t.Any], ResponseReturnValue],
-    Callable[[t.Any], Awaitable[ResponseReturnValue]],
-]
-RouteCallable = t.Union[
-    Callable[..., ResponseReturnValue],
-    Callable[..., Awaitable[ResponseReturnValue]],
-]
+URLValuePreprocessorCallable = Callable[[str | None, dict[str, t.Any] | None], None]
+ErrorHandlerCallable = (
+    Callable[[t.Any], ResponseReturnValue] | Callable[[t.Any], Awaitable[ResponseReturnValue]]
+)
+RouteCallable = Callable[..., ResponseReturnValue] | Callable[..., Awaitable[ResponseReturnValue]]

@@ -80,7 +80,7 @@ class LimitedStream(io.RawIOBase):
         return data
 
     def _read_rest(self) -> bytes:
-        chunks = []
+        chunks: list[bytes] = []
         while self._pos < self.limit:
             data = self._raw_read(self._stream.read, min(_CHUNK, self.limit - self._pos))
             if not data:
@@ -111,7 +111,7 @@ class LimitedStream(io.RawIOBase):
         return data
 
     def readlines(self, hint: int | None = -1) -> list[bytes]:
-        lines = []
+        lines: list[bytes] = []
         total = 0
         while True:
             line = self.readline()

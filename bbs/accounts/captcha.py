@@ -15,7 +15,7 @@ import hmac
 import re
 import secrets
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy.exc import IntegrityError
 
@@ -91,9 +91,7 @@ def _first_answer(nonce: str, expires: float) -> bool:
     try:
         with db.session.begin_nested():  # the primary key decides, even between workers
             db.session.add(
-                AnsweredCaptcha(
-                    nonce=nonce[:32], expires_at=datetime.fromtimestamp(expires, timezone.utc)
-                )
+                AnsweredCaptcha(nonce=nonce[:32], expires_at=datetime.fromtimestamp(expires, UTC))
             )
     except IntegrityError:
         return False

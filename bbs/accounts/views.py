@@ -7,12 +7,19 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from flagon import flash, redirect, render_template, request, url_for
-from flagon.ext.login import current_user, login_remembered, login_required, login_user
-from flagon.ext.login import logout_user, safe_next_url
+from flagon.ext.login import (
+    current_user,
+    login_remembered,
+    login_required,
+    login_user,
+    logout_user,
+    safe_next_url,
+)
 
 from ..admin.moderation import ban_reason
 from ..auth import end_logins, log_out
 from ..db import db
+from ..forms import add_error, field_text
 from ..limits import client_network
 from ..models import User, email_key, username_key
 from ..names import username_skeleton
@@ -59,7 +66,7 @@ def register():
         email_taken = answered and not taken and _email_taken(form.email.data)
         db.session.commit()  # the attempt and the used-up question; ends the write lock
         if not answered:
-            form.captcha.errors.append("That is not the answer. Try the new question.")
+            add_error(form.captcha, "That is not the answer. Try the new question.")
         elif taken:
             form.username.errors.append(taken)
         elif email_taken:
@@ -97,8 +104,10 @@ def _create_member(form: RegisterForm) -> User | None:
     """The new member, or ``None`` when the username (or its skeleton) or the address was
     taken meanwhile."""
     # Hashing is slow: done before the transaction starts, so no writer waits for it.
-    password_hash = hash_password(form.password.data)
-    user = User(username=form.username.data, email=form.email.data, password_hash=password_hash)
+    password_hash = hash_password(field_text(form.password))
+    user = User(
+        username=field_text(form.username), email=form.email.data, password_hash=password_hash
+    )
     db.session.add(user)
     try:
         db.session.commit()
@@ -112,16 +121,16 @@ def _create_member(form: RegisterForm) -> User | None:
 def login():
     form = LoginForm()
     if form.validate_on_submit():
-        account = username_key(form.username.data)
+        account = username_key(field_text(form.username))
         address = client_network(request.remote_addr)
-        user = find_user(form.username.data)
+        user = find_user(field_text(form.username))
         source = ratelimit.login_source(user, address)
         # Counted as a failure until the password proves right; 429 when over a limit. Ends
         # the transaction (and SQLite's write lock) before hashing.
         attempt = ratelimit.begin_login_attempt(account, address, source)
         if user is None:
-            waste_a_verification(form.password.data)
-        if user is None or not verify_password(user.password_hash, form.password.data):
+            waste_a_verification(field_text(form.password))
+        if user is None or not verify_password(user.password_hash, field_text(form.password)):
             flash("Wrong username or password.", "error")
         elif user.banned:
             ratelimit.not_a_failure(attempt)
@@ -134,7 +143,9 @@ def login():
         else:
             # Hashing is slow: done before the transaction starts.
             new_hash = (
-                hash_password(form.password.data) if needs_rehash(user.password_hash) else None
+                hash_password(field_text(form.password))
+                if needs_rehash(user.password_hash)
+                else None
             )
             ratelimit.login_succeeded(attempt, account, source)
             if new_hash is not None:
@@ -165,11 +176,11 @@ def change_password():
         attempt = ratelimit.begin_login_attempt(
             user.username_key, client_network(request.remote_addr)
         )
-        if not verify_password(user.password_hash, form.old_password.data):
-            form.old_password.errors.append("This is not your current password.")
+        if not verify_password(user.password_hash, field_text(form.old_password)):
+            add_error(form.old_password, "This is not your current password.")
         else:
             remembered = login_remembered()
-            new_hash = hash_password(form.password.data)  # before the transaction starts
+            new_hash = hash_password(field_text(form.password))  # before the transaction starts
             ratelimit.login_succeeded(attempt, user.username_key)
             user.password_hash = new_hash
             user.rotate_remember_token()  # every other device must log in again

@@ -22,8 +22,10 @@ FAVICON_MAX_AGE = 7 * 24 * 3600
 
 @bp.get("/favicon.ico")
 def favicon():
+    folder = current_app.static_folder
+    assert folder is not None  # the forum ships its static folder
     return send_from_directory(
-        current_app.static_folder,
+        folder,
         "favicon.ico",
         mimetype="image/vnd.microsoft.icon",
         max_age=FAVICON_MAX_AGE,

@@ -6,5 +6,7 @@ from flagon import Blueprint
 
 bp = Blueprint("posts", __name__)
 
-from . import views  # noqa: E402,F401  (the views register themselves on bp)
-from . import edits  # noqa: E402,F401
+from . import (  # noqa: E402  (the views need bp)
+    edits,  # noqa: F401
+    views,  # noqa: F401  (the views register themselves on bp)
+)

@@ -211,7 +211,7 @@ def preview():
     return jsonify(html=str(render(body)))
 
 
-def _reply_target(post: Post, form: CommentForm) -> Comment | None | t.Literal[False]:
+def _reply_target(post: Post, form: CommentForm) -> Comment | t.Literal[False] | None:
     """The comment the form replies to; None for no reply; False, with the reason shown
     under the text (which is kept), when it names no comment of this post any more."""
     if not form.reply_to.data:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import typing as t
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from xml.etree import ElementTree as ET
 
 from sqlalchemy import select
@@ -39,7 +39,7 @@ def xml_text(value: str) -> str:
 
 def atom_date(value: datetime) -> str:
     """An RFC 3339 date in UTC: ``2024-05-06T07:08:09Z``."""
-    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _add(parent: ET.Element, tag: str, text: str | None = None, **attributes: str) -> ET.Element:

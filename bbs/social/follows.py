@@ -5,7 +5,7 @@ from __future__ import annotations
 import typing as t
 from dataclasses import dataclass
 
-from sqlalchemy import exists, func, literal, select
+from sqlalchemy import ColumnElement, exists, func, literal, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -56,6 +56,7 @@ def follow_summary(user_id: int) -> FollowSummary:
     followers = select(func.count()).where(Follow.followed_id == user_id).scalar_subquery()
     following = select(func.count()).where(Follow.follower_id == user_id).scalar_subquery()
     can_follow = current_user.is_authenticated and current_user.id != user_id
+    mine: ColumnElement[bool]
     if can_follow:
         mine = exists().where(Follow.follower_id == current_user.id, Follow.followed_id == user_id)
     else:

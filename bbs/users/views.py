@@ -9,16 +9,14 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from flagon import Response, abort, current_app, flash, redirect, render_template, request
-from flagon import url_for
+from flagon import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flagon.datastructures import MultiDict
 from flagon.exceptions import RequestEntityTooLarge
 from flagon.ext.login import current_user
 
 from .. import csrf
 from ..auth import login_manager
-from ..avatars import MAX_BYTES, AvatarError, StoredImage, clean_avatar, default_avatar
-from ..avatars import read_upload
+from ..avatars import MAX_BYTES, AvatarError, StoredImage, clean_avatar, default_avatar, read_upload
 from ..db import db
 from ..errors import http_error
 from ..models import Avatar, Post, User, username_key, utcnow

@@ -14,7 +14,6 @@ import click
 from .discovery import ScriptInfo, get_debug_flag
 from .groups import EnvOption, _debug_option, pass_script_info, with_appcontext
 
-
 #: ``click.option`` whose environment variable (``FLAGON_RUN_PORT``) falls back to Flask's
 #: (``FLASK_RUN_PORT``).
 option = partial(click.option, cls=EnvOption)

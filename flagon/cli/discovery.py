@@ -232,7 +232,8 @@ class ScriptInfo:
             app = self.create_app()
         elif self.app_import_path:
             # "module:name", but not the colon of a Windows drive ("C:\\app.py").
-            path, name = ([*re.split(r":(?![\\/])", self.app_import_path, maxsplit=1), None])[:2]
+            path, *rest = re.split(r":(?![\\/])", self.app_import_path, maxsplit=1)
+            name = rest[0] if rest else None
             app = locate_app(prepare_import(path), name)
         else:
             for path in ("wsgi.py", "app.py"):

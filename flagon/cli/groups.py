@@ -60,7 +60,7 @@ class AppGroup(click.Group):
     ) -> t.Callable[[t.Callable[..., t.Any]], click.Group]:
         """Like :meth:`click.Group.group`, making an :class:`AppGroup` by default."""
         kwargs.setdefault("cls", AppGroup)
-        return super().group(*args, **kwargs)  # type: ignore[no-any-return]
+        return super().group(*args, **kwargs)
 
 
 # -- the group's own options ---------------------------------------------------------------------
@@ -86,7 +86,7 @@ def _set_app(ctx: click.Context, param: click.Option, value: str | None) -> str 
 
 
 def _set_debug(ctx: click.Context, param: click.Option, value: bool) -> bool | None:
-    source = ctx.get_parameter_source(param.name)  # type: ignore[arg-type]
+    source = ctx.get_parameter_source(param.name)
     if source in (None, ParameterSource.DEFAULT, ParameterSource.DEFAULT_MAP):
         return None
     # An environment variable, so that an app factory already sees it.
@@ -229,7 +229,7 @@ class FlagonGroup(AppGroup):
         command = entry_point.load()
         self.add_command(command, name)
         del self._flask_plugins[name]
-        return command  # type: ignore[no-any-return]
+        return command
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         self._load_plugin_commands()

@@ -70,6 +70,10 @@ class Accept(_werkzeug.Accept):
     def __contains__(self, value: object) -> bool:
         return isinstance(value, str) and self.quality(value) > 0
 
+    @t.overload
+    def best_match(self, matches: Iterable[str]) -> str | None: ...
+    @t.overload
+    def best_match(self, matches: Iterable[str], default: str = ...) -> str: ...
     def best_match(self, matches: Iterable[str], default: str | None = None) -> str | None:
         """The server value the client likes most (ties: the more specific client entry, then
         the earlier server value), or ``default`` when none is acceptable."""
@@ -98,7 +102,7 @@ class Accept(_werkzeug.Accept):
         for value, _quality in self:
             yield value
 
-    def index(self, key: t.Any, *args: t.Any) -> int:  # type: ignore[override]
+    def index(self, key: t.Any, *args: t.Any) -> int:
         if isinstance(key, str):
             for position, (item, _quality) in enumerate(self):
                 if self._value_matches(key, item):
@@ -196,6 +200,10 @@ class LanguageAccept(Accept, _werkzeug.LanguageAccept):
     def _value_matches(self, value: str, item: str) -> bool:
         return item == "*" or _language_parts(value) == _language_parts(item)
 
+    @t.overload
+    def best_match(self, matches: Iterable[str]) -> str | None: ...
+    @t.overload
+    def best_match(self, matches: Iterable[str], default: str = ...) -> str: ...
     def best_match(self, matches: Iterable[str], default: str | None = None) -> str | None:
         matches = list(matches)
         result = super().best_match(matches)

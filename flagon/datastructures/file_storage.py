@@ -61,18 +61,18 @@ class FileStorage(_werkzeug.FileStorage):
         value = value.strip()
         return int(value) if value.isdigit() and value.isascii() else 0
 
-    def _parsed_content_type(self) -> tuple[str, dict[str, str]]:
+    def _content_type_parts(self) -> tuple[str, dict[str, str]]:
         return _http.parse_options_header(self.content_type)
 
     @property
     def mimetype(self) -> str:
         """The content type without parameters, lower-cased (``"text/plain"``)."""
-        return self._parsed_content_type()[0].lower()
+        return self._content_type_parts()[0].lower()
 
     @property
     def mimetype_params(self) -> dict[str, str]:
         """The content type's parameters (``{"charset": "utf-8"}``)."""
-        return self._parsed_content_type()[1]
+        return self._content_type_parts()[1]
 
     def save(self, dst: str | os.PathLike[str] | t.IO[bytes], buffer_size: int = 16384) -> None:
         """Copy the file to a path or an open binary file (which stays open), holding at
@@ -87,7 +87,7 @@ class FileStorage(_werkzeug.FileStorage):
         """Close the underlying stream (a spooled upload's temporary file is deleted)."""
         try:
             self.stream.close()
-        except Exception:  # noqa: BLE001 - closing is best effort, like file objects' __del__
+        except Exception:  # closing is best effort, like file objects' __del__
             pass
 
     def __bool__(self) -> bool:

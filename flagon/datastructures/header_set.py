@@ -39,7 +39,7 @@ class HeaderSet(_werkzeug.HeaderSet):
         self._items.append(item)
         return True
 
-    def _changed(self) -> None:
+    def _changed(self: t.Self) -> None:
         if self.on_update is not None:
             self.on_update(self)
 
@@ -101,10 +101,10 @@ class HeaderSet(_werkzeug.HeaderSet):
         """The tokens as a plain set, lowercased unless ``preserve_casing``."""
         return set(self._items) if preserve_casing else set(self._keys)
 
-    def __getitem__(self, index: int) -> str:
+    def __getitem__(self, index: t.SupportsIndex) -> str:
         return self._items[index]
 
-    def __setitem__(self, index: int, item: str) -> None:
+    def __setitem__(self, index: t.SupportsIndex, item: str) -> None:
         old = self._items[index]
         if old.lower() != item.lower() and item.lower() in self._keys:
             raise ValueError(f"{item!r} is in the set already")
@@ -113,7 +113,7 @@ class HeaderSet(_werkzeug.HeaderSet):
         self._items[index] = item
         self._changed()
 
-    def __delitem__(self, index: int) -> None:
+    def __delitem__(self, index: t.SupportsIndex) -> None:
         self.discard(self._items[index])
 
     def __bool__(self) -> bool:

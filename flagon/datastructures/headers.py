@@ -15,7 +15,7 @@ from werkzeug import datastructures as _werkzeug
 
 from .. import exceptions as _exceptions
 from .. import http as _http
-from .multidict import MultiDict, iter_multi_items
+from .multidict import iter_multi_items
 
 _missing: t.Any = object()
 
@@ -101,7 +101,8 @@ class Headers(_werkzeug.Headers):
             return self._list[key]
         return type(self)(self._list[key])
 
-    def get(
+    # One signature for the calls Werkzeug spells as overloads: the same arguments and results.
+    def get(  # type: ignore[override]
         self, key: str, default: t.Any = None, type: t.Callable[[str], t.Any] | None = None
     ) -> t.Any:
         """The first value for ``key`` or ``default``; a ``type`` conversion failing with
@@ -131,7 +132,9 @@ class Headers(_werkzeug.Headers):
                 pass
         return result
 
-    get_all = getlist
+    def get_all(self, name: str) -> list[str]:
+        """Every value of the header ``name`` (Werkzeug's name for :meth:`getlist`)."""
+        return self.getlist(name)
 
     def __contains__(self, key: object) -> bool:
         if not isinstance(key, str):
@@ -308,7 +311,7 @@ class Headers(_werkzeug.Headers):
             self.items(lower=True), key=_name
         )
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None
 
     def __or__(self, other: t.Any) -> Headers:
         if not isinstance(other, Mapping):
@@ -356,7 +359,8 @@ def _wsgi_key(key: str) -> str:
     return wsgi_key
 
 
-class EnvironHeaders(Headers, _werkzeug.EnvironHeaders):
+# Werkzeug's EnvironHeaders refuses ``|``; here it gives a new Headers, as Headers does.
+class EnvironHeaders(Headers, _werkzeug.EnvironHeaders):  # type: ignore[misc]
     """The request headers as a read-only view over a WSGI environ, computed on demand
     from ``HTTP_*`` keys plus ``CONTENT_TYPE`` and ``CONTENT_LENGTH``."""
 
@@ -386,7 +390,8 @@ class EnvironHeaders(Headers, _werkzeug.EnvironHeaders):
             return value
         return super().__getitem__(key)
 
-    def get(
+    # One signature for the calls Werkzeug spells as overloads: the same arguments and results.
+    def get(  # type: ignore[override]
         self, key: str, default: t.Any = None, type: t.Callable[[str], t.Any] | None = None
     ) -> t.Any:
         value = self._lookup(key)
@@ -404,7 +409,9 @@ class EnvironHeaders(Headers, _werkzeug.EnvironHeaders):
         value = self.get(key, type=type)
         return [] if value is None else [value]
 
-    get_all = getlist
+    def get_all(self, name: str) -> list[str]:
+        """Every value of the header ``name`` (Werkzeug's name for :meth:`getlist`)."""
+        return self.getlist(name)
 
     def __contains__(self, key: object) -> bool:
         return isinstance(key, str) and self._lookup(key) is not None
@@ -423,18 +430,19 @@ class EnvironHeaders(Headers, _werkzeug.EnvironHeaders):
     def __bool__(self) -> bool:
         return any(True for _ in self)
 
-    def copy(self) -> Headers:
+    # Werkzeug's EnvironHeaders cannot be copied; this copy is a mutable Headers.
+    def copy(self) -> Headers:  # type: ignore[override]
         """A mutable :class:`Headers` holding the same headers."""
         return Headers(list(self))
 
-    __copy__ = copy
+    __copy__ = copy  # type: ignore[assignment]
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, EnvironHeaders):
             return self.environ is other.environ
         return super().__eq__(other)
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({list(self)!r})"

@@ -96,7 +96,8 @@ class MultiDict(_werkzeug.MultiDict):
         """Append a value to the key's list, keeping the values already there."""
         _dict_setdefault(self, key, []).append(value)
 
-    def get(
+    # One signature for the calls Werkzeug spells as overloads: the same arguments and results.
+    def get(  # type: ignore[override]
         self, key: t.Any, default: t.Any = None, type: t.Callable[[t.Any], t.Any] | None = None
     ) -> t.Any:
         """The first value for ``key``, or ``default``; ``type`` converts it, and a
@@ -179,7 +180,7 @@ class MultiDict(_werkzeug.MultiDict):
             return dict(self.items())
         return dict(self.lists())
 
-    def update(self, mapping: t.Any = None, /, **kwargs: t.Any) -> None:  # type: ignore[override]
+    def update(self, mapping: t.Any = None, /, **kwargs: t.Any) -> None:
         """Add the values of ``mapping`` and ``kwargs`` (unlike ``dict.update``, existing values
         are kept)."""
         for source in (mapping, kwargs):
@@ -248,7 +249,8 @@ class MultiDict(_werkzeug.MultiDict):
         return f"{type(self).__name__}({list(self.items(multi=True))!r})"
 
 
-class ImmutableMultiDict(MultiDict, _werkzeug.ImmutableMultiDict):
+# Werkzeug's immutable mixin types fromkeys unlike dict; every mutation here raises anyway.
+class ImmutableMultiDict(MultiDict, _werkzeug.ImmutableMultiDict):  # type: ignore[misc]
     """A read-only :class:`MultiDict` (``request.args``, ``request.form``): every mutation
     raises ``TypeError``; it is hashable, and ``copy()`` gives a mutable MultiDict."""
 
@@ -260,7 +262,7 @@ class ImmutableMultiDict(MultiDict, _werkzeug.ImmutableMultiDict):
     def __hash__(self) -> int:  # type: ignore[override]
         return hash(frozenset(self.items(multi=True)))
 
-    def copy(self) -> MultiDict:
+    def copy(self) -> MultiDict:  # type: ignore[override]  # a read-only dict's copy is mutable
         return MultiDict(self)
 
     def __copy__(self) -> ImmutableMultiDict:
@@ -275,7 +277,8 @@ class CombinedMultiDict(ImmutableMultiDict, _werkzeug.CombinedMultiDict):
 
     def __init__(self, dicts: Iterable[MultiDict] | None = None) -> None:
         super().__init__()
-        self.dicts: list[MultiDict] = list(dicts or ())
+        # flagon's MultiDicts: a narrower item type than the list Werkzeug declares.
+        self.dicts: list[MultiDict] = list(dicts or ())  # type: ignore[assignment]
 
     def __reduce_ex__(self, protocol: t.SupportsIndex) -> t.Any:
         return type(self), (self.dicts,)
@@ -286,7 +289,8 @@ class CombinedMultiDict(ImmutableMultiDict, _werkzeug.CombinedMultiDict):
                 return d[key]
         raise _exceptions.BadRequestKeyError(key)
 
-    def get(
+    # One signature for the calls Werkzeug spells as overloads: the same arguments and results.
+    def get(  # type: ignore[override]
         self, key: t.Any, default: t.Any = None, type: t.Callable[[t.Any], t.Any] | None = None
     ) -> t.Any:
         for d in self.dicts:
@@ -348,7 +352,7 @@ class CombinedMultiDict(ImmutableMultiDict, _werkzeug.CombinedMultiDict):
             return dict(self.items())
         return dict(self.lists())
 
-    def copy(self) -> MultiDict:
+    def copy(self) -> MultiDict:  # type: ignore[override]  # a read-only dict's copy is mutable
         """A mutable MultiDict holding every value of every dict."""
         return MultiDict(list(self.items(multi=True)))
 
@@ -380,7 +384,7 @@ class ImmutableDict(_werkzeug.ImmutableDict):
     def __hash__(self) -> int:  # type: ignore[override]
         return hash(frozenset(self.items()))
 
-    def copy(self) -> dict:  # type: ignore[override]
+    def copy(self) -> dict:
         return dict(self)
 
     def __copy__(self) -> ImmutableDict:

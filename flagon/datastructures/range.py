@@ -175,7 +175,7 @@ class ContentRange(_werkzeug.ContentRange):
         length: int | None = None,
         on_update: t.Callable[[ContentRange], None] | None = None,
     ) -> None:
-        self.on_update = on_update
+        self.on_update = on_update  # type: ignore[assignment]  # called with this class
         self.set(start, stop, length, units)
 
     def set(

@@ -11,7 +11,7 @@ import decimal
 import json
 import typing as t
 import uuid
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from email.utils import format_datetime
 
 if t.TYPE_CHECKING:
@@ -57,7 +57,7 @@ def _default(o: t.Any) -> t.Any:
         # HTTP date format, as Flask does; naive values are taken to be UTC.
         if not isinstance(o, datetime):
             o = datetime(o.year, o.month, o.day)
-        o = o.replace(tzinfo=timezone.utc) if o.tzinfo is None else o.astimezone(timezone.utc)
+        o = o.replace(tzinfo=UTC) if o.tzinfo is None else o.astimezone(UTC)
         return format_datetime(o, usegmt=True)
     if isinstance(o, (decimal.Decimal, uuid.UUID)):
         return str(o)

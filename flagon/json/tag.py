@@ -28,7 +28,7 @@ from __future__ import annotations
 import json as _json
 import typing as t
 from base64 import b64decode, b64encode
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from uuid import UUID
 
 from markupsafe import Markup
@@ -206,6 +206,7 @@ class TagDateTime(JSONTag):
         return _as_utc(value).isoformat()
 
     def to_python(self, value: t.Any) -> t.Any:
+        parsed: datetime | None
         try:
             parsed = datetime.fromisoformat(value)
         except ValueError:
@@ -217,8 +218,8 @@ class TagDateTime(JSONTag):
 
 def _as_utc(value: datetime) -> datetime:
     if value.tzinfo is None:
-        return value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc)
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
 
 
 # Values of these exact types are JSON already; tagging them needs no search through the tags.
@@ -245,7 +246,7 @@ class TaggedJSONSerializer:
     """Dumps values to compact tagged JSON and loads them back (the ``serializer`` of
     itsdangerous's signing serializers)."""
 
-    __slots__ = ("tags", "order", "_plain_fast_path", "_spaced_keys")
+    __slots__ = ("_plain_fast_path", "_spaced_keys", "order", "tags")
 
     #: The tags every new serializer starts with, in the order they are tried.
     default_tags: t.ClassVar[list[type[JSONTag]]] = [

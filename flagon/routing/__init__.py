@@ -29,7 +29,7 @@ from .exceptions import (
     ValidationError,
     WebsocketMismatch,
 )
-from .factories import EndpointPrefix, RuleTemplate, RuleTemplateFactory, Submount, Subdomain
+from .factories import EndpointPrefix, RuleTemplate, RuleTemplateFactory, Subdomain, Submount
 from .map import Map
 from .parser import parse_converter_args
 from .rules import Rule, RuleFactory
@@ -52,10 +52,10 @@ __all__ = [
     "RuleFactory",
     "RuleTemplate",
     "RuleTemplateFactory",
-    "Submount",
     "Subdomain",
-    "UnicodeConverter",
+    "Submount",
     "UUIDConverter",
+    "UnicodeConverter",
     "ValidationError",
     "WebsocketMismatch",
     "parse_converter_args",

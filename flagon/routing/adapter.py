@@ -40,17 +40,17 @@ class MapAdapter:
     """Matches request paths to rules and builds URLs for endpoints."""
 
     __slots__ = (
-        "map",
-        "subdomain",
-        "path_info",
-        "default_method",
-        "websocket",
         "_environ",
-        "_server_name",
-        "_script_name",
-        "_url_scheme",
         "_query_args",
+        "_script_name",
+        "_server_name",
         "_url_root",
+        "_url_scheme",
+        "default_method",
+        "map",
+        "path_info",
+        "subdomain",
+        "websocket",
     )
 
     def __init__(
@@ -228,7 +228,7 @@ class MapAdapter:
         try:
             self.match(path_info, method="--")
         except MethodNotAllowed as error:
-            return error.valid_methods or []
+            return list(error.valid_methods or ())
         except HTTPException:
             pass
         return []

@@ -24,15 +24,15 @@ if t.TYPE_CHECKING:
     from .map import Map
 
 __all__ = [
-    "BaseConverter",
-    "UnicodeConverter",
-    "PathConverter",
-    "AnyConverter",
-    "NumberConverter",
-    "IntegerConverter",
-    "FloatConverter",
-    "UUIDConverter",
     "DEFAULT_CONVERTERS",
+    "AnyConverter",
+    "BaseConverter",
+    "FloatConverter",
+    "IntegerConverter",
+    "NumberConverter",
+    "PathConverter",
+    "UUIDConverter",
+    "UnicodeConverter",
     "ValidationError",
 ]
 
@@ -50,7 +50,7 @@ class BaseConverter(_werkzeug.BaseConverter):
     part_isolating = True
 
     def __init__(self, map: Map, *args: t.Any, **kwargs: t.Any) -> None:
-        self.map = map
+        self.map = map  # type: ignore[assignment]  # flagon's Map, not Werkzeug's
 
     def to_python(self, value: str) -> t.Any:
         """The view argument for the matched text."""
@@ -120,6 +120,10 @@ class NumberConverter(BaseConverter, _werkzeug.NumberConverter):
 
     weight = 50
     num_convert: t.Callable[[t.Any], t.Any] = int
+    # Shared by int and float: Werkzeug types the bounds as int here and as float in its
+    # FloatConverter.
+    min: int | float | None  # type: ignore[assignment]
+    max: int | float | None  # type: ignore[assignment]
 
     def __init__(
         self,

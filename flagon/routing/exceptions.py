@@ -59,6 +59,10 @@ class BuildError(_werkzeug.BuildError):
     The message names what is missing and suggests the endpoint that was probably meant.
     """
 
+    # flagon's own MapAdapter and Rule, not Werkzeug's: other classes with the same API, so the
+    # attribute and the two methods below are typed apart from Werkzeug's.
+    adapter: MapAdapter | None  # type: ignore[assignment]
+
     def __init__(
         self,
         endpoint: t.Any,
@@ -71,16 +75,16 @@ class BuildError(_werkzeug.BuildError):
         self.values = values
         self.method = method
         self.adapter = adapter
-        self._suggested: Rule | None | bool = False
+        self._suggested: Rule | bool | None = False
 
     @property
-    def suggested(self) -> Rule | None:
+    def suggested(self) -> Rule | None:  # type: ignore[override]
         """The rule the caller most likely meant, or None."""
         if self._suggested is False:
             self._suggested = self.closest_rule(self.adapter)
         return self._suggested  # type: ignore[return-value]
 
-    def closest_rule(self, adapter: MapAdapter | None) -> Rule | None:
+    def closest_rule(self, adapter: MapAdapter | None) -> Rule | None:  # type: ignore[override]
         """The endpoint's own best rule, else the rule whose endpoint name is closest."""
         if adapter is None:
             return None

@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 import typing as t
 
-from .environ import INVALID_SUBDOMAIN
 from ..exceptions import HTTPException, MethodNotAllowed, NotFound
+from .environ import INVALID_SUBDOMAIN
 from .exceptions import RoutingException, ValidationError, WebsocketMismatch
 from .patterns import Bucket, Entry, Pattern, regex_source
 from .priority import ADD_SLASH, first_segment, variants
@@ -187,8 +187,8 @@ class Matcher:
             if found is None:
                 return None
             position = bucket.positions[found.lastindex]  # type: ignore[index]
-            pattern, entries = patterns[position]
-            result = _pick(pattern, entries, found, domain, path, method, websocket, refused)
+            pattern, candidates = patterns[position]
+            result = _pick(pattern, candidates, found, domain, path, method, websocket, refused)
             if result is not None:
                 return result
             position += 1
@@ -219,7 +219,8 @@ def _bucket(
 
 def _candidate(key: tuple, rule: Rule, kind: int, tokens: list) -> _Candidate:
     source, groups = regex_source(tokens, rule)
-    domain_source, domain_groups = None, ()
+    domain_source: str | None = None
+    domain_groups: tuple[int, ...] = ()
     if rule._static_domain is None:
         domain_source, domain_groups = regex_source(rule._domain_tokens, rule)
     return _Candidate(key, rule, kind, source, groups, domain_source, domain_groups)

@@ -21,7 +21,7 @@ class Variable(t.NamedTuple):
 
 
 #: A parsed rule: "/" for each slash, other static text as str, and variables.
-Token = t.Union[str, Variable]
+Token = str | Variable
 
 _token_re = re.compile(
     r"""

@@ -28,7 +28,7 @@ if t.TYPE_CHECKING:
     from .rules import Rule
 
 #: Reads the view arguments from a path match and a domain match (or None).
-Extractor = t.Callable[[re.Match[str], t.Optional[re.Match[str]]], dict[str, t.Any]]
+Extractor = t.Callable[[re.Match[str], re.Match[str] | None], dict[str, t.Any]]
 #: What a pattern or bucket tries for a match: (rule, variant kind, extractor).
 Entry = tuple["Rule", int, Extractor]
 
@@ -108,8 +108,10 @@ def make_extractor(
     items = []
     domain_names = [token.name for token in rule._domain_tokens if isinstance(token, Variable)]
     path_names = [token.name for token in rule._path_tokens if isinstance(token, Variable)]
-    reads = [(name, f"d[{group}]") for name, group in zip(domain_names, domain_groups)]
-    reads += [(name, f"m[{group + offset}]") for name, group in zip(path_names, path_groups)]
+    reads = [(name, f"d[{group}]") for name, group in zip(domain_names, domain_groups, strict=True)]
+    reads += [
+        (name, f"m[{group + offset}]") for name, group in zip(path_names, path_groups, strict=True)
+    ]
     for number, (name, read) in enumerate(reads):
         converter = rule._converters[name]
         if converter.part_isolating and not isinstance(converter, _SLASHLESS_CONVERTERS):
@@ -123,22 +125,22 @@ def make_extractor(
         items.append("**_defaults")
     # Names are identifiers (the rule parser guarantees it); everything else is passed
     # through the namespace, never pasted into the source.
-    return eval(f"lambda m, d: {{{', '.join(items)}}}", namespace)  # noqa: S307
+    return eval(f"lambda m, d: {{{', '.join(items)}}}", namespace)
 
 
 class Pattern:
     """A path regex (and domain regex) with the rules it serves, in priority order."""
 
     __slots__ = (
-        "source",
-        "match",
-        "size",
-        "groups",
-        "domain_source",
-        "domain_match",
-        "domain_groups",
-        "rules",
         "_entries",
+        "domain_groups",
+        "domain_match",
+        "domain_source",
+        "groups",
+        "match",
+        "rules",
+        "size",
+        "source",
     )
 
     def __init__(
@@ -178,7 +180,7 @@ class Bucket:
     its requests reach.
     """
 
-    __slots__ = ("match", "patterns", "positions", "shortcuts", "joined", "_candidates")
+    __slots__ = ("_candidates", "joined", "match", "patterns", "positions", "shortcuts")
 
     def __init__(self, candidates: list[t.Any]) -> None:
         #: candidates (objects with key, rule, kind, source, groups, domain_source and

@@ -22,7 +22,7 @@ if t.TYPE_CHECKING:
 _repeated_slashes = re.compile("/{2,}")
 
 #: One step of a URL builder: literal text, or (variable name, converter.to_url).
-BuildStep = t.Union[str, tuple[str, t.Callable[[t.Any], str]]]
+BuildStep = str | tuple[str, t.Callable[[t.Any], str]]
 
 
 class RuleFactory:
@@ -95,7 +95,7 @@ class Rule(RuleFactory):
         self._converters: dict[str, BaseConverter] = {}
         self._trace: list[tuple[bool, str]] = []
         self._static_domain: str | None = None
-        self._build_path = None
+        self._build_path: t.Callable[[t.Mapping[str, t.Any]], str] | None = None
         self._domain_tokens: list[Token] = []
         self._path_tokens: list[Token] = []
         #: Rules of the same endpoint whose URL spells this rule's defaults (set by the map).
@@ -208,7 +208,7 @@ class Rule(RuleFactory):
         self._static_domain = _join_static(self._build_steps(self._domain_tokens))
         # Compiled on the first build: many rules are never built.
         self._build_domain: t.Callable[[t.Mapping[str, t.Any]], str] | None = None
-        self._build_path: t.Callable[[t.Mapping[str, t.Any]], str] | None = None
+        self._build_path = None
 
     def _compile_builders(self) -> None:
         self._build_domain = _compile_builder(self._build_steps(self._domain_tokens))
@@ -278,7 +278,7 @@ class Rule(RuleFactory):
     def _query_pairs(self, values: t.Mapping[str, t.Any]) -> list[tuple[str, t.Any]]:
         """The values that are not arguments, as query pairs (lists repeat the key)."""
         arguments = self.arguments
-        pairs = []
+        pairs: list[tuple[str, t.Any]] = []
         for name, value in values.items():
             if name in arguments or value is None:
                 continue
@@ -358,4 +358,4 @@ def _compile_builder(steps: list[BuildStep]) -> t.Callable[[t.Mapping[str, t.Any
             namespace[f"_name{number}"] = name
             namespace[f"_to_url{number}"] = to_url
             fields.append(f"{{_to_url{number}(values[_name{number}])}}")
-    return eval(f"lambda values: f'{''.join(fields)}'", namespace)  # noqa: S307
+    return eval(f"lambda values: f'{''.join(fields)}'", namespace)

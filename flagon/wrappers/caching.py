@@ -216,7 +216,7 @@ class ContentRangeHeader:
         parsed = parse_content_range_header(headers.get("Content-Range"))
         if parsed is None:
             return ContentRange(None, None, None, on_update=on_update)
-        parsed.on_update = on_update
+        parsed.on_update = on_update  # type: ignore[assignment]  # called with this class
         return parsed
 
     def __set__(self, response: t.Any, value: ContentRange | str | None) -> None:

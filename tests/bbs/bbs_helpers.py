@@ -69,14 +69,14 @@ def solve_captcha(html: str) -> str:
     # Multiplication first, then + and − from left to right.
     terms: list[int] = [int(tokens[0])]
     signs: list[str] = []
-    for operator, number in zip(tokens[1::2], tokens[2::2]):
+    for operator, number in zip(tokens[1::2], tokens[2::2], strict=True):
         if operator == "×":
             terms[-1] *= int(number)
         else:
             signs.append(operator)
             terms.append(int(number))
     total = terms[0]
-    for sign, term in zip(signs, terms[1:]):
+    for sign, term in zip(signs, terms[1:], strict=True):
         total = total + term if sign == "+" else total - term
     return str(total)
 

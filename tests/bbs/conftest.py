@@ -18,7 +18,6 @@ from bbs import create_app, migrate
 from bbs.db import db
 from bbs.models import ADMIN
 
-
 SHARED_DATABASE_URL = os.environ.get("BBS_TEST_DATABASE_URL")
 
 

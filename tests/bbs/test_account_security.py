@@ -13,8 +13,15 @@ import threading
 import time
 
 import pytest
-from bbs_helpers import PASSWORD, csrf_token, logged_in_name, login, make_user, solve_captcha
-from bbs_helpers import token_for
+from bbs_helpers import (
+    PASSWORD,
+    csrf_token,
+    logged_in_name,
+    login,
+    make_user,
+    solve_captcha,
+    token_for,
+)
 from sqlalchemy import func, select
 
 from bbs import create_app

@@ -5,8 +5,14 @@ from __future__ import annotations
 import io
 
 import pytest
-from avatar_files import decompression_bomb, photo_with_exif, picture, png_with_text
-from avatar_files import svg_with_script, truncated_png
+from avatar_files import (
+    decompression_bomb,
+    photo_with_exif,
+    picture,
+    png_with_text,
+    svg_with_script,
+    truncated_png,
+)
 from PIL import Image
 
 from bbs.avatars import MAX_BYTES, SIZE, AvatarError, clean_avatar, default_avatar, read_upload

@@ -310,7 +310,7 @@ def test_the_post_page_runs_the_same_queries_for_5_or_200_comments(make_app):
     authors = [make_user(app, f"user{n}") for n in range(5)]
     small = make_post(app, authors[0])
     large = make_post(app, authors[0])
-    for n, author in enumerate(authors):
+    for author in authors:
         add_comments(app, small, author, 1)
         add_comments(app, large, author, 40)
     client = app.test_client(user=authors[1])
@@ -388,7 +388,7 @@ def test_deleting_a_comment_returns_to_its_page_of_comments(paged_app):
     ids = add_comments(paged_app, post, author, 7)
     client = paged_app.test_client(user=author)
     page = client.get(f"/posts/{post.id}?page=2").text
-    assert f'name="page" value="2"' in page
+    assert 'name="page" value="2"' in page
     response = delete_from_page(client, ids[3], "2")
     assert response.status_code == 302
     assert response.headers["Location"] == f"/posts/{post.id}?page=2#comments"

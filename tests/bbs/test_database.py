@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from bbs_helpers import login, make_user, register
@@ -77,7 +77,7 @@ def test_timestamps_come_back_in_utc(app, member):
         user = db.session.get(User, member.id)
         assert user.created_at.tzinfo is not None
         assert user.created_at.utcoffset().total_seconds() == 0
-        assert abs((datetime.now(timezone.utc) - user.created_at).total_seconds()) < 60
+        assert abs((datetime.now(UTC) - user.created_at).total_seconds()) < 60
 
 
 def test_a_user_likes_a_post_once_and_never_follows_themselves(app, member, admin):

@@ -8,13 +8,12 @@ import stat
 
 import pytest
 from bbs_helpers import login, make_user, submit
+from sqlalchemy import select
 
 import bbs
 from bbs import create_app
 from bbs.db import db
 from bbs.models import LoginFailure
-from sqlalchemy import select
-
 from flagon import url_for
 
 BBS_ROOT = pathlib.Path(bbs.__file__).parent

@@ -3,7 +3,7 @@ browser they were logged in on, and again when they try to log in."""
 
 from __future__ import annotations
 
-from bbs_helpers import login, logged_in_name, make_user
+from bbs_helpers import logged_in_name, login, make_user
 from moderation_helpers import confirm
 
 from bbs.db import db

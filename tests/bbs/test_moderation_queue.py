@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from bbs_helpers import logged_in_name, make_user
 from moderation_helpers import confirm, count, report, send
-from social_helpers import counted_queries, write_comment, write_posts
+from social_helpers import write_comment, write_posts
 
 from bbs.db import db
 from bbs.models import (

@@ -215,8 +215,9 @@ def test_nul_characters_are_refused_before_any_view(client, path, data):
 
 
 def test_the_favicon_is_served_and_cached(client):
-    from PIL import Image
     import io
+
+    from PIL import Image
 
     response = client.get("/favicon.ico")
     assert response.status_code == 200

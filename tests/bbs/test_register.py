@@ -5,8 +5,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from bbs_helpers import PASSWORD, csrf_token, form_inputs, logged_in_name, make_user, register
-from bbs_helpers import solve_captcha
+from bbs_helpers import (
+    PASSWORD,
+    csrf_token,
+    form_inputs,
+    logged_in_name,
+    make_user,
+    register,
+    solve_captcha,
+)
 from sqlalchemy import select
 
 from bbs.accounts.captcha import SESSION_KEY

@@ -73,7 +73,9 @@ def test_racing_likes_never_fail_and_count_once(app, member, post_id):
             client.post(f"/posts/{post_id}/like", data={"csrf_token": token}).status_code
         )
 
-    threads = [threading.Thread(target=like, args=pair) for pair in zip(clients, tokens)]
+    threads = [
+        threading.Thread(target=like, args=pair) for pair in zip(clients, tokens, strict=True)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -14,14 +14,14 @@ def solve_captcha(question: str) -> int:
     """The answer to a question such as ``"3 + 4 × 2"`` (× first, then + and − in order)."""
     tokens = _TOKEN.findall(question)
     terms, signs = [int(tokens[0])], []
-    for operator, number in zip(tokens[1::2], tokens[2::2]):
+    for operator, number in zip(tokens[1::2], tokens[2::2], strict=True):
         if operator == "×":
             terms[-1] *= int(number)
         else:
             signs.append(operator)
             terms.append(int(number))
     total = terms[0]
-    for sign, term in zip(signs, terms[1:]):
+    for sign, term in zip(signs, terms[1:], strict=True):
         total += term if sign == "+" else -term
     return total
 

@@ -18,12 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from chromium import CHROMIUM, launch
+from live_forum import LiveForum, forum_app, serve
 
 from bbs import migrate
 from bbs.db import db
-
-from chromium import CHROMIUM, launch
-from live_forum import LiveForum, forum_app, serve
 
 TIMEOUT_MS = 15_000
 ARTIFACTS = "test-artifacts"

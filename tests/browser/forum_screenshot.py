@@ -12,6 +12,8 @@ import tempfile
 from datetime import timedelta
 from pathlib import Path
 
+from chromium import launch
+from live_forum import PASSWORD, LiveForum, forum_app, serve
 from playwright.sync_api import sync_playwright
 from sqlalchemy import select
 
@@ -21,8 +23,6 @@ from bbs.models import User, utcnow
 from bbs.posts.content import add_comment, create_post
 from bbs.social.follows import follow
 from bbs.social.likes import like
-from chromium import launch
-from live_forum import PASSWORD, LiveForum, forum_app, serve
 
 OUTPUT = Path(__file__).resolve().parents[2] / "docs" / "images" / "forum.png"
 MEMBERS = ["ada", "grace", "linus", "margaret", "ken"]

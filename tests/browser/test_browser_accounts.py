@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from browser_steps import log_in, log_out, logged_in_name, register, solve_captcha
 
 

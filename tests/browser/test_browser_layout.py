@@ -53,10 +53,8 @@ def test_the_moderation_pages_fit_a_phone(forum, page, browser_log):
     post_id = forum.make_post("grace_hopper_the_admiral", "A rather long title " * 8, "Body.")
     with forum.app.app_context():
         from bbs.db import db
-        from bbs.models import Post, User
+        from bbs.models import Post, Report, User
         from bbs.posts.content import add_comment
-
-        from bbs.models import Report
 
         comment = add_comment(
             db.session.get(Post, post_id), db.session.get(User, 2), "A comment " * 30

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import io
 
-from PIL import Image
-
 from browser_steps import log_in, log_out, logged_in_name
+from PIL import Image
 
 
 def test_a_member_follows_another_and_reads_their_posts_in_the_timeline(forum, page, browser_log):

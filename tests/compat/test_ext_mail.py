@@ -241,7 +241,7 @@ def test_sending_from_a_thread_with_an_app_context(app_mail, no_smtp):
 
 
 def test_email_dispatched_signal_is_sent_by_the_app(app_mail, no_smtp):
-    app, mail = app_mail
+    app, _mail = app_mail
     seen = []
 
     def on_dispatch(sender, message):

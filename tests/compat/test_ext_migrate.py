@@ -14,11 +14,12 @@ import textwrap
 import typing as t
 from pathlib import Path
 
-import flagon
 import pytest
 from flask import Flask
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+
+import flagon
 
 ROOT = Path(flagon.__file__).resolve().parents[1]
 

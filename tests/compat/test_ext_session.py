@@ -7,7 +7,7 @@ cookie, ids are regenerated, unknown ids aren't adopted, and expired SQL rows ar
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import msgspec
 import pytest
@@ -157,7 +157,7 @@ def test_clear_deletes_the_stored_session_and_the_cookie(client, cache):
 
 def test_permanent_session_lifetime(client, cache, monkeypatch):
     writes = spy_on_writes(cache, monkeypatch)
-    before = datetime.now(timezone.utc)
+    before = datetime.now(UTC)
     response = client.get("/set/")
     # Stored for the lifetime, and the cookie expires with it.
     assert writes == [(f"session:{sid_of(client)}", 300)]
@@ -235,7 +235,7 @@ def rows(database):
 
 def test_sqlalchemy_backend(sql_app):
     client = sql_app.test_client()
-    before = datetime.now(timezone.utc).replace(tzinfo=None)
+    before = datetime.now(UTC).replace(tzinfo=None)
     assert client.get("/set/").text == "ok"
     assert [client.get("/count/").text for _ in range(2)] == ["1", "2"]
     assert client.get("/get/").text == "value"

@@ -137,7 +137,7 @@ def client(app):
 
 def sha1_etag(data):
     """flask-smorest's ETag: the SHA-1 of the data as JSON with sorted keys, quoted."""
-    return '"%s"' % hashlib.sha1(json.dumps(data, sort_keys=True).encode()).hexdigest()
+    return f'"{hashlib.sha1(json.dumps(data, sort_keys=True).encode()).hexdigest()}"'
 
 
 def test_the_app_is_a_flagon_app(app):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 import werkzeug.exceptions
-from flask import Flask, abort, jsonify, request
+from flask import Flask, jsonify, request
 from flask_sqlalchemy import SQLAlchemy
 from flask_sqlalchemy.record_queries import get_recorded_queries
 from flask_sqlalchemy.track_modifications import models_committed

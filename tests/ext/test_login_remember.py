@@ -114,7 +114,7 @@ def test_duration_may_be_given_in_seconds(login_app):
 
 def test_a_bad_duration_setting_is_an_error(login_app):
     login_app.config["REMEMBER_COOKIE_DURATION"] = "123"
-    with pytest.raises(TypeError, match="REMEMBER_COOKIE_DURATION must be a datetime.timedelta"):
+    with pytest.raises(TypeError, match=r"REMEMBER_COOKIE_DURATION must be a datetime\.timedelta"):
         login_app.test_client().get("/login/1?remember")
 
 

@@ -61,7 +61,7 @@ def test_inactive_users_can_be_forced_in(login_app, users):
 
 def test_a_duration_must_be_a_timedelta(login_app, users):
     with login_app.test_request_context():
-        with pytest.raises(TypeError, match="must be a datetime.timedelta, instead got: 123"):
+        with pytest.raises(TypeError, match=r"must be a datetime\.timedelta, instead got: 123"):
             login_user(users["1"], remember=True, duration="123")
 
 

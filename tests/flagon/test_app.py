@@ -8,16 +8,36 @@ import io
 import logging
 import sys
 import types
+from collections.abc import Callable
+from typing import Any
 
 import pytest
+from context_tools import (
+    DictSession,
+    make_app,
+)
 
 import flagon
-from flagon import Flagon, Request, Response, current_app, g, request, session
+from flagon import (
+    AppContext,
+    Flagon,
+    Request,
+    RequestContext,
+    Response,
+    _app_ctx_stack,
+    _request_ctx_stack,
+    after_this_request,
+    current_app,
+    g,
+    request,
+    session,
+    url_for,
+)
 from flagon.ctx import _AppCtxGlobals
+from flagon.middleware import DispatcherMiddleware
 from flagon.routing import Map, Rule
 from flagon.sessions import SessionInterface, SessionMixin
 from flagon.testing import FlagonClient, create_environ
-
 
 # -- identity -------------------------------------------------------------------------------------
 
@@ -483,3 +503,432 @@ def test_app_called_inside_another_apps_request(app, client):
         return f"{inner} then {current_app.name}"
 
     assert client.get("/").text == f"other then {app.name}"
+
+
+# Behaviour A1 of the context-local model.
+def test_call_goes_through_wsgi_app_so_middleware_can_wrap_it():
+    app = make_app()
+
+    @app.route("/")
+    def index() -> str:
+        return "index"
+
+    class HeaderMiddleware:
+        def __init__(self, wsgi_app: Callable) -> None:
+            self.wsgi_app = wsgi_app
+
+        def __call__(self, environ: dict, start_response: Callable) -> Any:
+            def add_header(status: str, headers: list, exc_info: Any = None) -> Any:
+                return start_response(status, [*headers, ("X-Middleware", "yes")], exc_info)
+
+            return self.wsgi_app(environ, add_header)
+
+    app.wsgi_app = HeaderMiddleware(app.wsgi_app)
+    assert isinstance(app, Flagon)  # the app object stays the app
+    response = app.test_client().get("/")
+    assert response.get_data(as_text=True) == "index"
+    assert response.headers["X-Middleware"] == "yes"
+
+
+# Behaviour A2 of the context-local model.
+def test_wsgi_app_pipeline():
+    log: list[Any] = []
+
+    class LoggedResponse(Response):
+        def __call__(self, environ: dict, start_response: Callable) -> Any:
+            log.append("response called")
+            return super().__call__(environ, start_response)
+
+    class LoggedApp(Flagon):
+        response_class = LoggedResponse
+
+        def request_context(self, environ: dict) -> RequestContext:
+            log.append("request_context")
+            return super().request_context(environ)
+
+        def full_dispatch_request(self) -> Response:
+            log.append(("full_dispatch_request", request.path))
+            return super().full_dispatch_request()
+
+    app = LoggedApp("pipeline", root_path="/tmp")
+    app.teardown_request(lambda exc: log.append(("teardown", exc)))
+
+    @app.route("/")
+    def index() -> str:
+        return "ok"
+
+    assert app.test_client().get("/").get_data(as_text=True) == "ok"
+    assert log == [
+        "request_context",
+        ("full_dispatch_request", "/"),
+        "response called",
+        ("teardown", None),
+    ]
+    assert _request_ctx_stack.top is None
+
+
+# Behaviour A2 of the context-local model.
+def test_an_exception_becomes_the_response_of_handle_exception():
+    handled: list[Exception] = []
+
+    class HandlingApp(Flagon):
+        def handle_exception(self, e: Exception) -> Response:
+            handled.append(e)
+            return self.response_class(f"handled: {e}", 503)
+
+    app = HandlingApp("handling", root_path="/tmp")
+    torn_down: list[Any] = []
+    app.teardown_request(torn_down.append)
+    app.teardown_appcontext(torn_down.append)
+    error = ValueError("boom")
+
+    @app.route("/boom")
+    def boom() -> str:
+        raise error
+
+    response = app.test_client().get("/boom")
+    assert response.status_code == 503
+    assert response.get_data(as_text=True) == "handled: boom"
+    assert handled == [error]
+    assert torn_down == [error, error]  # the context was popped with the error
+
+
+# Behaviour A2 of the context-local model.
+def test_unhandled_error_gives_500_and_teardown_still_runs():
+    app = make_app(PROPAGATE_EXCEPTIONS=False)
+    app.logger.disabled = True  # the 500 is logged; keep the test output clean
+    torn_down: list[Any] = []
+    app.teardown_request(torn_down.append)
+
+    @app.route("/boom")
+    def boom() -> str:
+        raise ZeroDivisionError("boom")
+
+    response = app.test_client().get("/boom")
+    assert response.status_code == 500
+    assert len(torn_down) == 1 and isinstance(torn_down[0], ZeroDivisionError)
+    assert _request_ctx_stack.top is None and _app_ctx_stack.top is None
+
+    # Propagating (testing): the error reaches the caller, and teardown still ran.
+    app.config["PROPAGATE_EXCEPTIONS"] = True
+    with pytest.raises(ZeroDivisionError):
+        app.test_client().get("/boom")
+    assert len(torn_down) == 2 and isinstance(torn_down[1], ZeroDivisionError)
+    assert _request_ctx_stack.top is None and _app_ctx_stack.top is None
+
+
+# Behaviour A2 of the context-local model.
+def test_should_ignore_error_keeps_the_error_from_teardown_hooks():
+    class IgnoringApp(Flagon):
+        def should_ignore_error(self, error: BaseException | None) -> bool:
+            return True
+
+    app = IgnoringApp("ignoring", root_path="/tmp")
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    app.logger.disabled = True
+    torn_down: list[Any] = []
+    app.teardown_request(torn_down.append)
+
+    @app.route("/boom")
+    def boom() -> str:
+        raise ValueError("boom")
+
+    assert app.test_client().get("/boom").status_code == 500
+    assert torn_down == [None]
+
+
+# Behaviour A3 of the context-local model.
+def test_full_dispatch_request_order():
+    log: list[str] = []
+
+    class Sessions(SessionInterface):
+        def open_session(self, app: Flagon, req: Request) -> DictSession:
+            return DictSession()
+
+        def save_session(self, app: Flagon, sess: SessionMixin, response: Response) -> None:
+            log.append(f"save_session {dict(sess)} {response.headers.get('X-After')}")
+
+    app = make_app()
+    app.session_interface = Sessions()
+
+    @app.before_request
+    def before() -> None:
+        log.append("before_request")
+
+    @app.after_request
+    def after(response: Response) -> Response:
+        log.append("after_request")
+        response.headers["X-After"] = "set"
+        return response
+
+    @app.route("/")
+    def index() -> str:
+        log.append("view")
+        session["seen"] = True
+
+        @after_this_request
+        def just_this_one(response: Response) -> Response:
+            log.append("after_this_request")
+            return response
+
+        return "body"
+
+    response = app.test_client().get("/")
+    assert response.get_data(as_text=True) == "body"
+    assert log == [
+        "before_request",
+        "view",
+        "after_this_request",
+        "after_request",
+        "save_session {'seen': True} set",
+    ]
+
+
+# Behaviour A3 of the context-local model.
+def test_before_request_result_short_circuits_the_view():
+    app = make_app()
+    log: list[str] = []
+
+    @app.before_request
+    def stop() -> str:
+        log.append("before_request")
+        return "stopped early"
+
+    @app.before_request
+    def never() -> None:
+        log.append("second before_request")
+
+    @app.after_request
+    def after(response: Response) -> Response:
+        log.append("after_request")
+        return response
+
+    @app.route("/")
+    def index() -> str:
+        log.append("view")
+        return "view body"
+
+    assert app.test_client().get("/").get_data(as_text=True) == "stopped early"
+    assert log == ["before_request", "after_request"]  # the response is still finalized
+
+
+# Behaviour A4 of the context-local model.
+def test_context_factories():
+    app = make_app()
+    app_ctx = app.app_context()
+    assert type(app_ctx) is AppContext and app_ctx.app is app
+
+    environ = create_environ("/from-environ")
+    req_ctx = app.request_context(environ)
+    assert type(req_ctx) is RequestContext and req_ctx.app is app
+    assert req_ctx.request.environ is environ and req_ctx.request.path == "/from-environ"
+
+    test_ctx = app.test_request_context("/made-up", method="POST", query_string={"a": "1"})
+    assert type(test_ctx) is RequestContext
+    assert (test_ctx.request.path, test_ctx.request.method) == ("/made-up", "POST")
+    assert test_ctx.request.args["a"] == "1"
+
+
+# Behaviour A4 of the context-local model.
+def test_replaceable_classes():
+    class MyGlobals(_AppCtxGlobals):
+        def greeting(self) -> str:
+            return "hello from g"
+
+    class MyRequest(Request):
+        @property
+        def shout(self) -> str:
+            return self.path.upper()
+
+    class MyResponse(Response):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.headers["X-Response-Class"] = "mine"
+
+    class Sessions(SessionInterface):
+        def open_session(self, app: Flagon, req: Request) -> DictSession:
+            return DictSession(source="custom interface")
+
+    app = make_app()
+    assert app.app_ctx_globals_class is _AppCtxGlobals
+    assert app.request_class is Request and app.response_class is Response
+    assert isinstance(app.session_interface, SessionInterface)
+    app.app_ctx_globals_class = MyGlobals
+    app.request_class = MyRequest
+    app.response_class = MyResponse
+    app.session_interface = Sessions()
+
+    @app.route("/shout")
+    def shout() -> str:
+        return f"{request.shout} {g.greeting()} {session['source']}"
+
+    response = app.test_client().get("/shout")
+    assert response.get_data(as_text=True) == "/SHOUT hello from g custom interface"
+    assert response.headers["X-Response-Class"] == "mine"
+
+
+# Behaviour A5 of the context-local model.
+def test_dispatcher_middleware_each_app_sees_itself():
+    def create(name: str) -> Flagon:
+        app = make_app(name)
+
+        @app.route("/login")
+        def login() -> str:
+            return f"{current_app.name} {url_for('login')} {request.script_root}"
+
+        return app
+
+    frontend, backend = create("frontend"), create("backend")
+    application = DispatcherMiddleware(frontend, {"/backend": backend})
+    client = FlagonClient(application)
+    assert client.get("/login").get_data(as_text=True) == "frontend /login "
+    assert client.get("/backend/login").get_data(as_text=True) == "backend /backend/login /backend"
+    assert client.get("/elsewhere").status_code == 404  # the frontend answers what isn't mounted
+
+
+# Behaviour A6 of the context-local model.
+def test_app_run_uses_waitress(monkeypatch, capsys):
+    import waitress
+
+    served: list[tuple[Any, dict[str, Any]]] = []
+    monkeypatch.setattr(waitress, "serve", lambda app, **options: served.append((app, options)))
+    app = make_app()
+
+    @app.route("/")
+    def index() -> str:
+        return "served"
+
+    app.run(host="0.0.0.0", port=8123)
+    app.run()
+    capsys.readouterr()
+    assert [(options["host"], options["port"]) for _, options in served] == [
+        ("0.0.0.0", 8123),
+        ("127.0.0.1", 5000),
+    ]
+    wsgi_app = served[0][0]
+    assert FlagonClient(wsgi_app).get("/").get_data(as_text=True) == "served"
+
+
+# Behaviour A7 of the context-local model.
+def test_endpoints_are_named_blueprint_dot_view_and_url_for_uses_that_name():
+    from flagon import Blueprint
+    from flagon.routing import BuildError
+
+    app = make_app()
+    main = Blueprint("a", __name__)  # Blueprint("a", …) then url_for("a.xxx")
+
+    @main.route("/xxx")
+    def xxx() -> str:
+        return f"{request.endpoint} {url_for('a.xxx')} {url_for('.xxx')}"
+
+    app.register_blueprint(main, url_prefix="/main")
+    assert app.test_client().get("/main/xxx").get_data(as_text=True) == "a.xxx /main/xxx /main/xxx"
+    with app.test_request_context():
+        with pytest.raises(BuildError):
+            url_for("main.xxx")  # the variable's name means nothing; the blueprint's name does
+
+
+# An app-factory package: extension objects live in the package ``__init__``, the route modules import
+# them from the package, and ``create_app()`` imports the route modules and registers their
+# blueprints — so importing the package never imports a route module before the extension exists.
+_FACTORY_PACKAGE = {
+    "__init__.py": '''
+        from flagon import Flagon
+
+
+        class Store:
+            """An extension created unbound at import time and bound by init_app, like PyMongo."""
+
+            def __init__(self):
+                self.posts = []
+
+            def init_app(self, app):
+                app.extensions["store"] = self
+
+
+        store = Store()
+
+
+        def create_app(config=None):
+            app = Flagon(__name__)
+            app.config.from_mapping(config or {})
+            store.init_app(app)
+
+            from .routes.auth import auth
+            from .routes.main import main
+
+            app.register_blueprint(main)
+            app.register_blueprint(auth, url_prefix="/auth")
+            return app
+    ''',
+    "routes/__init__.py": "",
+    "routes/main.py": """
+        from flagon import Blueprint, current_app, url_for
+
+        from .. import store
+
+        main = Blueprint("a", __name__)
+
+
+        @main.route("/")
+        def index():
+            return {
+                "posts": store.posts,
+                "login": url_for("auth.login"),
+                "bound": current_app.extensions["store"] is store,
+            }
+    """,
+    "routes/auth.py": """
+        from flagon import Blueprint, redirect, request, url_for
+
+        from factory_forum import store
+
+        auth = Blueprint("auth", __name__)
+
+
+        @auth.route("/login", methods=["GET", "POST"])
+        def login():
+            if request.method == "POST":
+                store.posts.append(request.form["title"])
+                return redirect(url_for("a.index"))
+            return "login form"
+    """,
+}
+
+
+@pytest.fixture
+def factory_forum_package(tmp_path, monkeypatch):
+    """The app-factory package written to disk and importable as ``factory_forum``."""
+    import sys
+    import textwrap
+
+    for relative, source in _FACTORY_PACKAGE.items():
+        path = tmp_path / "factory_forum" / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(source).lstrip())
+    monkeypatch.syspath_prepend(str(tmp_path))
+    yield tmp_path / "factory_forum"
+    for name in [name for name in sys.modules if name.split(".")[0] == "factory_forum"]:
+        del sys.modules[name]
+
+
+# Behaviour A7 of the context-local model.
+def test_app_factory_registers_blueprints_without_a_circular_import(factory_forum_package):
+    import importlib
+
+    package = importlib.import_module("factory_forum")
+    app = package.create_app({"TESTING": True})
+    assert app.root_path == str(factory_forum_package)
+    assert sorted(app.blueprints) == ["a", "auth"]
+
+    client = app.test_client()
+    assert client.get("/auth/login").get_data(as_text=True) == "login form"
+    response = client.post("/auth/login", data={"title": "hello"})
+    assert (response.status_code, response.headers["Location"]) == (302, "/")
+    assert client.get("/").json == {"posts": ["hello"], "login": "/auth/login", "bound": True}
+
+    # Gunicorn's 'factory_forum:create_app()' in each worker: a second app from the same package
+    # gets the same blueprints registered afresh.
+    second = package.create_app()
+    assert second is not app
+    assert second.test_client().get("/auth/login").get_data(as_text=True) == "login form"

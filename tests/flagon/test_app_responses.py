@@ -205,9 +205,8 @@ def test_head_request_sends_no_body_but_the_headers(app):
 
 
 def test_204_response_has_no_body(app):
-    status, headers, app_iter = None, None, None
     app.add_url_rule("/", "index", lambda: ("ignored", 204))
-    status, headers, app_iter = call_wsgi(app)
+    status, _headers, app_iter = call_wsgi(app)
     assert status.startswith("204")
     assert b"".join(app_iter) == b""
 

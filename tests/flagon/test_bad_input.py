@@ -104,9 +104,9 @@ def test_invalid_utf8_in_a_path_variable_is_replaced_not_an_error(app, client):
 
     response = client.get("/url/caf%E9")
     assert response.status_code == 200
-    name, url = response.text.split("|")
+    name, full_url = response.text.split("|")
     assert name == "caf\ufffd"
-    assert url.startswith("http://localhost/url/caf")
+    assert full_url.startswith("http://localhost/url/caf")
 
 
 def test_invalid_utf8_in_the_query_string_becomes_replacement_characters(client):

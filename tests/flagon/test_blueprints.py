@@ -62,7 +62,7 @@ def test_routes_are_named_after_the_blueprint(app, client):
     ]
 
 
-def test_the_seed_url_for_uses_the_name_given_to_the_blueprint(app, client):
+def test_url_for_uses_the_name_given_to_the_blueprint_not_the_variable(app, client):
     main = Blueprint("a", __name__)
 
     @main.route("/xxx")
@@ -929,7 +929,7 @@ def test_nested_name_clash_names_the_dotted_name(app):
     parent.register_blueprint(Blueprint("child", __name__))
     parent.register_blueprint(Blueprint("child", __name__), url_prefix="/again")
     with pytest.raises(
-        ValueError, match="'child' is already registered for a different blueprint 'parent.child'"
+        ValueError, match=r"'child' is already registered for a different blueprint 'parent\.child'"
     ):
         app.register_blueprint(parent)
 

@@ -13,9 +13,8 @@ import pytest
 from cli_isolation import isolate
 from click.testing import CliRunner
 
-from flagon import Flagon, current_app
+from flagon import Flagon, current_app, serving
 from flagon import cli as flagon_cli
-from flagon import serving
 from flagon.cli import (
     AppGroup,
     FlagonGroup,

@@ -259,7 +259,7 @@ def _fake_flask_app() -> object:
 def test_an_app_made_with_the_real_flask_gets_a_hint():
     module = types.ModuleType("real_flask_app")
     module.app = _fake_flask_app()
-    with pytest.raises(NoAppException, match="made with the real Flask: 'import flagon.compat'"):
+    with pytest.raises(NoAppException, match=r"made with the real Flask: 'import flagon\.compat'"):
         find_best_app(module)
     with pytest.raises(NoAppException, match="made with the real Flask"):
         find_app_by_string(module, "app")

@@ -4,7 +4,7 @@ headers, through static files and ``Response.make_conditional``."""
 from __future__ import annotations
 
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -406,7 +406,7 @@ def test_cache_control():
 def test_date_headers():
     response = Response("x")
     assert response.last_modified is None and response.expires is None
-    when = datetime(2024, 2, 29, 8, 0, tzinfo=timezone.utc)
+    when = datetime(2024, 2, 29, 8, 0, tzinfo=UTC)
     response.last_modified = when
     response.expires = when.timestamp() + 60
     response.date = "Thu, 29 Feb 2024 08:00:00 GMT"
@@ -451,9 +451,9 @@ def test_ranges_cut_from_any_chunking():
     rng = random.Random(7)
     for _ in range(200):
         cuts = sorted(rng.sample(range(1, len(DATA)), rng.randint(0, 20)))
-        chunks = [DATA[a:b] for a, b in zip([0, *cuts], [*cuts, len(DATA)])]
+        chunks = [DATA[a:b] for a, b in zip([0, *cuts], [*cuts, len(DATA)], strict=True)]
         points = sorted(rng.sample(range(len(DATA) + 1), 2 * rng.randint(1, 5)))
-        spans = [(a, b) for a, b in zip(points[::2], points[1::2]) if a < b]
+        spans = [(a, b) for a, b in zip(points[::2], points[1::2], strict=True) if a < b]
         got: dict[int, bytes] = {}
         for index, data in iterable_pieces(iter(chunks), spans):
             got[index] = got.get(index, b"") + data

@@ -518,7 +518,7 @@ def test_accept_orders_by_quality_then_specificity():
     accept = MIMEAccept([("*/*", 1), ("text/html", 1), ("text/*", 1), ("application/json", 0.5)])
     assert [value for value, _q in accept] == ["text/html", "text/*", "*/*", "application/json"]
     assert accept.best == "text/html"
-    assert list(accept.values())[0] == "text/html"
+    assert next(iter(accept.values())) == "text/html"
     assert accept[0] == ("text/html", 1)
 
 

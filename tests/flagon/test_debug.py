@@ -321,7 +321,7 @@ def test_the_wrapper_is_transparent_for_attributes():
     assert debugged.root_path == app.root_path
     assert debugged.debug is True
     with pytest.raises(AttributeError):
-        debugged.no_such_attribute  # noqa: B018
+        debugged.no_such_attribute
 
 
 @pytest.fixture

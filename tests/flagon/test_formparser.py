@@ -240,7 +240,7 @@ def test_multipart_fields_and_files():
         ),
         part("empty_file", b"", filename=""),
     )
-    stream, form, files = parse_form_data(multipart_environ(body))
+    _stream, form, files = parse_form_data(multipart_environ(body))
     assert form["title"] == "Hello w\u00f6rld"
     assert form.getlist("tag") == ["a", "b"]
     upload = files["upload"]

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import base64
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
@@ -140,7 +140,7 @@ def test_dump_cookie_all_attributes_in_order():
         "sid",
         "xyz",
         max_age=60,
-        expires=datetime(2030, 1, 2, 3, 4, 5, tzinfo=timezone.utc),
+        expires=datetime(2030, 1, 2, 3, 4, 5, tzinfo=UTC),
         path="/app",
         domain=".Example.COM",
         secure=True,
@@ -157,7 +157,7 @@ def test_dump_cookie_max_age_sets_expires_and_accepts_timedelta():
     header = dump_cookie("a", "b", max_age=timedelta(hours=1))
     assert "Max-Age=3600" in header
     expires = header.split("Expires=")[1].split(";")[0]
-    delta = parse_date(expires) - datetime.now(timezone.utc)
+    delta = parse_date(expires) - datetime.now(UTC)
     assert timedelta(minutes=59) < delta <= timedelta(hours=1)
     assert "Expires" not in dump_cookie("a", "b", max_age=10, sync_expires=False)
 
@@ -236,12 +236,12 @@ def test_http_date_accepts_timestamps_datetimes_and_dates():
     ["Sun, 06 Nov 1994 08:49:37 GMT", "Sunday, 06-Nov-94 08:49:37 GMT", "Sun Nov  6 08:49:37 1994"],
 )
 def test_parse_date_reads_the_three_http_formats(value):
-    assert parse_date(value) == datetime(1994, 11, 6, 8, 49, 37, tzinfo=timezone.utc)
+    assert parse_date(value) == datetime(1994, 11, 6, 8, 49, 37, tzinfo=UTC)
 
 
 def test_parse_date_converts_offsets_to_utc_and_refuses_garbage():
     parsed = parse_date("Sun, 06 Nov 1994 10:49:37 +0200")
-    assert parsed == datetime(1994, 11, 6, 8, 49, 37, tzinfo=timezone.utc)
+    assert parsed == datetime(1994, 11, 6, 8, 49, 37, tzinfo=UTC)
     assert parsed.utcoffset() == timedelta(0)
     for bad in (
         None,
@@ -390,7 +390,7 @@ def test_parse_content_range_header():
 
 # -- conditional requests -----------------------------------------------------------------------
 
-LAST_MODIFIED = datetime(2024, 5, 1, 12, 0, 0, tzinfo=timezone.utc)
+LAST_MODIFIED = datetime(2024, 5, 1, 12, 0, 0, tzinfo=UTC)
 
 
 def test_if_none_match():

@@ -8,7 +8,7 @@ import decimal
 import io
 import json
 import uuid
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime, timezone
 
 import pytest
 
@@ -76,7 +76,7 @@ def test_extra_types_are_encoded(app):
             return "<b>safe</b>"
 
     value = {
-        "when": datetime(2030, 1, 2, 3, 4, 5, tzinfo=timezone.utc),
+        "when": datetime(2030, 1, 2, 3, 4, 5, tzinfo=UTC),
         "day": date(2030, 1, 2),
         "price": decimal.Decimal("9.99"),
         "id": uuid.UUID("12345678-1234-5678-1234-567812345678"),

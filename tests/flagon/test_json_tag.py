@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from uuid import UUID, uuid4
 
@@ -31,7 +31,7 @@ def serializer():
         b"",
         Markup("<b>bold</b>"),
         uuid4(),
-        datetime(2024, 5, 6, 7, 8, 9, 123456, tzinfo=timezone.utc),
+        datetime(2024, 5, 6, 7, 8, 9, 123456, tzinfo=UTC),
         {" t": "not a tuple"},
         {" di": "not a tagged dict"},
         {" t__": "a suffixed key"},
@@ -76,7 +76,7 @@ def test_anything_with_html_loads_as_markup(serializer):
 
 def test_datetimes_load_as_aware_utc_keeping_microseconds(serializer):
     naive = datetime(2024, 1, 2, 3, 4, 5, 678901)
-    assert serializer.loads(serializer.dumps(naive)) == naive.replace(tzinfo=timezone.utc)
+    assert serializer.loads(serializer.dumps(naive)) == naive.replace(tzinfo=UTC)
 
     paris = datetime(2024, 1, 2, 3, 4, 5, tzinfo=timezone(timedelta(hours=1)))
     loaded = serializer.loads(serializer.dumps(paris))
@@ -87,7 +87,7 @@ def test_datetimes_load_as_aware_utc_keeping_microseconds(serializer):
 
 def test_http_dates_written_by_flask_load(serializer):
     loaded = serializer.loads('{" d":"Tue, 02 Jan 2024 03:04:05 GMT"}')
-    assert loaded == datetime(2024, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
+    assert loaded == datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)
 
 
 def test_an_unreadable_datetime_is_an_error(serializer):

@@ -1,4 +1,4 @@
-"""Context locals: seed behaviours L1–L10 (Local, LocalStack, LocalProxy, LocalManager)."""
+"""Context locals: Local, LocalStack, LocalProxy and LocalManager (behaviours L1–L10)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,17 @@ import copy
 import math
 import operator
 import threading
+from collections.abc import Callable
 from contextvars import ContextVar
+from typing import Any
 
 import greenlet
 import pytest
+from context_tools import (
+    _DEADLOCK_GUARD,
+    Target,
+    run_threads,
+)
 
 from flagon.local import Local, LocalManager, LocalProxy, LocalStack, get_ident, release_local
 
@@ -402,7 +409,7 @@ def test_L6_stack_proxy_to_attribute_of_top():
 def test_L6_unbound_message_is_used():
     stack = LocalStack()
     current = stack("app", unbound_message="Working outside of application context.")
-    with pytest.raises(RuntimeError, match="^Working outside of application context.$"):
+    with pytest.raises(RuntimeError, match=r"^Working outside of application context\.$"):
         current.name
 
 
@@ -774,7 +781,7 @@ for _name in [
         )
 del _name, _method
 
-SYMBOL_OPERATORS = ARITHMETIC + [operator.matmul]
+SYMBOL_OPERATORS = [*ARITHMETIC, operator.matmul]
 
 
 @pytest.mark.parametrize("op", SYMBOL_OPERATORS, ids=lambda op: op.__name__)
@@ -1204,3 +1211,617 @@ def test_L9_unbound_subclass_proxy_keeps_its_doc_and_methods():
     assert proxy.describe() == "plain"
     assert proxy.__doc__ is None
     assert repr(proxy) == "<Plain unbound>"
+
+
+# Behaviour L1 of the context-local model.
+def test_local_values_are_per_thread():
+    local = Local()
+    both_set = threading.Barrier(2, timeout=_DEADLOCK_GUARD)
+    both_read = threading.Barrier(2, timeout=_DEADLOCK_GUARD)
+    seen: dict[str, Any] = {}
+
+    def worker(value: str) -> None:
+        local.first_name = value
+        both_set.wait()  # both threads alive, each has written
+        seen[value] = local.first_name
+        both_read.wait()
+
+    run_threads(worker, ("John",), ("Debbie",))
+    assert seen == {"John": "John", "Debbie": "Debbie"}
+    assert not hasattr(local, "first_name")  # nor did either write reach this thread
+
+
+# Behaviour L1 of the context-local model.
+def test_local_values_are_per_asyncio_task():
+    local = Local()
+    seen: dict[str, Any] = {}
+
+    async def main() -> str:
+        local.first_name = "runner"
+        both_set = asyncio.Barrier(2)
+        both_read = asyncio.Barrier(2)
+
+        async def worker(value: str) -> None:
+            local.first_name = value
+            await both_set.wait()  # both tasks alive, each has written
+            seen[value] = local.first_name
+            await both_read.wait()
+
+        await asyncio.gather(
+            asyncio.create_task(worker("John")), asyncio.create_task(worker("Debbie"))
+        )
+        return local.first_name
+
+    assert asyncio.run(main()) == "runner"
+    assert seen == {"John": "John", "Debbie": "Debbie"}
+
+
+# Behaviour L1 of the context-local model.
+def test_local_values_are_per_greenlet():
+    local = Local()
+    hub = greenlet.getcurrent()
+    seen: dict[str, Any] = {}
+
+    def worker(value: str) -> None:
+        local.first_name = value
+        hub.switch()  # suspend with the value written; the other greenlet runs meanwhile
+        seen[value] = local.first_name
+
+    john, debbie = greenlet.greenlet(worker), greenlet.greenlet(worker)
+    john.switch("John")
+    debbie.switch("Debbie")
+    assert not john.dead and not debbie.dead  # both alive at once
+    john.switch()
+    debbie.switch()
+    assert seen == {"John": "John", "Debbie": "Debbie"}
+    assert not hasattr(local, "first_name")
+
+
+# Behaviour L2 of the context-local model.
+def test_missing_attribute_and_delete():
+    local = Local()
+    with pytest.raises(AttributeError):
+        local.missing
+    local.x = 1
+    assert local.x == 1
+    del local.x
+    with pytest.raises(AttributeError):
+        local.x
+    with pytest.raises(AttributeError):
+        del local.x
+
+
+# Behaviour L3 of the context-local model.
+def test_release_local_drops_the_current_context_only():
+    local = Local()
+    local.a, local.b = 1, 2
+    release_local(local)
+    assert list(local) == []
+    assert not hasattr(local, "a") and not hasattr(local, "b")
+
+    local.a = 3
+    local.__release_local__()
+    assert not hasattr(local, "a")
+
+    # Another thread's values survive a release made here.
+    written = threading.Barrier(2, timeout=_DEADLOCK_GUARD)
+    released = threading.Barrier(2, timeout=_DEADLOCK_GUARD)
+    survived: list[Any] = []
+
+    def other_thread() -> None:
+        local.a = "other"
+        written.wait()
+        released.wait()
+        survived.append(local.a)
+
+    def releaser() -> None:
+        written.wait()
+        release_local(local)
+        released.wait()
+
+    local.a = "main"
+    run_threads(lambda role: role(), (other_thread,), (releaser,))
+    assert survived == ["other"]
+    assert local.a == "main"  # the releasing thread had its own (empty) storage
+
+
+# Behaviour L4 of the context-local model.
+def test_call_gives_proxy_and_iteration_gives_pairs():
+    local = Local()
+    user = local("user")
+    assert type(user) is LocalProxy
+    local.user = Target("ann")
+    assert user.name == "ann"
+
+    local.request = "req"
+    assert sorted(local) == [("request", "req"), ("user", local.user)]
+
+    in_thread: list[list[tuple[str, Any]]] = []
+
+    def worker() -> None:
+        in_thread.append(list(local))
+        local.own = 1
+        in_thread.append(list(local))
+
+    run_threads(worker, ())
+    assert in_thread == [[], [("own", 1)]]
+    assert sorted(name for name, _ in local) == ["request", "user"]
+
+
+# Behaviour L5 of the context-local model.
+def test_local_stack_push_top_pop():
+    ls: LocalStack[int] = LocalStack()
+    assert ls.top is None
+    assert list(ls.push(42)) == [42]
+    assert ls.top == 42
+    assert list(ls.push(23)) == [42, 23]
+    assert ls.top == 23
+    assert ls.pop() == 23
+    assert ls.top == 42
+    assert ls.pop() == 42  # the last item leaves: the stack is released
+    assert ls.top is None
+    assert ls.pop() is None
+    assert list(ls.push(7)) == [7]  # starts again from nothing
+    assert ls.pop() == 7
+
+
+# Behaviour L5 of the context-local model.
+def test_local_stack_is_per_thread_and_per_task():
+    ls: LocalStack[str] = LocalStack()
+    ls.push("main")
+    pushed = threading.Barrier(2, timeout=_DEADLOCK_GUARD)
+    tops: dict[str, Any] = {}
+
+    def worker(name: str) -> None:
+        tops[f"{name} before"] = ls.top
+        ls.push(name)
+        pushed.wait()  # both threads hold their own stack at once
+        tops[name] = ls.top
+        assert ls.pop() == name
+
+    run_threads(worker, ("t1",), ("t2",))
+    assert tops == {"t1 before": None, "t2 before": None, "t1": "t1", "t2": "t2"}
+    assert ls.top == "main"
+
+    async def main() -> dict[str, Any]:
+        task_tops: dict[str, Any] = {}
+        both = asyncio.Barrier(2)
+
+        async def task(name: str) -> None:
+            ls.push(name)
+            await both.wait()
+            task_tops[name] = ls.top
+
+        await asyncio.gather(task("a"), task("b"))
+        task_tops["runner"] = ls.top
+        return task_tops
+
+    assert asyncio.run(main()) == {"a": "a", "b": "b", "runner": "main"}
+    assert ls.pop() == "main"
+
+
+# Behaviour L6 of the context-local model.
+def test_calling_a_stack_gives_a_proxy_to_its_top():
+    ls: LocalStack[Target] = LocalStack()
+    top = ls()
+    assert type(top) is LocalProxy
+    with pytest.raises(RuntimeError, match="unbound"):
+        top.name
+    ls.push(Target("first"))
+    assert top.name == "first"
+    ls.push(Target("second"))
+    assert top.name == "second"
+    ls.pop()
+    assert top.name == "first"
+    ls.pop()
+    with pytest.raises(RuntimeError, match="unbound"):
+        top.name
+
+
+# Behaviour L7 of the context-local model.
+def test_local_manager():
+    local, stack = Local(), LocalStack()
+    manager = LocalManager([local, stack])
+    assert repr(manager) == "<LocalManager storages: 2>"
+    assert repr(LocalManager(local)) == "<LocalManager storages: 1>"
+
+    # cleanup() releases every managed local, for this context only.
+    written = threading.Barrier(2, timeout=_DEADLOCK_GUARD)
+    cleaned = threading.Barrier(2, timeout=_DEADLOCK_GUARD)
+    survived: list[Any] = []
+
+    def other_thread() -> None:
+        local.user = "other"
+        written.wait()
+        cleaned.wait()
+        survived.append(local.user)
+
+    def cleaner() -> None:
+        written.wait()
+        cleaned.wait()
+
+    local.user = "main"
+    stack.push("ctx")
+    run_threads(lambda role: role(), (other_thread,), (cleaner,))
+    manager.cleanup()
+    assert not hasattr(local, "user")
+    assert stack.top is None
+    assert survived == ["other"]
+
+    # get_ident(): stable within one context, different for two live threads.
+    assert manager.get_ident() == manager.get_ident()
+    both = threading.Barrier(2, timeout=_DEADLOCK_GUARD)
+    idents: list[Any] = []
+
+    def ident_worker() -> None:
+        idents.append(manager.get_ident())
+        both.wait()
+
+    run_threads(ident_worker, (), ())
+    assert len(set(idents)) == 2
+
+
+# Behaviour L7 of the context-local model.
+def test_make_middleware_cleans_up_when_the_response_closes():
+    local, stack = Local(), LocalStack()
+    manager = LocalManager([local, stack])
+    inner_closed: list[bool] = []
+
+    class Body(list):
+        def close(self) -> None:
+            inner_closed.append(True)
+
+    def application(environ: dict, start_response: Callable) -> Body:
+        local.user = environ["user"]
+        stack.push("request")
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return Body([b"hello ", local.user.encode()])
+
+    wrapped = manager.make_middleware(application)
+    rv = wrapped({"user": "ann"}, lambda status, headers: None)
+    assert b"".join(rv) == b"hello ann"
+    assert local.user == "ann"  # still there while the server holds the response
+    assert stack.top == "request"
+    rv.close()
+    assert inner_closed == [True]
+    assert not hasattr(local, "user")
+    assert stack.top is None
+
+
+# Behaviour L7 of the context-local model.
+def test_middleware_decorator_keeps_name_and_doc():
+    local = Local()
+    manager = LocalManager([local])
+
+    @manager.middleware
+    def application(environ: dict, start_response: Callable) -> list[bytes]:
+        """The app's own docstring."""
+        local.user = "ann"
+        start_response("200 OK", [])
+        return [b"ok"]
+
+    assert application.__name__ == "application"
+    assert application.__doc__ == "The app's own docstring."
+    rv = application({}, lambda status, headers: None)
+    assert list(rv) == [b"ok"]
+    rv.close()
+    assert not hasattr(local, "user")
+
+
+# Behaviour L8 of the context-local model.
+def test_proxy_looks_the_target_up_at_every_use():
+    local = Local()
+    user = LocalProxy(local, "user")
+    local.user = Target("ann")
+    assert user.name == "ann"
+    local.user = Target("bob")  # rebinding the name: the proxy follows, it is no stale copy
+    assert user.name == "bob"
+
+    current = {"obj": Target("first")}
+    calls: list[int] = []
+
+    def find() -> Target:
+        calls.append(1)
+        return current["obj"]
+
+    proxy = LocalProxy(find)
+    assert proxy.__wrapped__ is find
+    assert proxy.name == "first"
+    current["obj"] = Target("second")
+    assert proxy.name == "second"
+    assert len(calls) == 2
+
+
+# Behaviour L9 of the context-local model.
+def test_attribute_get_set_delete():
+    local = Local()
+    local.obj = target = Target("ann")
+    proxy = local("obj")
+    assert proxy.name == "ann"
+    proxy.age = 30
+    assert target.age == 30
+    del proxy.age
+    assert not hasattr(target, "age")
+
+
+# Behaviour L9 of the context-local model.
+def test_items_call_iteration_contains_len():
+    local = Local()
+    local.data = data = {"a": 1}
+    proxy = local("data")
+    assert proxy["a"] == 1
+    proxy["b"] = 2
+    assert data == {"a": 1, "b": 2}
+    del proxy["a"]
+    assert data == {"b": 2}
+    assert "b" in proxy and "a" not in proxy
+    assert len(proxy) == 1
+    assert list(proxy) == ["b"]
+
+    local.func = lambda *args, **kwargs: (args, kwargs)
+    assert local("func")(1, key=2) == ((1,), {"key": 2})
+
+
+# Behaviour L9 of the context-local model.
+def test_comparison_hash_and_str():
+    local = Local()
+    local.n = 5
+    proxy = local("n")
+    assert proxy == 5 and not (proxy != 5)
+    assert proxy < 6 and proxy <= 5 and proxy > 4 and proxy >= 5
+    assert hash(proxy) == hash(5)
+    assert str(proxy) == "5"
+    local.n = "text"
+    assert str(proxy) == "text"
+    assert hash(proxy) == hash("text")
+
+
+class Matrix:
+    """Answers ``@`` from either side, to show which side was used."""
+
+    def __matmul__(self, other: Any) -> tuple[str, Any]:
+        return ("matmul", other)
+
+    def __rmatmul__(self, other: Any) -> tuple[str, Any]:
+        return ("rmatmul", other)
+
+
+@pytest.mark.parametrize(
+    "op",
+    [
+        operator.add,
+        operator.sub,
+        operator.mul,
+        operator.truediv,
+        operator.floordiv,
+        operator.mod,
+        divmod,
+        operator.pow,
+        operator.lshift,
+        operator.rshift,
+        operator.and_,
+        operator.xor,
+        operator.or_,
+    ],
+    ids=lambda op: op.__name__,
+)
+# Behaviour L9 of the context-local model.
+def test_arithmetic_and_bitwise_operators_both_sides(op):
+    local = Local()
+    local.n = 6
+    proxy = local("n")
+    assert op(proxy, 3) == op(6, 3)
+    assert op(13, proxy) == op(13, 6)  # the reflected form (__radd__ …)
+
+
+# Behaviour L9 of the context-local model.
+def test_matmul_both_sides():
+    local = Local()
+    local.m = Matrix()
+    proxy = local("m")
+    assert proxy @ 1 == ("matmul", 1)
+    assert 1 @ proxy == ("rmatmul", 1)
+
+
+class InPlace:
+    """Records every in-place operator and returns itself, as a mutable container does."""
+
+    def __init__(self) -> None:
+        self.log: list[tuple[str, Any]] = []
+
+    def _record(name: str) -> Callable[[InPlace, Any], InPlace]:  # type: ignore[misc]
+        def op(self: InPlace, other: Any) -> InPlace:
+            self.log.append((name, other))
+            return self
+
+        return op
+
+    __iadd__ = _record("iadd")
+    __isub__ = _record("isub")
+    __imul__ = _record("imul")
+    __imatmul__ = _record("imatmul")
+    __itruediv__ = _record("itruediv")
+    __ifloordiv__ = _record("ifloordiv")
+    __imod__ = _record("imod")
+    __ipow__ = _record("ipow")
+    __ilshift__ = _record("ilshift")
+    __irshift__ = _record("irshift")
+    __iand__ = _record("iand")
+    __ixor__ = _record("ixor")
+    __ior__ = _record("ior")
+    del _record
+
+
+# Behaviour L9 of the context-local model.
+def test_in_place_operators():
+    local = Local()
+    local.acc = acc = InPlace()
+    proxy = local("acc")
+    names = [
+        "iadd",
+        "isub",
+        "imul",
+        "imatmul",
+        "itruediv",
+        "ifloordiv",
+        "imod",
+        "ipow",
+        "ilshift",
+        "irshift",
+        "iand",
+        "ixor",
+        "ior",
+    ]
+    for i, name in enumerate(names):
+        result = getattr(operator, name)(proxy, i)
+        assert result is proxy  # ``x op= y`` keeps x bound to the proxy
+    assert acc.log == [(name, i) for i, name in enumerate(names)]
+
+    local.items = items = [1]
+    alias = local("items")
+    alias += [2]
+    assert items == [1, 2] and alias is not items and alias == [1, 2]
+
+    local.n = 1
+    number = local("n")
+    number += 5  # an int has no in-place form: the name is rebound to the sum
+    assert number == 6 and type(number) is int
+    assert local.n == 1
+
+
+# Behaviour L9 of the context-local model.
+def test_unary_operators_and_numeric_conversions():
+    local = Local()
+    local.n = 6
+    proxy = local("n")
+    assert -proxy == -6 and +proxy == 6 and ~proxy == ~6
+    local.neg = -3
+    assert abs(local("neg")) == 3
+    assert int(proxy) == 6 and type(int(proxy)) is int
+    assert float(proxy) == 6.0
+    assert complex(proxy) == 6 + 0j
+    assert operator.index(proxy) == 6
+    assert list(range(10))[proxy] == 6  # usable as an index
+    assert hex(proxy) == "0x6"
+    local.f = 2.75
+    real = local("f")
+    assert round(real) == 3 and round(real, 1) == 2.8
+    assert math.trunc(real) == 2 and math.floor(real) == 2 and math.ceil(real) == 3
+
+
+# Behaviour L9 of the context-local model.
+def test_with_statement():
+    events: list[str] = []
+
+    class Resource:
+        def __enter__(self) -> str:
+            events.append("enter")
+            return "entered"
+
+        def __exit__(self, *exc_info: Any) -> None:
+            events.append(f"exit {exc_info[0].__name__ if exc_info[0] else None}")
+
+    local = Local()
+    local.res = Resource()
+    with local("res") as value:
+        assert value == "entered"
+    with pytest.raises(KeyError), local("res"):
+        raise KeyError("x")
+    assert events == ["enter", "exit None", "enter", "exit KeyError"]
+
+
+# Behaviour L9 of the context-local model.
+def test_copy_and_deepcopy_copy_the_target():
+    local = Local()
+    local.data = data = [[1], [2]]
+    proxy = local("data")
+    shallow = copy.copy(proxy)
+    assert type(shallow) is list and shallow == data and shallow is not data
+    assert shallow[0] is data[0]
+    deep = copy.deepcopy(proxy)
+    assert type(deep) is list and deep == data and deep[0] is not data[0]
+
+
+# Behaviour L9 of the context-local model.
+def test_dir_and_dict():
+    local = Local()
+    local.obj = target = Target("ann")
+    proxy = local("obj")
+    assert dir(proxy) == dir(target)
+    assert proxy.__dict__ is target.__dict__
+    assert proxy.__dict__ == {"name": "ann"}
+
+
+# Behaviour L9 of the context-local model.
+def test_unbound_proxy():
+    local = Local()
+    proxy = local("user")
+    assert bool(proxy) is False
+    assert repr(proxy) == "<LocalProxy unbound>"
+    assert dir(proxy) == []
+
+    def set_attr() -> None:
+        proxy.name = "x"
+
+    def set_item() -> None:
+        proxy["k"] = 1
+
+    def use_with() -> None:
+        with proxy:
+            pass
+
+    uses: dict[str, Callable[[], Any]] = {
+        "getattr": lambda: proxy.name,
+        "setattr": set_attr,
+        "getitem": lambda: proxy["k"],
+        "setitem": set_item,
+        "call": lambda: proxy(),
+        "len": lambda: len(proxy),
+        "iter": lambda: iter(proxy),
+        "in": lambda: 1 in proxy,
+        "add": lambda: proxy + 1,
+        "radd": lambda: 1 + proxy,
+        "neg": lambda: -proxy,
+        "int": lambda: int(proxy),
+        "str": lambda: str(proxy),
+        "hash": lambda: hash(proxy),
+        "==": lambda: proxy == 1,
+        "<": lambda: proxy < 1,
+        "with": use_with,
+        "copy": lambda: copy.copy(proxy),
+    }
+    wrong: dict[str, str] = {}
+    for name, use in uses.items():
+        try:
+            result = use()
+        except RuntimeError as e:
+            if "user" not in str(e):
+                wrong[name] = f"RuntimeError not naming 'user': {e}"
+        except Exception as e:
+            wrong[name] = f"{type(e).__name__}: {e}"
+        else:
+            wrong[name] = f"no error, returned {result!r}"
+    assert wrong == {}
+
+
+# Behaviour L10 of the context-local model.
+def test_get_current_object_returns_the_real_object():
+    local = Local()
+    local.obj = target = Target("ann")
+    proxy = local("obj")
+    real = proxy._get_current_object()
+    assert real is target
+    assert type(real) is Target and type(proxy) is LocalProxy
+
+    # The real object can be handed to a context where the proxy is unbound.
+    in_thread: list[Any] = []
+
+    def worker(obj: Target) -> None:
+        in_thread.append(obj.name)
+        try:
+            proxy.name
+        except RuntimeError:
+            in_thread.append("proxy unbound here")
+
+    run_threads(worker, (real,))
+    assert in_thread == ["ann", "proxy unbound here"]

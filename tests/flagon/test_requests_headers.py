@@ -4,7 +4,7 @@ and the class helpers ``from_values`` and ``application``."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -12,7 +12,7 @@ from flagon import Request, Response, request
 from flagon.exceptions import NotFound
 from flagon.testing import create_environ
 
-NOV_6 = datetime(1994, 11, 6, 8, 49, 37, tzinfo=timezone.utc)
+NOV_6 = datetime(1994, 11, 6, 8, 49, 37, tzinfo=UTC)
 
 
 def make(headers=None, **kwargs) -> Request:

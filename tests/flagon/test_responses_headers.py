@@ -6,13 +6,13 @@
 from __future__ import annotations
 
 import pickle
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from flagon import Response
-from flagon.http import COEP, COOP
 from flagon.datastructures import ContentSecurityPolicy, WWWAuthenticate
+from flagon.http import COEP, COOP
 
 
 def test_content_headers_as_text():
@@ -34,9 +34,9 @@ def test_content_headers_as_text():
         ("content_type", "Content-Type", "text/plain"),
         ("content_length", "Content-Length", 12),
         ("accept_ranges", "Accept-Ranges", "bytes"),
-        ("last_modified", "Last-Modified", datetime(2024, 1, 2, tzinfo=timezone.utc)),
-        ("expires", "Expires", datetime(2024, 1, 2, tzinfo=timezone.utc)),
-        ("date", "Date", datetime(2024, 1, 2, tzinfo=timezone.utc)),
+        ("last_modified", "Last-Modified", datetime(2024, 1, 2, tzinfo=UTC)),
+        ("expires", "Expires", datetime(2024, 1, 2, tzinfo=UTC)),
+        ("date", "Date", datetime(2024, 1, 2, tzinfo=UTC)),
     ],
 )
 def test_del_removes_a_header_attribute(attribute, header, value):
@@ -69,9 +69,9 @@ def test_retry_after_from_seconds_or_a_date():
     response = Response(status=503)
     response.retry_after = 120
     assert response.headers["Retry-After"] == "120"
-    delay = response.retry_after - datetime.now(timezone.utc)
+    delay = response.retry_after - datetime.now(UTC)
     assert timedelta(seconds=110) < delay <= timedelta(seconds=120)
-    when = datetime(2030, 1, 1, tzinfo=timezone.utc)
+    when = datetime(2030, 1, 1, tzinfo=UTC)
     response.retry_after = when
     assert response.headers["Retry-After"] == "Tue, 01 Jan 2030 00:00:00 GMT"
     assert response.retry_after == when

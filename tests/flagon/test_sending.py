@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import io
 import os
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from flagon import Blueprint, Flagon, send_file, send_from_directory, url_for
-from flagon import sending
+from flagon import Blueprint, Flagon, send_file, send_from_directory, sending, url_for
 from flagon.exceptions import NotFound
 from flagon.http import parse_date
 from flagon.sending import content_disposition, safe_join
@@ -459,7 +458,7 @@ def test_the_etag_changes_with_the_file(client, root):
 
 def test_last_modified_option(static_app):
     with static_app.test_request_context():
-        when = datetime(2020, 5, 17, 12, 30, tzinfo=timezone.utc)
+        when = datetime(2020, 5, 17, 12, 30, tzinfo=UTC)
         response = send_file("report.csv", last_modified=when)
         assert response.headers["Last-Modified"] == "Sun, 17 May 2020 12:30:00 GMT"
         assert response.last_modified == when

@@ -127,7 +127,7 @@ def test_run_simple_in_the_reloaded_process_serves_the_inherited_socket(served, 
         monkeypatch.setenv(serving.RUN_MAIN_ENV, "true")
         monkeypatch.setenv(serving.SERVER_FD_ENV, str(sock.fileno()))
         run_simple("127.0.0.1", 1, "app", use_reloader=True)
-        ((app, options),) = served
+        ((_app, options),) = served
         (inherited,) = options["sockets"]
         assert inherited.fileno() == sock.fileno()
         assert inherited.getsockname() == sock.getsockname()

@@ -7,7 +7,7 @@ import hashlib
 import secrets
 import time
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
@@ -81,7 +81,7 @@ def test_values_round_trip_through_the_cookie(app, client):
 
 
 def test_python_types_round_trip_through_the_cookie(app, client):
-    stamp = datetime(2024, 5, 6, 7, 8, 9, 123456, tzinfo=timezone.utc)
+    stamp = datetime(2024, 5, 6, 7, 8, 9, 123456, tzinfo=UTC)
     ident = uuid.uuid4()
     stored = {
         "tuple": (1, "two", [3]),
@@ -136,7 +136,7 @@ def test_cookies_are_signed_like_flasks_so_sessions_survive_a_port(app, client):
     client.set_cookie(
         "session", flask_json.dumps({"seen": {" d": "Mon, 06 May 2024 07:08:09 GMT"}})
     )
-    assert client.get("/get/seen").text == repr(datetime(2024, 5, 6, 7, 8, 9, tzinfo=timezone.utc))
+    assert client.get("/get/seen").text == repr(datetime(2024, 5, 6, 7, 8, 9, tzinfo=UTC))
 
 
 # -- lazy opening -----------------------------------------------------------------------------
@@ -336,16 +336,14 @@ def expires_of(header):
     for part in header.split(";"):
         name, _, value = part.strip().partition("=")
         if name == "Expires":
-            return datetime.strptime(value, "%a, %d %b %Y %H:%M:%S GMT").replace(
-                tzinfo=timezone.utc
-            )
+            return datetime.strptime(value, "%a, %d %b %Y %H:%M:%S GMT").replace(tzinfo=UTC)
     return None
 
 
 def test_a_permanent_session_cookie_expires_after_the_lifetime(app, client):
     app.permanent_session_lifetime = timedelta(days=3)
     expires = expires_of(client.get("/permanent").headers["Set-Cookie"])
-    expected = datetime.now(timezone.utc) + timedelta(days=3)
+    expected = datetime.now(UTC) + timedelta(days=3)
     assert abs((expires - expected).total_seconds()) < 60
     assert client.get("/get/user").text == "'ada'"
 
@@ -353,7 +351,7 @@ def test_a_permanent_session_cookie_expires_after_the_lifetime(app, client):
 def test_the_lifetime_may_be_given_in_seconds(app, client):
     app.config["PERMANENT_SESSION_LIFETIME"] = 3600
     expires = expires_of(client.get("/permanent").headers["Set-Cookie"])
-    assert abs((expires - datetime.now(timezone.utc)).total_seconds() - 3600) < 60
+    assert abs((expires - datetime.now(UTC)).total_seconds() - 3600) < 60
 
 
 def test_a_cookie_older_than_the_lifetime_gives_an_empty_session(app, client, monkeypatch):
@@ -422,7 +420,7 @@ def test_a_garbage_cookie_gives_an_empty_session(app, client, value):
 
 def test_a_tampered_cookie_gives_an_empty_session_and_can_be_replaced(app, client):
     client.get("/set/user/ada")
-    payload, timestamp, signature = session_cookie(client).value.split(".")
+    _payload, timestamp, signature = session_cookie(client).value.split(".")
     forged = signed(app, {"user": "root"}).split(".")[0]
     client.set_cookie("session", f"{forged}.{timestamp}.{signature}")
     assert client.get("/get/user").text == "None"

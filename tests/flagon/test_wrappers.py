@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -339,7 +339,7 @@ def test_nothing_is_read_from_the_body_until_asked():
     assert (req.method, req.path, req.args["a"], req.content_length) == ("POST", "/x", "1", 3)
     assert req.headers["Content-Type"] == "text/plain"
     assert req.cookies.get("x") is None
-    with pytest.raises(Exception):
+    with pytest.raises(BadRequest, match="the body was read"):
         req.get_data()
 
 
@@ -482,7 +482,7 @@ def test_set_cookie_with_every_option():
         "sid",
         "abc",
         max_age=60,
-        expires=datetime(2030, 1, 1, tzinfo=timezone.utc),
+        expires=datetime(2030, 1, 1, tzinfo=UTC),
         path="/app",
         domain="example.com",
         secure=True,
@@ -592,7 +592,7 @@ def test_response_close_runs_callbacks_when_the_server_closes_it():
     closed = []
     response = Response(["a"])
     response.call_on_close(lambda: closed.append(True))
-    started, start_response = start_response_recorder()
+    _started, start_response = start_response_recorder()
     app_iter = response(create_environ(), start_response)
     list(app_iter)
     assert closed == []

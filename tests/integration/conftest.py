@@ -6,7 +6,6 @@ import os
 from pathlib import Path
 
 import pytest
-
 from live_servers import Server, start_server, stop_server
 
 

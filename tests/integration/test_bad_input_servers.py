@@ -8,7 +8,6 @@ import socket
 import sys
 
 import pytest
-
 from live_servers import APPS, free_port, require_module
 
 pytestmark = pytest.mark.slow
@@ -80,7 +79,7 @@ def exchange(port: int, raw: bytes, half_close: bool = False) -> bytes:
                     and _complete(b"".join(chunks))
                 ):
                     break
-        except socket.timeout:
+        except TimeoutError:
             pytest.fail(f"no complete answer within {TIMEOUT} s to {raw[:60]!r}")
         except ConnectionResetError:
             pass

@@ -9,7 +9,6 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-
 from live_servers import APPS, free_port, require_module
 
 pytestmark = pytest.mark.slow
@@ -23,7 +22,7 @@ def _overlapping_requests(port: int) -> list[object]:
         try:
             with urllib.request.urlopen(url, timeout=10) as response:
                 return json.loads(response.read())
-        except Exception as error:  # noqa: BLE001 - reported in the assertion below
+        except Exception as error:  # reported in the assertion below
             return f"{type(error).__name__}: {error}"
 
     with ThreadPoolExecutor(30) as pool:

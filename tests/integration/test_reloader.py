@@ -8,7 +8,6 @@ import urllib.error
 import urllib.request
 
 import pytest
-
 from live_servers import flagon_command, free_port, require_module
 
 pytestmark = pytest.mark.slow

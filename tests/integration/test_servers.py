@@ -11,7 +11,6 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-
 from live_servers import APPS, EXAMPLES, flagon_command, free_port, require_module
 
 pytestmark = pytest.mark.slow

@@ -3,23 +3,49 @@
 from __future__ import annotations
 
 import typing as t
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from hashlib import sha512
 
 from ...ctx import has_app_context
 from ...globals import _app_ctx_stack, _request_ctx_stack, current_app, request, session
 from ...helpers import abort, flash, redirect
-from .config import ID_ATTRIBUTE, LOGIN_MESSAGE, LOGIN_MESSAGE_CATEGORY, REFRESH_MESSAGE
-from .config import REFRESH_MESSAGE_CATEGORY, SESSION_KEYS, USE_SESSION_FOR_NEXT
+from .config import (
+    ID_ATTRIBUTE,
+    LOGIN_MESSAGE,
+    LOGIN_MESSAGE_CATEGORY,
+    REFRESH_MESSAGE,
+    REFRESH_MESSAGE_CATEGORY,
+    SESSION_KEYS,
+    USE_SESSION_FOR_NEXT,
+)
 from .mixins import AnonymousUserMixin, remember_token_of
-from .remember import cookie_name, cookie_options, decode_remember_cookie, encode_remember_cookie
-from .remember import RememberedLogin, remember_duration, tokens_match
-from .signals import session_protected, user_accessed, user_loaded_from_cookie
-from .signals import user_loaded_from_request, user_needs_refresh, user_unauthorized
+from .remember import (
+    RememberedLogin,
+    cookie_name,
+    cookie_options,
+    decode_remember_cookie,
+    encode_remember_cookie,
+    remember_duration,
+    tokens_match,
+)
+from .signals import (
+    session_protected,
+    user_accessed,
+    user_loaded_from_cookie,
+    user_loaded_from_request,
+    user_needs_refresh,
+    user_unauthorized,
+)
 from .testing import FlagonLoginClient
 from .urls import expand_login_view, is_safe_url, login_url, make_next_param
-from .utils import _discard, _get_user, cache_user, current_user, remember_operation
-from .utils import set_remember_operation
+from .utils import (
+    _discard,
+    _get_user,
+    cache_user,
+    current_user,
+    remember_operation,
+    set_remember_operation,
+)
 
 if t.TYPE_CHECKING:
     from ...app import Flagon
@@ -278,9 +304,10 @@ class LoginManager:
 
     def _update_remember_cookie(self, response: Response) -> Response:
         """Set, refresh or delete the remember cookie as this request asked (after-request)."""
-        ctx = _request_ctx_stack.top
+        ctx, app_ctx = _request_ctx_stack.top, _app_ctx_stack.top
+        assert ctx is not None and app_ctx is not None  # an after-request hook runs in a request
         app = ctx.app
-        operation = _app_ctx_stack.top.g.pop("_login_remember", None)
+        operation = app_ctx.g.pop("_login_remember", None)
         sess = ctx._session  # only look if the request opened the session
         if sess is not None and "_remember" in sess:
             stored = sess.pop("_remember")
@@ -303,7 +330,7 @@ class LoginManager:
                 cookie_name(app),
                 cookie_value,
                 max_age=int(seconds),
-                expires=datetime.now(timezone.utc) + timedelta(seconds=seconds),
+                expires=datetime.now(UTC) + timedelta(seconds=seconds),
                 **cookie_options(app),
             )
         return response

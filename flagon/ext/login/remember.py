@@ -18,8 +18,14 @@ from functools import lru_cache
 from itsdangerous import BadSignature, Signer, URLSafeTimedSerializer
 
 from ...globals import current_app
-from .config import COOKIE_DURATION, COOKIE_HTTPONLY, COOKIE_NAME, COOKIE_SAMESITE, COOKIE_SECURE
-from .config import REMEMBER_SALT
+from .config import (
+    COOKIE_DURATION,
+    COOKIE_HTTPONLY,
+    COOKIE_NAME,
+    COOKIE_SAMESITE,
+    COOKIE_SECURE,
+    REMEMBER_SALT,
+)
 
 if t.TYPE_CHECKING:
     from ...app import Flagon

@@ -5,6 +5,9 @@ from __future__ import annotations
 import typing as t
 
 from ...testing import FlagonClient
+
+if t.TYPE_CHECKING:
+    from ...app import Flagon
 from .mixins import remember_token_of
 from .remember import cookie_name, cookie_options, encode_remember_cookie, remember_duration
 
@@ -29,10 +32,15 @@ class FlagonLoginClient(FlagonClient):
         if user is not None:
             self.login(user, fresh=fresh_login, remember=remembered_login)
 
+    @property
+    def _app(self) -> Flagon:
+        # Only a Flagon app with a LoginManager has users to log in.
+        return t.cast("Flagon", self.application)
+
     def login(self, user: t.Any, *, fresh: bool = True, remember: bool = False) -> None:
         """Log ``user`` in for the following requests, as ``login_user`` would."""
-        app = self.application
-        manager = app.login_manager
+        app = self._app
+        manager = app.extensions["login_manager"]
         # The session is bound to the client the requests will come from (session protection).
         with app.test_request_context(environ_base=self.environ_base):
             identifier = manager._session_identifier_generator()
@@ -51,15 +59,15 @@ class FlagonLoginClient(FlagonClient):
         with self.session_transaction() as sess:
             for key in ("_user_id", "_fresh", "_id", "_remember_seconds"):
                 sess.pop(key, None)
-        options = cookie_options(self.application)
+        options = cookie_options(self._app)
         domain = (options["domain"] or "localhost").lstrip(".")
-        self.delete_cookie(cookie_name(self.application), domain=domain, path=options["path"])
+        self.delete_cookie(cookie_name(self._app), domain=domain, path=options["path"])
 
     def _store_remember_cookie(self, value: str) -> None:
-        options = cookie_options(self.application)
+        options = cookie_options(self._app)
         domain = options["domain"]
         self.set_cookie(
-            cookie_name(self.application),
+            cookie_name(self._app),
             value,
             domain=(domain or "localhost").lstrip("."),
             origin_only=not domain,

@@ -42,6 +42,25 @@ def is_safe_url(target: str | None, allowed_hosts: t.Iterable[str] = ()) -> bool
     return parts.netloc.lower() in {host.lower() for host in allowed_hosts}
 
 
+@t.overload
+def safe_next_url(
+    target: str | None = None,
+    default: str = ...,
+    allowed_hosts: t.Iterable[str] = (),
+    next_field: str = "next",
+) -> str: ...
+@t.overload
+def safe_next_url(
+    target: str | None, default: None, allowed_hosts: t.Iterable[str] = (), next_field: str = "next"
+) -> str | None: ...
+@t.overload
+def safe_next_url(
+    target: str | None = None,
+    *,
+    default: None,
+    allowed_hosts: t.Iterable[str] = (),
+    next_field: str = "next",
+) -> str | None: ...
 def safe_next_url(
     target: str | None = None,
     default: str | None = "/",
@@ -115,7 +134,7 @@ def login_url(login_view: str, next_url: str | None = None, next_field: str = "n
 
 def set_login_view(login_view: str, blueprint: t.Any = None) -> None:
     """Set the login view of the current app, or of ``blueprint`` (in ``blueprint_login_views``)."""
-    manager = current_app.login_manager
+    manager = current_app.extensions["login_manager"]
     views = manager.blueprint_login_views
     if blueprint is None and not views:
         manager.login_view = login_view

@@ -43,7 +43,9 @@ def _get_user() -> t.Any:
     ctx = _request_ctx_stack.top
     if ctx is None:
         return None
-    state = _app_ctx_stack.top.g
+    app_ctx = _app_ctx_stack.top
+    assert app_ctx is not None  # a request context always has an app context under it
+    state = app_ctx.g
     user = getattr(state, "_login_user", _MISSING)
     if user is not _MISSING:
         # ``g`` outlives the request when the app context was pushed around several requests
@@ -57,9 +59,11 @@ def _get_user() -> t.Any:
 
 def cache_user(user: t.Any) -> None:
     """Make ``user`` the current user for the rest of this request (in ``g._login_user``)."""
-    state = _app_ctx_stack.top.g
+    app_ctx, ctx = _app_ctx_stack.top, _request_ctx_stack.top
+    assert app_ctx is not None, "cache_user needs a request"
+    state = app_ctx.g
     state._login_user = user
-    state._login_request = weakref.ref(_request_ctx_stack.top)
+    state._login_request = weakref.ref(ctx)
 
 
 def _discard(*keys: str) -> None:

@@ -2,7 +2,6 @@
 (``green_eventlet.py`` serves it with eventlet's own WSGI server)."""
 
 import asyncio
-import sys
 
 from flagon import Flagon, g, request
 

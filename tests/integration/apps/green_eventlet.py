@@ -8,7 +8,6 @@ eventlet.monkey_patch()
 import sys  # noqa: E402
 
 from eventlet import wsgi  # noqa: E402
-
 from green_async import app  # noqa: E402
 
 wsgi.server(eventlet.listen(("127.0.0.1", int(sys.argv[1]))), app, log_output=False)

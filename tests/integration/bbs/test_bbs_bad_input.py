@@ -41,7 +41,7 @@ def send(port: int, raw: bytes, half_close: bool = False) -> bytes:
         try:
             while chunk := sock.recv(65536):
                 chunks.append(chunk)
-        except socket.timeout:
+        except TimeoutError:
             pytest.fail(f"no answer within {TIMEOUT} s")
         except ConnectionResetError:
             pass
