@@ -63,8 +63,9 @@ if t.TYPE_CHECKING:
 
 F = t.TypeVar("F", bound=t.Callable[..., t.Any])
 
-# The request pipeline reads the current request context a few times per request.
-_req_get = _request_ctx_stack._get
+# The request pipeline reads the current request context a few times per request; it runs
+# with one pushed, so there the top node is never None.
+_req_get = t.cast("t.Callable[[None], tuple[RequestContext, t.Any]]", _request_ctx_stack._get)
 
 
 def _template_decorator(add: t.Callable[..., None], name: t.Any) -> t.Any:
@@ -122,6 +123,25 @@ class _Plan:
     """
 
     __slots__ = (*_PLANNED_METHODS, "auto_pop", "match", "text", "close_request", "request_class")
+
+    # One flag per name of _PLANNED_METHODS (set in a loop below), then the derived ones.
+    request_context: bool
+    app_context: bool
+    create_url_adapter: bool
+    full_dispatch_request: bool
+    preprocess_request: bool
+    dispatch_request: bool
+    finalize_request: bool
+    make_response: bool
+    process_response: bool
+    do_teardown_request: bool
+    do_teardown_appcontext: bool
+    ensure_sync: bool
+    auto_pop: bool
+    match: bool
+    text: bool
+    close_request: bool
+    request_class: type[Request] | None
 
     def __init__(self, app: Flagon | None) -> None:
         for name in _PLANNED_METHODS:
@@ -619,7 +639,7 @@ class Flagon(Scaffold):
         current blueprints' from outermost to innermost) to ``context``, in place; values
         already in ``context`` win."""
         app_node = _app_ctx_stack._get(None)
-        node = _req_get(None)
+        node = _request_ctx_stack._get(None)
         processors = self.template_context_processors
         if not processors:
             # Nothing to merge: fill in the two defaults directly.
@@ -703,14 +723,14 @@ class Flagon(Scaffold):
         """A client sending requests to this app without a server (see :mod:`flagon.testing`)."""
         cls = self.test_client_class
         if cls is None:
-            from .testing import FlagonClient as cls  # type: ignore[assignment]
+            from .testing import FlagonClient as cls
         return cls(self, self.response_class, use_cookies=use_cookies, **kwargs)  # type: ignore[misc]
 
     def test_cli_runner(self, **kwargs: t.Any) -> FlagonCliRunner:
         """A click runner invoking this app's commands (``runner.invoke(args=["cmd"])``)."""
         cls = self.test_cli_runner_class
         if cls is None:
-            from .testing import FlagonCliRunner as cls  # type: ignore[assignment]
+            from .testing import FlagonCliRunner as cls
         return cls(self, **kwargs)  # type: ignore[misc]
 
     # -- the request pipeline ----------------------------------------------------------------------
@@ -883,7 +903,7 @@ class Flagon(Scaffold):
 
     def make_default_options_response(self) -> Response:
         """The automatic answer to ``OPTIONS``: an empty response with ``Allow``."""
-        adapter = _request_ctx_stack.top.url_adapter
+        adapter = _req_get(None)[0].url_adapter
         methods = adapter.allowed_methods()  # type: ignore[union-attr]
         rv = self.response_class()
         rv.headers["Allow"] = ", ".join(sorted(methods))
@@ -957,7 +977,7 @@ class Flagon(Scaffold):
                 )
 
         if rv is None:
-            endpoint = getattr(_request_ctx_stack.top.request, "endpoint", None)
+            endpoint = getattr(_req_get(None)[0].request, "endpoint", None)
             raise TypeError(
                 f"The view function for {endpoint!r} did not return a valid response. The"
                 " function either returned None or ended without a return statement."
@@ -971,12 +991,10 @@ class Flagon(Scaffold):
             elif isinstance(rv, (dict, list)):
                 rv = self.json.response(rv)
             elif isinstance(rv, HTTPException):
-                rv = http_exception_response(
-                    response_class, rv, _request_ctx_stack.top.request.environ
-                )
+                rv = http_exception_response(response_class, rv, _req_get(None)[0].request.environ)
             elif isinstance(rv, Response) or callable(rv):
                 try:
-                    rv = response_class.force_type(rv, _request_ctx_stack.top.request.environ)
+                    rv = response_class.force_type(rv, _req_get(None)[0].request.environ)
                 except TypeError as e:
                     raise TypeError(
                         f"{e}\nThe view function did not return a valid response. The return type"
@@ -1040,7 +1058,7 @@ class Flagon(Scaffold):
             return e
         if isinstance(e, RoutingException):  # redirects are not errors
             return e
-        handler = self._find_error_handler(e, _request_ctx_stack.top.request.blueprints)
+        handler = self._find_error_handler(e, _req_get(None)[0].request.blueprints)
         if handler is None:
             return e
         return self.ensure_sync(handler)(e)
@@ -1054,7 +1072,7 @@ class Flagon(Scaffold):
             e.show_exception = True
         if isinstance(e, HTTPException) and not self.trap_http_exception(e):
             return self.handle_http_exception(e)
-        handler = self._find_error_handler(e, _request_ctx_stack.top.request.blueprints)
+        handler = self._find_error_handler(e, _req_get(None)[0].request.blueprints)
         if handler is None:
             raise
         return self.ensure_sync(handler)(e)
@@ -1111,7 +1129,7 @@ class Flagon(Scaffold):
         """Run ``teardown_request`` functions (blueprints first, then the app; each in reverse)."""
         funcs = self.teardown_request_funcs
         if funcs:
-            names = _request_ctx_stack.top.request._scopes
+            names = _req_get(None)[0].request._scopes
             self._run_all(chain.from_iterable(reversed(funcs.get(name, ())) for name in names), exc)
         if request_tearing_down.receivers:
             request_tearing_down.send(self, _async_wrapper=self.ensure_sync, exc=exc)

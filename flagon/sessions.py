@@ -52,7 +52,7 @@ def _mark_changed(session: SecureCookieSession) -> None:
     session.accessed = True
 
 
-class SecureCookieSession(CallbackDict, SessionMixin):  # type: ignore[misc]
+class SecureCookieSession(CallbackDict, SessionMixin):
     """A session kept in a signed cookie: a dict that records when it changes.
 
     Only the dict itself is watched: after changing a mutable value inside it (a list, a nested
@@ -81,7 +81,7 @@ class NullSession(SecureCookieSession):
             " the application to something unique and secret."
         )
 
-    __setitem__ = __delitem__ = __ior__ = clear = pop = popitem = update = setdefault = _fail  # type: ignore[assignment]
+    __setitem__ = __delitem__ = __ior__ = clear = pop = popitem = update = setdefault = _fail
     del _fail
 
 
@@ -206,7 +206,7 @@ class SecureCookieSessionInterface(SessionInterface):
         if keys is None:
             return None
         return URLSafeTimedSerializer(
-            list(keys),
+            list(keys),  # type: ignore[arg-type]  # str and bytes keys may mix; the stub says one kind
             salt=self.salt,
             serializer=self.serializer,
             signer_kwargs={

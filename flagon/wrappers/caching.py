@@ -84,7 +84,7 @@ class ResponseCacheControl(_werkzeug.ResponseCacheControl):
 
     @classmethod
     def from_header(
-        cls, value: str | None, on_update: t.Callable[[ResponseCacheControl], None] | None = None
+        cls, value: str | None, on_update: t.Callable[[t.Any], None] | None = None
     ) -> ResponseCacheControl:
         """Parse a header value (``"public, max-age=60"``)."""
         return cls(parse_dict_header(value) if value else None, on_update)

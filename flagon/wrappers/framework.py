@@ -93,7 +93,7 @@ class Request(HTTPRequest):
     @property
     def blueprints(self) -> list[str]:
         """The matched blueprint and its parents, innermost first."""
-        return list(self._scopes[:-1])
+        return list(t.cast("tuple[str, ...]", self._scopes[:-1]))  # the last is the app's None
 
     @property
     def _scopes(self) -> tuple[str | None, ...]:

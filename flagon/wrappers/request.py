@@ -18,7 +18,6 @@ from ..datastructures import (
     CharsetAccept,
     CombinedMultiDict,
     EnvironHeaders,
-    FileStorage,
     ImmutableMultiDict,
     LanguageAccept,
     MIMEAccept,
@@ -351,7 +350,7 @@ class HTTPRequest(RequestHeadersMixin):
         return self.__dict__["form"]
 
     @property
-    def files(self) -> MultiDict[str, FileStorage]:
+    def files(self) -> MultiDict:
         """Uploaded files of a multipart body."""
         self._load_form_data()
         return self.__dict__["files"]
@@ -422,11 +421,12 @@ class HTTPRequest(RequestHeadersMixin):
             if not silent:
                 return self.on_json_loading_failed(None)
             return None
-        data = self.get_data(cache=cache)
-        if data[:1] in _JSON_STARTS and 0 not in data[:4]:
+        raw = t.cast(bytes, self.get_data(cache=cache))  # as_text is False: bytes
+        data: bytes | str = raw
+        if raw[:1] in _JSON_STARTS and 0 not in raw[:4]:
             # Plain UTF-8 (no BOM, no UTF-16/32 NULs): decode here, skipping json's detection.
             try:
-                data = data.decode()
+                data = raw.decode()
             except UnicodeDecodeError:
                 pass
         try:

@@ -86,7 +86,10 @@ class HTTPResponse(_werkzeug.Response):
     # Class-level defaults: most responses never set them, so __init__ doesn't either.
     _status = _STATUS_LINES[200]
     _status_code = 200
-    _on_close: tuple[t.Callable[[], t.Any], ...] = ()
+    # A tuple, unlike Werkzeug's list: the shared class default can't be appended to.
+    _on_close: tuple[t.Callable[[], t.Any], ...] = ()  # type: ignore[assignment]
+    # The body's items, str or bytes (str is encoded when sent); Werkzeug's stub has one kind.
+    response: t.Iterable[bytes | str]  # type: ignore[assignment]
     default_mimetype: str | None = "text/html"
     charset = "utf-8"
     automatically_set_content_length = True
@@ -99,7 +102,7 @@ class HTTPResponse(_werkzeug.Response):
 
     def __init__(
         self,
-        response: t.Iterable[str | bytes] | str | bytes | None = None,
+        response: t.Iterable[str | bytes] | str | bytes | bytearray | None = None,
         status: int | str | None = None,
         headers: t.Any = None,
         mimetype: str | None = None,
@@ -143,7 +146,7 @@ class HTTPResponse(_werkzeug.Response):
                 self.headers["Content-Type"] = content_type
 
         if response is None:
-            self.response: t.Iterable[bytes | str] = []
+            self.response = []
         elif isinstance(response, (str, bytes, bytearray)):
             self.set_data(response)
         else:
@@ -194,7 +197,8 @@ class HTTPResponse(_werkzeug.Response):
     def mimetype_params(self) -> dict[str, str]:
         return parse_options_header(self.headers.get("Content-Type", ""))[1]
 
-    @property
+    # Werkzeug's stub says int; its value is None without the header too.
+    @property  # type: ignore[override]
     def content_length(self) -> int | None:
         value = self.headers.get("Content-Length")
         try:
@@ -238,7 +242,7 @@ class HTTPResponse(_werkzeug.Response):
     def add_etag(self, overwrite: bool = False, weak: bool = False) -> None:
         """Set an ``ETag`` from the body's SHA-1 digest, unless one is set already."""
         if overwrite or "ETag" not in self.headers:
-            self.set_etag(generate_etag(self.get_data()), weak)  # type: ignore[arg-type]
+            self.set_etag(generate_etag(self.get_data()), weak)
 
     def make_conditional(
         self,
@@ -305,6 +309,10 @@ class HTTPResponse(_werkzeug.Response):
             if close is not None:
                 self.call_on_close(close)
 
+    @t.overload
+    def get_data(self, as_text: t.Literal[False] = False) -> bytes: ...
+    @t.overload
+    def get_data(self, as_text: t.Literal[True]) -> str: ...
     def get_data(self, as_text: bool = False) -> bytes | str:
         """The whole body (a streamed body is buffered first)."""
         self._ensure_sequence()
@@ -326,7 +334,7 @@ class HTTPResponse(_werkzeug.Response):
     @property
     def text(self) -> str:
         """The body decoded with the charset."""
-        return self.get_data(as_text=True)  # type: ignore[return-value]
+        return self.get_data(as_text=True)
 
     @property
     def is_json(self) -> bool:
