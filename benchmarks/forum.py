@@ -3,7 +3,8 @@
 ``python benchmarks/forum.py`` migrates a fresh SQLite database, fills it with
 ``flagon --app bbs seed-demo`` (100 000 posts and 1 000 000 comments by default), serves
 ``bbs:create_app()`` with Gunicorn (2 sync workers on 127.0.0.1), checks each page answers,
-then runs ``wrk`` against the first page, page 1000, a post with 200 comments (all on one page)
+then runs ``wrk`` against the first page, page 1000 (by its cursor, as the site links it,
+and by its number, as old links do), a category, a post with 200 comments (all on one page)
 and a search, and prints requests per second and latency. ``--postgres`` does the same on a
 throwaway PostgreSQL cluster (initdb + pg_ctl, as tests/integration/bbs sets one up), seeded by
 the owner role and served as the least-privilege one. Everything it starts is stopped at the end.
@@ -106,8 +107,11 @@ def targets(database_url: str) -> list[Target]:
     """The pages to load; the post is one with 200 or more comments, the fewest such."""
     from sqlalchemy import select
 
+    from bbs.config import DEFAULTS
     from bbs.db import make_engine
-    from bbs.models import Post
+    from bbs.keyset import encode_cursor
+    from bbs.models import Category, Post
+    from bbs.topics.listing import ORDER
 
     engine = make_engine(database_url)
     try:
@@ -118,13 +122,27 @@ def targets(database_url: str) -> list[Target]:
                 .order_by(Post.comment_count, Post.id)
                 .limit(1)
             ).first()
+            category = connection.execute(
+                select(Category.slug).order_by(Category.position, Category.id).limit(1)
+            ).scalar()
+            # The last topic of page 999: page 1000 is the page after it.
+            before_page_1000 = connection.execute(
+                select(*ORDER)
+                .order_by(*(column.desc() for column in ORDER))
+                .offset(999 * DEFAULTS["POSTS_PER_PAGE"] - 1)
+                .limit(1)
+            ).first()
     finally:
         engine.dispose()
     if post is None:
         raise RuntimeError("no post has 200 comments: seed more comments")
+    if before_page_1000 is None:
+        raise RuntimeError("fewer than 1000 pages of topics: seed more posts")
     return [
         Target("first page", "/"),
-        Target("page 1000", "/?page=1000"),
+        Target("page 1000", f"/?after={encode_cursor(tuple(before_page_1000))}"),
+        Target("page 1000, numbered", "/?page=1000"),
+        Target("a category", f"/c/{category}"),
         Target(f"post, {post.comment_count} comments", f"/posts/{post.id}"),
         Target(f"search '{SEARCH}'", "/search?q=" + SEARCH.replace(" ", "+")),
     ]
@@ -236,10 +254,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         action="store_true",
         help="serve from a throwaway PostgreSQL cluster instead of SQLite",
     )
-    parser.add_argument("--posts", type=int, default=100_000)
-    parser.add_argument("--comments", type=int, default=1_000_000)
-    parser.add_argument("--users", type=int, default=1000)
-    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument(
+        "--posts", type=int, default=100_000, help="posts to seed (default 100 000)"
+    )
+    parser.add_argument(
+        "--comments", type=int, default=1_000_000, help="comments to seed (default 1 000 000)"
+    )
+    parser.add_argument("--users", type=int, default=1000, help="members to seed (default 1000)")
+    parser.add_argument(
+        "--seed", type=int, default=42, help="random seed of the demo content (default 42)"
+    )
     parser.add_argument("--workers", type=int, default=2, help="Gunicorn workers (default 2)")
     add_load_arguments(parser)
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
