@@ -113,7 +113,7 @@ def _explain_ended_login(token_hash: str) -> None:
     if reason is None:
         return
     db.session.commit()  # a fresh transaction for the write (SQLite: no lock upgrade)
-    if db.session.execute(delete(EndedLogin).where(found)).rowcount:
+    if db.rows_changed(delete(EndedLogin).where(found)):
         for key in ("_user_id", "_fresh", "_id", "_remember_seconds"):
             session.pop(key, None)
         flash(f"You have been logged out. {reason}", "error")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import typing as t
 from dataclasses import dataclass
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import CursorResult, Executable, create_engine, event
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -93,6 +93,11 @@ class Database:
         if session is None:
             session = g._bbs_session = self._state().make_session()
         return session
+
+    def rows_changed(self, statement: Executable) -> int:
+        """Run an UPDATE or DELETE ``statement`` in the session; how many rows it changed."""
+        # Such statements give a CursorResult, which Session.execute's return type doesn't say.
+        return t.cast(CursorResult[t.Any], self.session.execute(statement)).rowcount
 
     @staticmethod
     def _close_session(_exc: BaseException | None) -> None:

@@ -445,7 +445,7 @@ def seed(
             for n, tags in enumerate(post_tags)
             for tag_id in tags
         )
-        _insert(connection, PostTag.__table__, tag_rows, report, "tags", sum(map(len, post_tags)))
+        _insert(connection, _table_of(PostTag), tag_rows, report, "tags", sum(map(len, post_tags)))
 
         like_rows = (
             {"user_id": user_id, "post_id": post_ids[n], "created_at": created[n]}
@@ -471,7 +471,7 @@ def seed(
 def _categories(connection: Connection) -> list[int]:
     """The ids of the categories posts are spread over: the existing first one (General),
     then the demo's, made unless they exist."""
-    table = Category.__table__
+    table = _table_of(Category)
     existing = dict(connection.execute(select(table.c.slug, table.c.id)).all())
     position = connection.scalar(select(func.max(table.c.position))) or 0
     for name, slug, colour, description in CATEGORIES:
@@ -495,7 +495,7 @@ def _categories(connection: Connection) -> list[int]:
 
 
 def _tags(connection: Connection) -> list[int]:
-    table = Tag.__table__
+    table = _table_of(Tag)
     known = set(connection.scalars(select(table.c.name).where(table.c.name.in_(TAGS))))
     missing = [{"name": name} for name in TAGS if name not in known]
     if missing:
@@ -505,7 +505,7 @@ def _tags(connection: Connection) -> list[int]:
 
 def _last_activity(connection: Connection, first_id: int, last_id: int) -> None:
     """Each new post's last activity: its newest comment's time (or its own)."""
-    posts, comments = Post.__table__, Comment.__table__
+    posts, comments = _table_of(Post), _table_of(Comment)
     newest = (
         select(func.max(comments.c.created_at))
         .where(comments.c.post_id == posts.c.id)

@@ -88,7 +88,7 @@ def requested_page() -> Request:
             key = decode_cursor(cursor)
             if key is None:
                 abort(400, "That page link is broken; start again from the first page.")
-            return Request(**{direction: key})
+            return Request(after=key) if direction == "after" else Request(before=key)
     raw = request.args.get("page")
     if raw is None:
         return Request()
@@ -99,7 +99,7 @@ def requested_page() -> Request:
 
 def keyset_page(
     session: Session,
-    statement: Select[tuple[T]],
+    statement: Select[T],
     columns: tuple[t.Any, t.Any, t.Any],
     key_of: t.Callable[[T], Key],
     wanted: Request,
@@ -126,8 +126,8 @@ def keyset_page(
         ).all()
         if len(rows) > per_page:
             items = list(reversed(rows[:per_page]))
-            newer = encode_cursor(key_of(items[0]))
-            return KeysetPage(items, newer, _cursor(items, key_of), is_first=False)
+            newest = encode_cursor(key_of(items[0]))
+            return KeysetPage(items, newest, _cursor(items, key_of), is_first=False)
         wanted = Request()  # the top of the listing: show the first page
     if wanted.after is not None:
         row, key = seek(wanted.after)

@@ -157,8 +157,8 @@ def _parse_mention(inline: t.Any, match: re.Match[str], state: InlineState) -> i
     return match.end()
 
 
-def _mentions(markdown: mistune.Markdown) -> None:
-    markdown.inline.register("mention", MENTION_PATTERN, _parse_mention, before="link")
+def _mentions(md: mistune.Markdown) -> None:
+    md.inline.register("mention", MENTION_PATTERN, _parse_mention, before="link")
 
 
 _markdown = mistune.create_markdown(

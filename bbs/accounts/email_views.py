@@ -11,6 +11,7 @@ from flagon.ext.login import current_user, login_required, logout_user, safe_nex
 
 from ..auth import end_logins
 from ..db import db
+from ..forms import add_error, field_text
 from ..limits import client_network
 from ..models import User, email_key, utcnow
 from ..models.account import CHANGE_EMAIL, RESET_PASSWORD, VERIFY_EMAIL
@@ -39,7 +40,7 @@ def _invalid_link(status: int = 400):
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        address = form.email.data
+        address = field_text(form.email)
         # Counted whether or not an account has the address: the answer must not tell.
         mail_limits.record_mail_request(
             mail_limits.PASSWORD_RESET, client_network(request.remote_addr), email_key(address)
@@ -62,7 +63,7 @@ def reset_password(token: str):
     form = ResetPasswordForm(owner=user.username)
     if form.validate_on_submit():
         db.session.commit()  # hashing is slow: not inside the write transaction
-        new_hash = hash_password(form.password.data)
+        new_hash = hash_password(field_text(form.password))
         used = use_token(token, RESET_PASSWORD)
         if used is None:  # used or expired meanwhile
             db.session.rollback()
@@ -139,21 +140,21 @@ def change_email():
         attempt = ratelimit.begin_login_attempt(
             user.username_key, client_network(request.remote_addr)
         )
-        new_email = form.email.data
+        new_email = field_text(form.email)
         other = account_with_email(new_email)
-        if not verify_password(user.password_hash, form.password.data):
-            form.password.errors.append("This is not your current password.")
+        if not verify_password(user.password_hash, field_text(form.password)):
+            add_error(form.password, "This is not your current password.")
         else:
             ratelimit.login_succeeded(attempt, user.username_key)
             db.session.commit()
             if email_key(new_email) == email_key(user.email) and user.email_verified:
-                form.email.errors.append("This is already your address.")
+                add_error(form.email, "This is already your address.")
             elif new_email == user.email:
                 send_verification(user)
                 flash(f"A new verification link is on its way to {new_email}.", "info")
                 return redirect(url_for("accounts.change_email"))
             elif other is not None and other.id != user.id:
-                form.email.errors.append("Another account has this address.")
+                add_error(form.email, "Another account has this address.")
             else:
                 send_email_change(user, new_email)
                 flash(

@@ -62,15 +62,15 @@ def register():
     if form.validate_on_submit():
         ratelimit.record_registration_attempt(client_network(request.remote_addr))
         answered = check_captcha(form.captcha.data)
-        taken = name_taken(form.username.data) if answered else None
-        email_taken = answered and not taken and _email_taken(form.email.data)
+        taken = name_taken(field_text(form.username)) if answered else None
+        email_taken = answered and not taken and _email_taken(field_text(form.email))
         db.session.commit()  # the attempt and the used-up question; ends the write lock
         if not answered:
             add_error(form.captcha, "That is not the answer. Try the new question.")
         elif taken:
-            form.username.errors.append(taken)
+            add_error(form.username, taken)
         elif email_taken:
-            form.email.errors.append(EMAIL_TAKEN)
+            add_error(form.email, EMAIL_TAKEN)
         else:
             user = _create_member(form)
             if user is not None:
@@ -83,10 +83,10 @@ def register():
                     "success",
                 )
                 return redirect(_home())
-            if _email_taken(form.email.data):
-                form.email.errors.append(EMAIL_TAKEN)
+            if _email_taken(field_text(form.email)):
+                add_error(form.email, EMAIL_TAKEN)
             else:
-                form.username.errors.append("This username is taken.")
+                add_error(form.username, "This username is taken.")
     form.captcha.data = ""
     return render_template("accounts/register.html", form=form, question=new_captcha())
 

@@ -13,6 +13,7 @@ import os
 import typing as t
 
 import procrastinate
+from procrastinate.types import JSONDict
 from psycopg.conninfo import make_conninfo
 from sqlalchemy.engine import make_url
 
@@ -60,7 +61,8 @@ class ProcrastinateQueue:
         self._pid = 0
 
     def put(self, mail: Mail) -> None:
-        self._opened().configure_task(TASK, queue=QUEUE).defer(mail=mail)
+        # A Mail holds only strings, so it is JSON; a TypedDict is just not typed as a dict.
+        self._opened().configure_task(TASK, queue=QUEUE).defer(mail=t.cast(JSONDict, mail))
 
     def _opened(self) -> procrastinate.App:
         if self._app is None or self._pid != os.getpid():

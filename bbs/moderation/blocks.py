@@ -44,7 +44,7 @@ def set_block(blocker_id: int, blocked_id: int, kind: str) -> None:
 def remove_block(blocker_id: int, blocked_id: int) -> bool:
     """Undo a block or a mute; False if there was none."""
     statement = delete(Block).where(Block.blocker_id == blocker_id, Block.blocked_id == blocked_id)
-    return db.session.execute(statement).rowcount > 0
+    return db.rows_changed(statement) > 0
 
 
 def off_timelines() -> t.Any:

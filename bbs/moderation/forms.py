@@ -5,7 +5,9 @@ from __future__ import annotations
 import typing as t
 
 from wtforms import RadioField, TextAreaField
-from wtforms.fields.choices import SelectChoice
+
+# types-WTForms 3.2 predates SelectChoice (WTForms 3.3, which deprecates choice tuples).
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 from wtforms.validators import InputRequired, Length
 
 from ..forms import BbsForm

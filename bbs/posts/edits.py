@@ -15,6 +15,7 @@ from flagon import abort, current_app, flash, redirect, render_template, request
 from flagon.ext.login import current_user, login_required
 
 from ..db import db
+from ..forms import field_text
 from ..models import Comment, Post, Revision, User
 from . import bp, content
 from .diff import Piece, diff
@@ -84,7 +85,7 @@ def edit_comment(comment_id: int):
         abort(403)
     form = EditCommentForm() if _is_post() else EditCommentForm(data={"body": found.body})
     if form.validate_on_submit():
-        content.edit_comment(found, form.body.data, current_user)
+        content.edit_comment(found, field_text(form.body), current_user)
         db.session.commit()
         flash("The comment is updated.", "success")
         return redirect(comment_url(found))

@@ -20,7 +20,13 @@ def _strip(value: t.Any) -> t.Any:
     return value.strip() if isinstance(value, str) else value
 
 
-def _tags(_form: t.Any, field: t.Any) -> None:
+class TagsField(StringField):
+    """Tags separated by commas; ``parsed`` holds them once the form has validated."""
+
+    parsed: list[str]
+
+
+def _tags(_form: t.Any, field: TagsField) -> None:
     try:
         field.parsed = parse_tags(field.data or "")
     except TagError as refusal:
@@ -38,7 +44,7 @@ class PostForm(BbsForm):
         description="Markdown: **bold**, _italic_, [links](https://example.com), "
         "```code blocks```. HTML is shown as text.",
     )
-    tags = StringField(
+    tags = TagsField(
         "Tags",
         [Length(max=MAX_TAGS * (MAX_TAG_LENGTH + 2)), _tags],
         description=f"Up to {MAX_TAGS}, separated by commas: python, web-design.",

@@ -12,6 +12,7 @@ from flagon.ext.login import current_user, login_required
 
 from .. import csrf, drafts
 from ..db import db
+from ..forms import add_error, field_text
 from ..markdown import render, render_cached
 from ..models import Comment, Post
 from ..moderation import blocks, newmembers
@@ -45,15 +46,15 @@ def new():
         return _edit_page(form, None)
     if form.validate_on_submit():
         _release_write_lock()
-        refused = newmembers.check(current_user, "post", form.body.data)
+        refused = newmembers.check(current_user, "post", field_text(form.body))
         if refused is not None:
             db.session.rollback()
-            form.body.errors.append(refused.message)
+            add_error(form.body, refused.message)
             return _edit_page(form, None), refused.status, refused.headers
         post = content.create_post(
             current_user,
-            form.title.data,
-            form.body.data,
+            field_text(form.title),
+            field_text(form.body),
             category_id=form.category.data,
             tags=form.tags.parsed,
         )
@@ -61,8 +62,8 @@ def new():
         db.session.commit()
         flash("Your post is published.", "success")
         return redirect(url_for(".show", post_id=post.id))
-    refused = csrf.notice_if_refused(form)
-    return _edit_page(form, None), 400 if refused else 200
+    token_refused = csrf.notice_if_refused(form)
+    return _edit_page(form, None), 400 if token_refused else 200
 
 
 @bp.route(f"/posts/<{ID}:post_id>", methods=["GET", "POST"])
@@ -109,8 +110,8 @@ def edit(post_id: int):
         _release_write_lock()
         content.edit_post(
             post,
-            form.title.data,
-            form.body.data,
+            field_text(form.title),
+            field_text(form.body),
             editor=current_user,
             category_id=form.category.data,
             tags=form.tags.parsed,
@@ -158,11 +159,11 @@ def comment(post_id: int):
         if not blocks.may_comment_on(post):
             refused = newmembers.Refusal(f"{post.author.username} has blocked you.", 403)
         else:
-            refused = newmembers.check(current_user, "comment", form.body.data)
+            refused = newmembers.check(current_user, "comment", field_text(form.body))
         if refused is None:
             return _add_comment(post, form, reply_to or None)
         db.session.rollback()
-        form.body.errors.append(refused.message)
+        add_error(form.body, refused.message)
     status, headers = (refused.status, refused.headers) if refused else (400, {})
     replying = reply_to or None
     if request.endpoint == "posts.show":  # the page the form was on
@@ -172,7 +173,7 @@ def comment(post_id: int):
 
 
 def _add_comment(post: Post, form: CommentForm, reply_to: Comment | None) -> t.Any:
-    new_comment = content.add_comment(post, current_user, form.body.data, reply_to)
+    new_comment = content.add_comment(post, current_user, field_text(form.body), reply_to)
     drafts.finish(current_user.id, drafts.comment_target(post.id))
     db.session.commit()
     last_page = Page([], 1, _comments_per_page(), post.comment_count + 1).pages

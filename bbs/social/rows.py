@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typing as t
 
-from sqlalchemy import CursorResult, delete
+from sqlalchemy import delete
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..db import db
@@ -30,6 +30,4 @@ def insert_if_missing(model: type[t.Any], **values: t.Any) -> bool:
 
 def delete_if_present(model: type[t.Any], *conditions: t.Any) -> bool:
     """Delete the ``model`` rows matching ``conditions``; True if any was deleted."""
-    # A DELETE's result is a CursorResult, which has the row count.
-    result = t.cast(CursorResult[t.Any], db.session.execute(delete(model).where(*conditions)))
-    return result.rowcount > 0
+    return db.rows_changed(delete(model).where(*conditions)) > 0

@@ -77,11 +77,11 @@ def delete(category: Category, move_to: Category) -> int:
     """Move ``category``'s posts to ``move_to``, then delete it; how many posts moved."""
     if move_to.id == category.id:
         raise CategoryError("Choose another category for its posts.")
-    moved = db.session.execute(
+    moved = db.rows_changed(
         update(Post)
         .where(Post.category_id == category.id)
         .values(category_id=move_to.id, updated_at=Post.updated_at)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
     db.session.delete(category)
     return moved

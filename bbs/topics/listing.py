@@ -20,7 +20,7 @@ from .reading import unread_for
 ORDER = (Post.pinned, Post.last_activity_at, Post.id)
 
 
-def topics() -> Select[tuple[Post]]:
+def topics() -> Select[Post]:
     """Posts with what a list shows of them: author, category (joined) and tags (one query),
     without the authors the member blocked or muted."""
     return (
@@ -34,7 +34,7 @@ def _key(post: Post) -> Key:
     return post.pinned, post.last_activity_at, post.id
 
 
-def page_of(statement: Select[tuple[Post]]) -> KeysetPage[Post]:
+def page_of(statement: Select[Post]) -> KeysetPage[Post]:
     """The page of ``statement``'s topics the request asks for."""
     per_page = current_app.config["POSTS_PER_PAGE"]
     return keyset_page(db.session, statement, ORDER, _key, requested_page(), per_page)

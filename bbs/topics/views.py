@@ -68,12 +68,12 @@ def stylesheet():
 def _moderate(post_id: int, done: str, **values: t.Any) -> t.Any:
     if not may_moderate():
         abort(403)
-    changed = db.session.execute(
+    changed = db.rows_changed(
         update(Post)
         .where(Post.id == post_id)
         .values(updated_at=Post.updated_at, **values)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
     if not changed:
         abort(404)
     db.session.commit()

@@ -113,8 +113,10 @@ def _create_mail_queue(connection: sa.Connection) -> None:
         return  # applied beforehand with `procrastinate schema --apply`
     from procrastinate.schema import SchemaManager
 
+    driver_connection = connection.connection.driver_connection
+    assert driver_connection is not None  # a live connection, running this migration
     # The driver sees no parameters, so the schema's "%" signs are its own.
-    connection.connection.driver_connection.execute(SchemaManager.get_schema())
+    driver_connection.execute(SchemaManager.get_schema())
 
 
 def downgrade() -> None:

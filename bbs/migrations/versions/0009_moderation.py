@@ -12,6 +12,8 @@ Create Date: 2026-12-07
 
 from __future__ import annotations
 
+import typing as t
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -25,14 +27,14 @@ OLD_ROLES = "role IN ('member', 'admin')"
 NEW_ROLES = "role IN ('member', 'moderator', 'admin')"
 
 
-def _user(name: str, ondelete: str = "CASCADE", **options: object) -> sa.Column:
+def _user(name: str, ondelete: str = "CASCADE", **options: t.Any) -> sa.Column:
     return sa.Column(name, sa.Integer, sa.ForeignKey("users.id", ondelete=ondelete), **options)
 
 
 def _change_roles(old: str, new: str) -> None:
     if op.get_bind().dialect.name == "sqlite":
         connection = op.get_bind()
-        version = connection.exec_driver_sql("PRAGMA schema_version").scalar()
+        version = connection.exec_driver_sql("PRAGMA schema_version").scalar_one()
         connection.exec_driver_sql("PRAGMA writable_schema = ON")
         connection.execute(
             sa.text(
