@@ -7,6 +7,7 @@ import typing as t
 from urllib.parse import urlsplit
 
 from wtforms import FileField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
 
 from ..avatars import MAX_BYTES
@@ -115,7 +116,10 @@ class ProfileForm(BbsForm):
     )
     locale = SelectField(
         _("Language"),
-        choices=[("", _("As my browser asks"))] + list(LOCALES.items()),
+        choices=[
+            SelectChoice("", _("As my browser asks")),
+            *(SelectChoice(locale, name) for locale, name in LOCALES.items()),
+        ],
         default="",
     )
 
