@@ -184,3 +184,9 @@ def test_the_compiled_catalogue_matches_the_po(app):
     for message in catalogue:
         if message.id and not message.pluralizable:
             assert compiled.gettext(message.id) == message.string, "run `make translations`"
+
+
+def test_a_profile_page_in_chinese(app, member):
+    page = app.test_client().get("/u/ada", headers=ZH).text
+    assert "加入" in page and "ada 还没有发过帖子。" in page
+    assert html_lang(page) == "zh-Hans"
