@@ -7,7 +7,7 @@ BENCH_STAMP := $(VENV)/.installed-bench
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run test lint bench bench-wire bench-forum clean
+.PHONY: install run test lint translations bench bench-wire bench-forum clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,17 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+
+# The forum's catalogues (docs/bbs.md, "Languages"): extract the strings into messages.pot,
+# merge them into each language's messages.po, and compile the .mo files, which are committed
+# so that installing and running need no build step.
+TRANSLATIONS := bbs/translations
+translations: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext --no-location --sort-output \
+		--project bbs -o $(TRANSLATIONS)/messages.pot bbs
+	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) \
+		--ignore-obsolete --no-fuzzy-matching -w 100
+	$(BIN)/pybabel compile -d $(TRANSLATIONS) --statistics
 
 # In process against Flask, Bottle and Falcon; then, when wrk is installed, over the wire and
 # the forum under load (see docs/performance.md).

@@ -28,7 +28,7 @@ def create_app(
     app = Flagon(__name__, instance_path=instance_path)
     os.makedirs(app.instance_path, exist_ok=True)
 
-    from . import auth, cli, csrf, errors, mail, security, templating
+    from . import auth, cli, csrf, errors, i18n, mail, security, templating
     from . import config as settings
     from .db import db
 
@@ -39,6 +39,7 @@ def create_app(
     csrf.init_app(app)
     errors.init_app(app)
     templating.init_app(app)
+    i18n.init_app(app)
     cli.init_app(app)
     mail.init_app(app)
 

@@ -18,6 +18,7 @@ import secrets
 import typing as t
 
 from sqlalchemy import delete, exists, insert, literal, select, update
+from sqlalchemy.orm import undefer
 
 from flagon import abort, current_app, flash, session
 from flagon.ext.login import (
@@ -90,6 +91,7 @@ def load_user(token: t.Any) -> User | None:
     warned = exists().where(MemberWarning.user_id == User.id, MemberWarning.seen_at.is_(None))
     query = (
         select(User, warned)
+        .options(undefer(User.locale))  # every page's language depends on it
         .join(LoginSession, LoginSession.user_id == User.id)
         .where(
             LoginSession.token_hash == _token_hash(token),

@@ -12,6 +12,7 @@ from flagon import request
 from flagon.datastructures import CombinedMultiDict, MultiDict
 
 from .csrf import FIELD_NAME, HEADER_NAME, CsrfMeta
+from .i18n import FormTranslations, lazy_gettext
 
 # A pragmatic address check: something@domain.tld, no spaces, no angle brackets.
 _EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"'.]{2,}$")
@@ -25,7 +26,9 @@ class BbsForm(Form):
     ``render_form`` macro does it).
     """
 
-    Meta = CsrfMeta
+    class Meta(CsrfMeta):
+        def get_translations(self, form: Form) -> FormTranslations:
+            return FormTranslations()  # WTForms' own messages, in the reader's language
 
     def __init__(self, formdata: t.Any = None, **kwargs: t.Any) -> None:
         if formdata is None and request.method in ("POST", "PUT", "PATCH", "DELETE"):
@@ -59,7 +62,8 @@ class ActionForm(BbsForm):
 class Email:
     """Validates a plausible email address."""
 
-    def __init__(self, message: str = "Enter a valid email address.") -> None:
+    def __init__(self, message: t.Any = None) -> None:
+        message = message or lazy_gettext("Enter a valid email address.")
         self.message = message
 
     def __call__(self, form: Form, field: t.Any) -> None:

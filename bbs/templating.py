@@ -5,6 +5,7 @@ from __future__ import annotations
 import typing as t
 from datetime import UTC, datetime
 
+from .i18n import gettext, ngettext
 from .models import utcnow
 
 if t.TYPE_CHECKING:
@@ -17,6 +18,11 @@ _UNITS = (
     (86400, 3600, "hour"),
     (30 * 86400, 86400, "day"),
 )
+_AGO = {
+    "min": lambda n: ngettext("%(num)d min ago", "%(num)d min ago", n),
+    "hour": lambda n: ngettext("%(num)d hour ago", "%(num)d hours ago", n),
+    "day": lambda n: ngettext("%(num)d day ago", "%(num)d days ago", n),
+}
 
 
 def format_datetime(value: datetime | None) -> str:
@@ -41,12 +47,10 @@ def relative_datetime(value: datetime | None, now: datetime | None = None) -> st
         return ""
     seconds = ((now or utcnow()) - value).total_seconds()
     if seconds < 60:
-        return "just now"  # a little in the future too: clocks differ
+        return gettext("just now")  # a little in the future too: clocks differ
     for limit, length, name in _UNITS:
         if seconds < limit:
-            count = int(seconds // length)
-            plural = "s" if count != 1 and name != "min" else ""
-            return f"{count} {name}{plural} ago"
+            return _AGO[name](int(seconds // length))
     return value.astimezone(UTC).strftime("%Y-%m-%d")
 
 

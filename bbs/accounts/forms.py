@@ -10,6 +10,7 @@ from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from ..forms import BbsForm, Email
+from ..i18n import lazy_gettext as _
 from ..names import mixes_scripts, username_key, username_skeleton
 from ..passwords import MAX_LENGTH, password_problem
 
@@ -54,17 +55,20 @@ class _StrongPassword:
 
 
 class RegisterForm(BbsForm):
-    username = StringField("Username", [DataRequired(), _Username()], filters=[normalize_username])
+    username = StringField(
+        _("Username"), [DataRequired(), _Username()], filters=[normalize_username]
+    )
     email = StringField(
-        "Email",
+        _("Email"),
         [DataRequired(), Length(max=254), Email()],
         filters=[lambda value: value.strip() if value else value],
     )
-    password = PasswordField("Password", [DataRequired(), _StrongPassword()])
+    password = PasswordField(_("Password"), [DataRequired(), _StrongPassword()])
     confirm = PasswordField(
-        "Repeat the password", [DataRequired(), EqualTo("password", "The passwords don't match.")]
+        _("Repeat the password"),
+        [DataRequired(), EqualTo("password", _("The passwords don't match."))],
     )
-    captcha = StringField("Answer", [DataRequired()])
+    captcha = StringField(_("Answer"), [DataRequired()])
 
     def account_name(self) -> str:
         return self.username.data or ""
@@ -72,33 +76,33 @@ class RegisterForm(BbsForm):
 
 class LoginForm(BbsForm):
     username = StringField(
-        "Username",
+        _("Username"),
         [DataRequired(), Length(max=64)],
         filters=[normalize_username],
         render_kw={"autocomplete": "username"},
     )
     password = PasswordField(
-        "Password",
+        _("Password"),
         [DataRequired(), Length(max=MAX_LENGTH)],
         render_kw={"autocomplete": "current-password"},
     )
-    remember = BooleanField("Remember me")
+    remember = BooleanField(_("Remember me"))
 
 
 class ChangePasswordForm(BbsForm):
     old_password = PasswordField(
-        "Current password",
+        _("Current password"),
         [DataRequired(), Length(max=MAX_LENGTH)],
         render_kw={"autocomplete": "current-password"},
     )
     password = PasswordField(
-        "New password",
+        _("New password"),
         [DataRequired(), _StrongPassword()],
         render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
-        "Repeat the new password",
-        [DataRequired(), EqualTo("password", "The passwords don't match.")],
+        _("Repeat the new password"),
+        [DataRequired(), EqualTo("password", _("The passwords don't match."))],
         render_kw={"autocomplete": "new-password"},
     )
 

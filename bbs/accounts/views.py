@@ -20,6 +20,7 @@ from ..admin.moderation import ban_reason
 from ..auth import end_logins, log_out
 from ..db import db
 from ..forms import add_error, field_text
+from ..i18n import gettext as _
 from ..limits import client_network
 from ..models import User, email_key, username_key
 from ..names import username_skeleton
@@ -78,8 +79,12 @@ def register():
                 login_user(user)
                 remember_device(user)
                 flash(
-                    f"Welcome, {user.username}! A link to verify your address is on its way"
-                    f" to {user.email}.",
+                    _(
+                        "Welcome, %(username)s! A link to verify your address is on its way"
+                        " to %(email)s.",
+                        username=user.username,
+                        email=user.email,
+                    ),
                     "success",
                 )
                 return redirect(_home())
@@ -131,13 +136,14 @@ def login():
         if user is None:
             waste_a_verification(field_text(form.password))
         if user is None or not verify_password(user.password_hash, field_text(form.password)):
-            flash("Wrong username or password.", "error")
+            flash(_("Wrong username or password."), "error")
         elif user.banned:
             ratelimit.not_a_failure(attempt)
             db.session.commit()
             reason = ban_reason(user)
             flash(
-                "This account has been banned." + (f" Reason: {reason}" if reason else ""),
+                _("This account has been banned.")
+                + (" " + _("Reason: %(reason)s", reason=reason) if reason else ""),
                 "error",
             )
         else:
@@ -161,7 +167,7 @@ def login():
 @bp.post("/logout")
 def logout():
     log_out()
-    flash("You have been logged out.", "info")
+    flash(_("You have been logged out."), "info")
     return redirect(_home())
 
 
@@ -187,7 +193,9 @@ def change_password():
             end_logins(user)
             db.session.commit()
             login_user(user, remember=remembered)  # a new login for this device
-            flash("Your password has been changed. Other devices have been logged out.", "success")
+            flash(
+                _("Your password has been changed. Other devices have been logged out."), "success"
+            )
             return redirect(_home())
     return render_template("accounts/change_password.html", form=form)
 
@@ -200,5 +208,5 @@ def logout_everywhere():
     end_logins(user)
     db.session.commit()
     logout_user()
-    flash("You have been logged out on every device.", "info")
+    flash(_("You have been logged out on every device."), "info")
     return redirect(url_for("accounts.login"))

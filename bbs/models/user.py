@@ -36,6 +36,8 @@ class User(UserMixin, Base):
         Index("ix_users_username_skeleton", "username_skeleton", unique=True),
         Index("ix_users_email_key", "email_key", unique=True),
     )
+    # Server defaults (users.locale) are read when used, not returned by every INSERT.
+    __mapper_args__ = {"eager_defaults": False}  # noqa: RUF012  (read by SQLAlchemy, never changed)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(32))
@@ -60,6 +62,10 @@ class User(UserMixin, Base):
     phone: Mapped[str] = mapped_column(String(32), default="")
     qq: Mapped[str] = mapped_column(String(12), default="")
     bio: Mapped[str] = mapped_column(Text, default="")
+    # The language pages are shown in ("en", "zh_Hans"); empty: follow the browser. Only a
+    # server default and deferred, so rows written and read by migration tests of older
+    # revisions never name it.
+    locale: Mapped[str] = mapped_column(String(16), server_default="", deferred=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     avatar: Mapped[Avatar | None] = relationship(

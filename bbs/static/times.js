@@ -5,6 +5,8 @@
   "use strict";
 
   var UNITS = [[3600, 60, "min"], [86400, 3600, "hour"], [30 * 86400, 86400, "day"]];
+  // Only English is worded here; in other languages the server's words stay.
+  var english = (document.documentElement.lang || "en").slice(0, 2) === "en";
   var full = new Intl.DateTimeFormat(undefined, {dateStyle: "full", timeStyle: "long"});
 
   function pad(number) {
@@ -36,7 +38,9 @@
       if (setTitles) {
         element.title = full.format(when);
       }
-      element.textContent = relative(when, now);
+      if (english) {
+        element.textContent = relative(when, now);
+      }
     });
   }
 

@@ -6,11 +6,16 @@ import re
 import typing as t
 from urllib.parse import urlsplit
 
-from wtforms import FileField, StringField, TextAreaField
+from wtforms import FileField, SelectField, StringField, TextAreaField
+
+# types-WTForms 3.2 predates SelectChoice (WTForms 3.3, which deprecates choice tuples).
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 from wtforms.validators import Length, Optional, ValidationError
 
 from ..avatars import MAX_BYTES
 from ..forms import BbsForm
+from ..i18n import LOCALES
+from ..i18n import lazy_gettext as _
 
 BIO_MAX_LENGTH = 1000
 # GitHub's rule: letters, digits and single hyphens, not at either end; 39 characters at most.
@@ -25,7 +30,7 @@ CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def at_most(characters: int) -> Length:
-    return Length(max=characters, message=f"Use at most {characters} characters.")
+    return Length(max=characters, message=_("Use at most %(num)d characters.", num=characters))
 
 
 def strip(value: t.Any) -> t.Any:
@@ -45,7 +50,7 @@ class _WebAddress:
     """An ``http`` or ``https`` address with a host: never ``javascript:``, ``data:`` or the
     like, and nothing (spaces, quotes, angle brackets) that could break out of an attribute."""
 
-    message = "Enter a web address starting with http:// or https://."
+    message = _("Enter a web address starting with http:// or https://.")
 
     def __call__(self, form: t.Any, field: t.Any) -> None:
         if not field.data:
@@ -64,7 +69,7 @@ class _WebAddress:
 
 
 class _Phone:
-    message = "Use digits, spaces and dashes, with an optional + in front."
+    message = _("Use digits, spaces and dashes, with an optional + in front.")
 
     def __call__(self, form: t.Any, field: t.Any) -> None:
         if not field.data:
@@ -74,7 +79,9 @@ class _Phone:
         digits = sum(c.isdigit() for c in field.data)
         low, high = PHONE_DIGITS
         if not low <= digits <= high:
-            raise ValidationError(f"A phone number has {low} to {high} digits.")
+            raise ValidationError(
+                _("A phone number has %(low)d to %(high)d digits.", low=low, high=high)
+            )
 
 
 def _no_control_characters(form: t.Any, field: t.Any) -> None:
@@ -87,33 +94,41 @@ class ProfileForm(BbsForm):
     password, and changes only once the new one is verified: bbs.accounts.email_views)."""
 
     blog = StringField(
-        "Blog",
+        _("Blog"),
         [Optional(), at_most(200), _no_control_characters, _WebAddress()],
         filters=[strip],
-        description="http:// or https:// address",
+        description=_("http:// or https:// address"),
     )
     github = StringField(
         "GitHub",
-        [Optional(), _Pattern(GITHUB, "Enter a GitHub username.")],
+        [Optional(), _Pattern(GITHUB, _("Enter a GitHub username."))],
         filters=[strip],
-        description="your username on GitHub",
+        description=_("your username on GitHub"),
     )
-    phone = StringField("Phone", [Optional(), at_most(32), _Phone()], filters=[strip])
+    phone = StringField(_("Phone"), [Optional(), at_most(32), _Phone()], filters=[strip])
     qq = StringField(
-        "QQ", [Optional(), _Pattern(QQ, "A QQ number has 5 to 12 digits.")], filters=[strip]
+        "QQ", [Optional(), _Pattern(QQ, _("A QQ number has 5 to 12 digits."))], filters=[strip]
     )
     bio = TextAreaField(
-        "About you",
+        _("About you"),
         [at_most(BIO_MAX_LENGTH), _no_control_characters],
         filters=[strip],
-        description=f"plain text, {BIO_MAX_LENGTH} characters at most",
+        description=_("plain text, %(num)d characters at most", num=BIO_MAX_LENGTH),
         render_kw={"rows": 5},
+    )
+    locale = SelectField(
+        _("Language"),
+        choices=[
+            SelectChoice("", _("As my browser asks")),
+            *(SelectChoice(locale, name) for locale, name in LOCALES.items()),
+        ],
+        default="",
     )
 
 
 class AvatarForm(BbsForm):
     picture = FileField(
-        "Picture",
-        description=f"PNG, JPEG, GIF or WebP, {MAX_BYTES // (1024 * 1024)} MB at most",
+        _("Picture"),
+        description=_("PNG, JPEG, GIF or WebP, %(num)d MB at most", num=MAX_BYTES // (1024 * 1024)),
         render_kw={"accept": "image/png,image/jpeg,image/gif,image/webp"},
     )

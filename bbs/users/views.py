@@ -19,6 +19,7 @@ from ..auth import login_manager
 from ..avatars import MAX_BYTES, AvatarError, StoredImage, clean_avatar, default_avatar, read_upload
 from ..db import db
 from ..errors import http_error
+from ..i18n import gettext as _
 from ..models import Avatar, Post, User, username_key, utcnow
 from ..pagination import page_number, paginate
 from . import bp
@@ -31,7 +32,7 @@ FORM_OVERHEAD = 64 * 1024
 AVATAR_CACHE_CONTROL = "public, max-age=300, must-revalidate"
 # Served pictures are never documents: no scripts, no plugins, even when opened directly.
 AVATAR_CSP = "default-src 'none'; sandbox"
-PROFILE_FIELDS = ("blog", "github", "phone", "qq", "bio")
+PROFILE_FIELDS = ("blog", "github", "phone", "qq", "bio", "locale")
 
 
 def find_user(username: str, *options: t.Any) -> User:
@@ -94,7 +95,7 @@ def edit(username: str):
         for name in PROFILE_FIELDS:
             setattr(user, name, form[name].data or "")
         db.session.commit()
-        flash("Profile saved.", "success")
+        flash(_("Profile saved."), "success")
         return redirect(url_for("users.profile", username=user.username))
     csrf.notice_if_refused(form)
     status = 400 if request.method == "POST" else 200

@@ -279,3 +279,28 @@ def test_0010_puts_existing_posts_in_general_sorted_by_their_last_comment(tmp_pa
     assert rows[quiet].last_activity_at == long_ago
     assert rows[busy].last_activity_at == long_ago + timedelta(days=20)
     assert not rows[busy].pinned and not rows[busy].locked
+
+
+def test_0012_adds_an_empty_locale_to_existing_members_and_its_downgrade_drops_it(tmp_path):
+    from sqlalchemy import text
+
+    app = _empty_app(tmp_path)
+    migrate.upgrade(app, "0011")
+    with app.app_context():
+        db.session.execute(
+            text(
+                "INSERT INTO users (username, username_key, username_skeleton, email, email_key,"
+                " password_hash, role, banned, remember_token, blog, github, phone, qq, bio,"
+                " created_at) VALUES ('ada', 'ada', 'ada', 'a@example.com', 'a@example.com',"
+                " 'x', 'member', 0, 't', '', '', '', '', '', '2026-01-01 00:00:00')"
+            )
+        )
+        db.session.commit()
+    migrate.upgrade(app, "0012")
+    with app.app_context():
+        assert db.session.execute(text("SELECT username, locale FROM users")).all() == [("ada", "")]
+    migrate.downgrade(app, "0011")
+    with app.app_context():
+        columns = {c["name"] for c in inspect(db.engine).get_columns("users")}
+        kept = db.session.execute(text("SELECT username FROM users")).scalars().all()
+    assert "locale" not in columns and kept == ["ada"]
