@@ -11,6 +11,8 @@ from .base import UTCDateTime as UTCDateTime
 from .base import utcnow as utcnow
 from .conversation import Mention as Mention
 from .conversation import Revision as Revision
+from .draft import Draft as Draft
+from .image import PostImage as PostImage
 from .moderation import BLOCK as BLOCK
 from .moderation import MUTE as MUTE
 from .moderation import REPORT_REASONS as REPORT_REASONS
@@ -20,8 +22,9 @@ from .moderation import EndedLogin as EndedLogin
 from .moderation import MemberWarning as MemberWarning
 from .moderation import ModerationLogEntry as ModerationLogEntry
 from .moderation import Report as Report
-from .draft import Draft as Draft
-from .image import PostImage as PostImage
+from .notification import NOTIFICATION_KINDS as NOTIFICATION_KINDS
+from .notification import Notification as Notification
+from .notification import NotificationPreference as NotificationPreference
 from .post import Comment as Comment
 from .post import Like as Like
 from .post import Post as Post
