@@ -279,3 +279,13 @@ def test_0010_puts_existing_posts_in_general_sorted_by_their_last_comment(tmp_pa
     assert rows[quiet].last_activity_at == long_ago
     assert rows[busy].last_activity_at == long_ago + timedelta(days=20)
     assert not rows[busy].pinned and not rows[busy].locked
+
+
+def test_0012_adds_the_notification_tables_and_its_downgrade_drops_only_them(tmp_path):
+    app = _empty_app(tmp_path)
+    migrate.upgrade(app, "0011")
+    before = _tables(app)
+    migrate.upgrade(app, "0012")
+    assert _tables(app) - before == {"notifications", "notification_preferences"}
+    migrate.downgrade(app, "0011")
+    assert _tables(app) == before
