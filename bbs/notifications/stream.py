@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 import typing as t
 
-from flagon import Response, current_app
+from flagon import Response, abort, current_app
 from flagon.ext.login import current_user, login_required
 
 from ..db import db
@@ -49,6 +49,8 @@ def count_events(app: t.Any, user_id: int, interval: float, lifetime: float) -> 
 @login_required
 def stream():
     config = current_app.config
+    if not config["NOTIFICATIONS_STREAM"]:
+        abort(404)  # the site polls /notifications/count instead
     events = count_events(
         current_app._get_current_object(),  # type: ignore[attr-defined]
         current_user.id,

@@ -25,7 +25,7 @@
     if (polling === null) polling = window.setInterval(poll, POLL_MS);
   }
 
-  if (!("EventSource" in window)) {
+  if (!link.dataset.stream || !("EventSource" in window)) {
     startPolling();
     return;
   }

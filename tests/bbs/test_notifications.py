@@ -243,3 +243,12 @@ def test_preferences_turn_kinds_off_in_the_forum(app, post, ada, bob):
     comment_as(app, bob, post.id, "Hi @ada")
     comment_as(app, bob, post.id, "Answer", reply_to=first)
     assert kinds_of(app, ada) == ["reply"]
+
+
+def test_without_the_stream_pages_poll_the_count(make_app):
+    app = make_app(NOTIFICATIONS_STREAM=False)
+    client = app.test_client(user=make_user(app, "ada"))
+    page = client.get("/").text
+    assert 'data-count="/notifications/count"' in page and "data-stream" not in page
+    assert client.get("/notifications/stream").status_code == 404
+    assert client.get("/notifications/count").json == {"unread": 0, "text": ""}
