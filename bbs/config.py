@@ -95,9 +95,10 @@ DEFAULTS: dict[str, t.Any] = {
     # mail-worker`), "thread" (sent by the web process), "auto" (the first on PostgreSQL).
     "MAIL_QUEUE": "auto",
     # The live notification badge: server-sent events (False: pages poll the count every
-    # 30 seconds instead), how often a stream checks the database, and how long it stays
-    # open before the browser reconnects (seconds).
+    # NOTIFICATIONS_POLL_SECONDS instead, as they do where the stream fails), how often a
+    # stream checks the database, and how long it stays open before the browser reconnects.
     "NOTIFICATIONS_STREAM": True,
+    "NOTIFICATIONS_POLL_SECONDS": 30,
     "NOTIFICATIONS_STREAM_INTERVAL": 5,
     "NOTIFICATIONS_STREAM_SECONDS": 300,
     # Notifications shown per page.

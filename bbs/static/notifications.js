@@ -1,11 +1,12 @@
 // Keeps the header's notification badge up to date: server-sent events, or polling
-// /notifications/count every 30 seconds where EventSource fails.
+// /notifications/count (every 30 seconds unless the page says otherwise) where
+// EventSource is missing or fails.
 (function () {
   "use strict";
   var link = document.querySelector(".nav-notifications");
   if (!link) return;
   var badge = link.querySelector(".notification-badge");
-  var POLL_MS = 30000;
+  var POLL_MS = (parseFloat(link.dataset.poll) || 30) * 1000;
   var polling = null;
 
   function show(count, text) {

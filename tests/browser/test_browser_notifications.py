@@ -38,3 +38,19 @@ def test_the_badge_counts_a_reply_with_a_mention_without_a_reload(forum, page, b
     page.wait_for_load_state()
     assert "grace" in page.locator(".notification-list").inner_text()
     assert "replied to your comment" in page.locator(".notification-list").inner_text()
+
+
+def test_without_the_stream_the_badge_polls_the_count(forum, page):
+    forum.app.config.update(NOTIFICATIONS_STREAM=False, NOTIFICATIONS_POLL_SECONDS=0.5)
+    forum.make_user("ada")
+    forum.make_user("grace")
+    post_id = forum.make_post("ada", "Tea or coffee?", "Discuss.")
+    log_in(page, forum.url, "ada")
+    page.goto(f"{forum.url}/")
+    badge = page.locator(".nav-notifications .notification-badge")
+    assert badge.is_hidden()
+    loads = []
+    page.on("load", lambda _page: loads.append(1))
+    comment_as(forum, "grace", post_id, "Coffee, @ada.")
+    badge.wait_for(state="visible", timeout=15000)
+    assert badge.inner_text() == "1" and loads == []
