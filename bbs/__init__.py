@@ -68,6 +68,9 @@ def create_app(
     from .topics import bp as topics
 
     app.register_blueprint(topics)
+    from .notifications import bp as notifications
+
+    app.register_blueprint(notifications)
 
     if app.config["PROXY_FIX"]:
         # Exactly one proxy (Nginx) in front: believe only the values it appended.

@@ -94,6 +94,15 @@ DEFAULTS: dict[str, t.Any] = {
     # Where requests put mails: "procrastinate" (PostgreSQL, sent by `flagon --app bbs
     # mail-worker`), "thread" (sent by the web process), "auto" (the first on PostgreSQL).
     "MAIL_QUEUE": "auto",
+    # The live notification badge: server-sent events (False: pages poll the count every
+    # NOTIFICATIONS_POLL_SECONDS instead, as they do where the stream fails), how often a
+    # stream checks the database, and how long it stays open before the browser reconnects.
+    "NOTIFICATIONS_STREAM": True,
+    "NOTIFICATIONS_POLL_SECONDS": 30,
+    "NOTIFICATIONS_STREAM_INTERVAL": 5,
+    "NOTIFICATIONS_STREAM_SECONDS": 300,
+    # Notifications shown per page.
+    "NOTIFICATIONS_PER_PAGE": 30,
     # The thread queue's waits (seconds) before trying a failed mail again.
     "MAIL_RETRY_DELAYS": [10, 60, 300],
     # How long the links mailed to members work.

@@ -18,6 +18,9 @@ bind = ["127.0.0.1:8000"]
 # one is Gunicorn's usual start; WEB_CONCURRENCY overrides it.
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
 worker_class = "sync"
+# A sync worker can't serve the live notification stream for long (each stream would hold the
+# process, and `timeout` kills it), so deploy/bbs.env.example sets BBS_NOTIFICATIONS_STREAM=false;
+# or use worker_class = "gthread" with threads = 25 (docs/deploy.md, "Live notifications").
 timeout = 30
 graceful_timeout = 20
 # Start each worker afresh now and then, so a slow leak can never grow without bound.

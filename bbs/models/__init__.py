@@ -22,6 +22,9 @@ from .moderation import EndedLogin as EndedLogin
 from .moderation import MemberWarning as MemberWarning
 from .moderation import ModerationLogEntry as ModerationLogEntry
 from .moderation import Report as Report
+from .notification import NOTIFICATION_KINDS as NOTIFICATION_KINDS
+from .notification import Notification as Notification
+from .notification import NotificationPreference as NotificationPreference
 from .post import Comment as Comment
 from .post import Like as Like
 from .post import Post as Post

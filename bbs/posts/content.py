@@ -14,6 +14,7 @@ from sqlalchemy import func, select, update
 from ..db import db
 from ..markdown import render
 from ..models import Comment, Post, Revision, User, utcnow
+from ..notifications import events as notifications
 from ..topics.tags import set_tags
 from .mentions import record_mentions
 
@@ -34,7 +35,9 @@ def create_post(
         post.category_id = category_id
     db.session.add(post)
     db.session.flush()
-    post.body_html = render(body, record_mentions(post.id, None, body))
+    mentioned: set[int] = set()
+    post.body_html = render(body, record_mentions(post.id, None, body, mentioned))
+    notifications.posted(post, mentioned)
     if tags:
         set_tags(post, list(tags))
     return post
@@ -69,7 +72,9 @@ def edit_post(
     post.title = title
     if body != post.body_markdown:
         post.body_markdown = body
-        post.body_html = render(body, record_mentions(post.id, None, body))
+        mentioned: set[int] = set()
+        post.body_html = render(body, record_mentions(post.id, None, body, mentioned))
+        notifications.posted(post, mentioned)
 
 
 def delete_post(post: Post) -> None:
@@ -92,7 +97,9 @@ def add_comment(post: Post, author: User, body: str, reply_to: Comment | None = 
     db.session.add(comment)
     _change_comment_count(post.id, +1, last_activity_at=comment.created_at)
     db.session.flush()
-    record_mentions(post.id, comment.id, body)
+    mentioned: set[int] = set()
+    record_mentions(post.id, comment.id, body, mentioned)
+    notifications.commented(comment, reply_to, mentioned)
     return comment
 
 
@@ -107,7 +114,9 @@ def edit_comment(comment: Comment, body: str, editor: User) -> None:
     )
     comment.body = body
     comment.edited_at = utcnow()
-    record_mentions(comment.post_id, comment.id, body)
+    mentioned: set[int] = set()
+    record_mentions(comment.post_id, comment.id, body, mentioned)
+    notifications.edited_comment(comment, mentioned)
 
 
 def may_edit_comment(user: t.Any, comment: Comment) -> bool:

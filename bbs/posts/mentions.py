@@ -33,10 +33,13 @@ def members_mentioned_in(texts: t.Iterable[str]) -> dict[str, str]:
     return members_named(keys)
 
 
-def record_mentions(post_id: int, comment_id: int | None, text: str) -> dict[str, str]:
+def record_mentions(
+    post_id: int, comment_id: int | None, text: str, added: set[int] | None = None
+) -> dict[str, str]:
     """Make the ``mentions`` rows of a post (``comment_id`` None) or comment those of
     ``text``: rows of members still mentioned stay as they were (with their time), so
-    whatever notifies of new rows notifies once. Returns the members found, for rendering."""
+    whatever notifies of new rows notifies once. Returns the members found, for rendering;
+    the ids of the members mentioned anew go into ``added`` when given."""
     names = mentioned_names(text)
     keys = {username_key(name) for name in names}
     members = (
@@ -61,4 +64,6 @@ def record_mentions(post_id: int, comment_id: int | None, text: str) -> dict[str
         Mention(user_id=user_id, post_id=post_id, comment_id=comment_id)
         for user_id in sorted(wanted - existing)
     )
+    if added is not None:
+        added |= wanted - existing
     return {key: username for _id, key, username in members}

@@ -16,6 +16,7 @@ from flagon.ext.login.urls import is_safe_url
 from ..db import db
 from ..models import Follow, Post, User, username_key, utcnow
 from ..moderation.blocks import off_timelines
+from ..notifications.events import followed
 from ..pagination import page_number, paginate
 from . import bp
 from .links import user_url
@@ -39,9 +40,12 @@ def follow(follower_id: int, followed_id: int) -> bool:
     """``follower_id`` follows ``followed_id``; False if they already did."""
     if follower_id == followed_id:
         raise ValueError("nobody follows themselves")
-    return insert_if_missing(
+    added = insert_if_missing(
         Follow, follower_id=follower_id, followed_id=followed_id, created_at=utcnow()
     )
+    if added:
+        followed(follower_id, followed_id)
+    return added
 
 
 def unfollow(follower_id: int, followed_id: int) -> bool:

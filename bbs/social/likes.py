@@ -13,6 +13,7 @@ from flagon.ext.login.urls import is_safe_url
 
 from ..db import db
 from ..models import Like, Post, utcnow
+from ..notifications.events import liked
 from . import bp
 from .links import post_url
 from .rows import MAX_ID, delete_if_present, insert_if_missing
@@ -33,6 +34,7 @@ def like(user_id: int, post_id: int) -> bool:
     added = insert_if_missing(Like, user_id=user_id, post_id=post_id, created_at=utcnow())
     if added:
         _move_like_count(post_id, +1)
+        liked(user_id, post_id)
     return added
 
 

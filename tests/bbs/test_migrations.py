@@ -304,3 +304,13 @@ def test_0012_adds_an_empty_locale_to_existing_members_and_its_downgrade_drops_i
         columns = {c["name"] for c in inspect(db.engine).get_columns("users")}
         kept = db.session.execute(text("SELECT username FROM users")).scalars().all()
     assert "locale" not in columns and kept == ["ada"]
+
+
+def test_0013_adds_the_notification_tables_and_its_downgrade_drops_only_them(tmp_path):
+    app = _empty_app(tmp_path)
+    migrate.upgrade(app, "0012")
+    before = _tables(app)
+    migrate.upgrade(app, "0013")
+    assert _tables(app) - before == {"notifications", "notification_preferences"}
+    migrate.downgrade(app, "0012")
+    assert _tables(app) == before

@@ -288,7 +288,12 @@ XSS_BODIES = [
 ]
 
 
-SITE_SCRIPTS = {"/static/editor.js", "/static/conversation.js", "/static/times.js"}
+SITE_SCRIPTS = {
+    "/static/editor.js",
+    "/static/conversation.js",
+    "/static/times.js",
+    "/static/notifications.js",
+}
 
 
 class _ActiveContent(HTMLParser):

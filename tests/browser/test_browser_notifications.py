@@ -1,0 +1,56 @@
+"""The header's notification badge updates live (server-sent events) in Chromium."""
+
+from __future__ import annotations
+
+from browser_steps import log_in
+from test_browser_conversations import comment_as
+
+
+def test_the_badge_counts_a_reply_with_a_mention_without_a_reload(forum, page, browser):
+    forum.app.config.update(NOTIFICATIONS_STREAM_INTERVAL=0.5, NOTIFICATIONS_STREAM_SECONDS=60)
+    forum.make_user("ada")
+    forum.make_user("grace")
+    post_id = forum.make_post("grace", "Tea or coffee?", "Discuss.")
+    comment_as(forum, "ada", post_id, "Tea, of course.")
+    log_in(page, forum.url, "ada")
+    page.goto(f"{forum.url}/")
+    badge = page.locator(".nav-notifications .notification-badge")
+    assert badge.is_hidden()
+    loads = []
+    page.on("load", lambda _page: loads.append(1))
+
+    other = browser.new_context()
+    try:
+        graces = other.new_page()
+        log_in(graces, forum.url, "grace")
+        graces.goto(f"{forum.url}/posts/{post_id}")
+        graces.get_by_role("link", name="Reply to ada").click()
+        graces.get_by_role("textbox", name="Comment").press_sequentially("Agreed, @ada!")
+        graces.get_by_role("button", name="Reply").click()
+        graces.locator(".comment").nth(1).wait_for()
+    finally:
+        other.close()
+
+    badge.wait_for(state="visible", timeout=15000)
+    assert badge.inner_text() == "1"
+    assert loads == []  # the same page, never reloaded
+    page.locator(".nav-notifications").click()
+    page.wait_for_load_state()
+    assert "grace" in page.locator(".notification-list").inner_text()
+    assert "replied to your comment" in page.locator(".notification-list").inner_text()
+
+
+def test_without_the_stream_the_badge_polls_the_count(forum, page):
+    forum.app.config.update(NOTIFICATIONS_STREAM=False, NOTIFICATIONS_POLL_SECONDS=0.5)
+    forum.make_user("ada")
+    forum.make_user("grace")
+    post_id = forum.make_post("ada", "Tea or coffee?", "Discuss.")
+    log_in(page, forum.url, "ada")
+    page.goto(f"{forum.url}/")
+    badge = page.locator(".nav-notifications .notification-badge")
+    assert badge.is_hidden()
+    loads = []
+    page.on("load", lambda _page: loads.append(1))
+    comment_as(forum, "grace", post_id, "Coffee, @ada.")
+    badge.wait_for(state="visible", timeout=15000)
+    assert badge.inner_text() == "1" and loads == []
