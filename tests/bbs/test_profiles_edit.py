@@ -168,3 +168,15 @@ def test_pages_have_no_inline_scripts_or_styles(app, member, member_client):
         assert re.findall(r"<script(?! src=\"/static/)", page) == []
         assert "<style" not in page and " style=" not in page
         assert not re.search(r"\son\w+=", page)
+
+
+def test_the_owner_finds_the_account_settings_on_the_edit_page(member, member_client):
+    page = member_client.get(EDIT).text
+    for path in ("/account/email", "/account/password", "/settings/notifications"):
+        assert f'href="{path}"' in page
+    header = member_client.get("/").text.split("</header>")[0]
+    assert 'href="/account/password"' not in header
+
+
+def test_an_admin_editing_someone_else_gets_no_account_links(member, admin_client):
+    assert 'href="/account/password"' not in admin_client.get(EDIT).text

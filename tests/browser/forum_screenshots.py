@@ -2,7 +2,7 @@
 [FOLDER]``.
 
 Seeds a throwaway database with a few members, categories, posts, a conversation (a reply with
-a quote and a mention, an edited comment) and a report, serves it, and saves the pages below,
+a quote and a mention, an edited comment, the notifications they make) and a report, serves it, and saves the pages below,
 1280×800 (the phone one 390×844), to FOLDER (``docs/images``).
 """
 
@@ -132,10 +132,18 @@ def seed(forum: LiveForum) -> int:
             answer.body.replace("Exactly.", "Exactly, boxes work."),
             members["ada"],
         )
+        add_comment(
+            post,
+            members["grace"],
+            "@ada, stealing the predict-first trick for Thursday's workshop.",
+            reply_to=answer,
+        )
         db.session.add(
             Report(reporter_id=members["ken"].id, comment_id=first.id, reason="off-topic")
         )
         follow(members["ada"].id, members["grace"].id)
+        follow(members["grace"].id, members["ada"].id)
+        like(members["margaret"].id, post.id)
         db.session.commit()
         return post.id
 
@@ -161,6 +169,7 @@ def main(output: Path = OUTPUT) -> None:
             "conversation.png": f"/posts/{post_id}",
             "moderation.png": "/moderation/",
             "categories.png": "/c/programming",
+            "notifications.png": "/notifications",
         }
         with sync_playwright() as playwright:
             browser = launch(playwright)
