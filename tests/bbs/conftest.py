@@ -42,13 +42,31 @@ def shared_database() -> t.Iterator[t.Callable[[], None] | None]:
     from bbs.models import Base
 
     engine = make_engine(os.environ.get("BBS_TEST_OWNER_DATABASE_URL", SHARED_DATABASE_URL))
-    tables = ", ".join(f'"{name}"' for name in Base.metadata.tables)
+    # What the migrations put in the tables (the first category), read before any test runs:
+    # each test starts from it, as one on a freshly migrated SQLite copy does.
+    with engine.connect() as connection:
+        seeded = {
+            table: rows
+            for table in Base.metadata.sorted_tables
+            if (rows := [dict(row) for row in connection.execute(table.select()).mappings()])
+        }
+    emptied = ", ".join(f'"{name}"' for name in Base.metadata.tables if name not in seeded)
 
     def empty() -> None:
         with engine.begin() as connection:
             # A connection some test left open must fail the run, not hang it.
             connection.exec_driver_sql("SET LOCAL lock_timeout = '10s'")
-            connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            connection.execute(text(f"TRUNCATE {emptied} RESTART IDENTITY CASCADE"))
+            for table, rows in seeded.items():
+                connection.execute(table.delete())
+                connection.execute(table.insert(), rows)
+                # The rows keep their ids: new ones continue after them.
+                connection.execute(
+                    text(
+                        f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'),"
+                        f' (SELECT max(id) FROM "{table.name}"))'
+                    )
+                )
 
     yield empty
     engine.dispose()
