@@ -50,7 +50,8 @@ def shared_database() -> t.Iterator[t.Callable[[], None] | None]:
             for table in Base.metadata.sorted_tables
             if (rows := [dict(row) for row in connection.execute(table.select()).mappings()])
         }
-    emptied = ", ".join(f'"{name}"' for name in Base.metadata.tables if name not in seeded)
+    kept = {table.name for table in seeded}
+    emptied = ", ".join(f'"{name}"' for name in Base.metadata.tables if name not in kept)
 
     def empty() -> None:
         with engine.begin() as connection:
