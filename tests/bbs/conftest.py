@@ -44,12 +44,15 @@ def shared_database() -> t.Iterator[t.Callable[[], None] | None]:
     engine = make_engine(os.environ.get("BBS_TEST_OWNER_DATABASE_URL", SHARED_DATABASE_URL))
     # What the migrations put in the tables (the first category), read before any test runs:
     # each test starts from it, as one on a freshly migrated SQLite copy does.
+    # Only the migration's own row (the first category): other tests may have used the database.
+    categories = Base.metadata.tables["categories"]
     with engine.connect() as connection:
-        seeded = {
-            table: rows
-            for table in Base.metadata.sorted_tables
-            if (rows := [dict(row) for row in connection.execute(table.select()).mappings()])
-        }
+        first = (
+            connection.execute(categories.select().order_by(categories.c.id).limit(1))
+            .mappings()
+            .all()
+        )
+    seeded = {categories: [dict(row) for row in first]} if first else {}
     kept = {table.name for table in seeded}
     emptied = ", ".join(f'"{name}"' for name in Base.metadata.tables if name not in kept)
 
