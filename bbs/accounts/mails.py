@@ -21,39 +21,59 @@ def _hours(limit: object) -> str:
     return f"{hours} hour{'s' * (hours != 1)}"
 
 
+def _send_link(
+    user: User,
+    purpose: str,
+    address: str,
+    limit_key: str,
+    endpoint: str,
+    subject: str,
+    template: str,
+    **context: object,
+) -> None:
+    """Issue a ``purpose`` token for ``address``, commit it, and mail its link to ``address``."""
+    limit = current_app.config[limit_key]
+    token = issue_token(user, purpose, address, limit)
+    db.session.commit()  # the link must work by the time the mail arrives
+    enqueue_mail(
+        address,
+        subject.format(site=current_app.config["SITE_NAME"]),
+        template,
+        user=user,
+        link=absolute_url(endpoint, token=token),
+        valid_for=_hours(limit),
+        **context,
+    )
+
+
 def send_verification(user: User) -> None:
     """Mail ``user`` a link that verifies their current address."""
-    limit = current_app.config["EMAIL_VERIFICATION_TIME_LIMIT"]
-    token = issue_token(user, VERIFY_EMAIL, user.email, limit)
-    db.session.commit()
-    enqueue_mail(
+    _send_link(
+        user,
+        VERIFY_EMAIL,
         user.email,
-        f"Verify your address for {current_app.config['SITE_NAME']}",
+        "EMAIL_VERIFICATION_TIME_LIMIT",
+        "accounts.verify_email",
+        "Verify your address for {site}",
         "verify_email",
-        user=user,
-        link=absolute_url("accounts.verify_email", token=token),
-        valid_for=_hours(limit),
     )
 
 
 def send_email_change(user: User, new_email: str) -> None:
     """Mail the new address a link that makes it ``user``'s, and tell the old one."""
-    limit = current_app.config["EMAIL_VERIFICATION_TIME_LIMIT"]
-    token = issue_token(user, CHANGE_EMAIL, new_email, limit)
-    db.session.commit()
-    site = current_app.config["SITE_NAME"]
-    enqueue_mail(
+    _send_link(
+        user,
+        CHANGE_EMAIL,
         new_email,
-        f"Confirm your new address for {site}",
+        "EMAIL_VERIFICATION_TIME_LIMIT",
+        "accounts.verify_email",
+        "Confirm your new address for {site}",
         "change_email",
-        user=user,
         new_email=new_email,
-        link=absolute_url("accounts.verify_email", token=token),
-        valid_for=_hours(limit),
     )
     enqueue_mail(
         user.email,
-        f"Your address for {site} is being changed",
+        f"Your address for {current_app.config['SITE_NAME']} is being changed",
         "email_change_notice",
         user=user,
         new_email=new_email,
@@ -63,14 +83,12 @@ def send_email_change(user: User, new_email: str) -> None:
 
 def send_password_reset(user: User) -> None:
     """Mail ``user`` a link to choose a new password."""
-    limit = current_app.config["PASSWORD_RESET_TIME_LIMIT"]
-    token = issue_token(user, RESET_PASSWORD, user.email, limit)
-    db.session.commit()
-    enqueue_mail(
+    _send_link(
+        user,
+        RESET_PASSWORD,
         user.email,
-        f"Reset your password for {current_app.config['SITE_NAME']}",
+        "PASSWORD_RESET_TIME_LIMIT",
+        "accounts.reset_password",
+        "Reset your password for {site}",
         "reset_password",
-        user=user,
-        link=absolute_url("accounts.reset_password", token=token),
-        valid_for=_hours(limit),
     )
