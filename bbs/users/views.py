@@ -16,7 +16,14 @@ from flagon.ext.login import current_user
 
 from .. import csrf
 from ..auth import login_manager
-from ..avatars import MAX_BYTES, AvatarError, StoredImage, clean_avatar, default_avatar, read_upload
+from ..avatars import (
+    MAX_BYTES,
+    PictureRefused,
+    StoredImage,
+    clean_avatar,
+    default_avatar,
+    read_upload,
+)
 from ..db import db
 from ..errors import http_error
 from ..i18n import gettext as _
@@ -127,9 +134,9 @@ def upload_avatar(username: str):
         picture = form.picture.data
         try:
             if not picture or isinstance(picture, str):
-                raise AvatarError("Choose a picture to upload.")
+                raise PictureRefused("Choose a picture to upload.")
             stored = clean_avatar(read_upload(picture.stream))
-        except AvatarError as refusal:
+        except PictureRefused as refusal:
             form.picture.errors = [str(refusal)]
         else:
             _store_avatar(user.id, stored)

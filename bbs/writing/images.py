@@ -19,7 +19,7 @@ from flagon.ext.login import current_user, login_required
 from .. import limits
 from ..db import db
 from ..errors import http_error
-from ..images import MAX_BYTES, ImageRefused, clean_image, read_upload
+from ..images import MAX_BYTES, PictureRefused, clean_image, read_upload
 from ..models import PostImage
 from . import bp
 from .forms import ImageForm, image_markdown
@@ -83,9 +83,9 @@ def upload_image():
         try:
             picture = form.picture.data
             if not picture or isinstance(picture, str):
-                raise ImageRefused("Choose a picture to upload.")
+                raise PictureRefused("Choose a picture to upload.")
             clean = clean_image(read_upload(picture.stream))
-        except ImageRefused as refusal:
+        except PictureRefused as refusal:
             message = str(refusal)
             form.picture.errors = [message]
     if message is not None:

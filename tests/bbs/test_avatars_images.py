@@ -15,7 +15,7 @@ from avatar_files import (
 )
 from PIL import Image
 
-from bbs.avatars import MAX_BYTES, SIZE, AvatarError, clean_avatar, default_avatar, read_upload
+from bbs.avatars import MAX_BYTES, SIZE, PictureRefused, clean_avatar, default_avatar, read_upload
 
 
 def opened(data: bytes) -> Image.Image:
@@ -78,40 +78,40 @@ def test_the_etag_follows_the_bytes():
     ids=["text", "empty", "png-signature-only", "svg", "broken-gif", "bmp", "tiff"],
 )
 def test_non_images_and_other_formats_are_refused(data):
-    with pytest.raises(AvatarError, match="not a picture we can use"):
+    with pytest.raises(PictureRefused, match="not a picture we can use"):
         clean_avatar(data)
 
 
 def test_a_truncated_image_is_refused():
-    with pytest.raises(AvatarError, match="not a picture we can use"):
+    with pytest.raises(PictureRefused, match="not a picture we can use"):
         clean_avatar(truncated_png())
 
 
 def test_a_truncated_jpeg_is_refused():
     whole = picture("JPEG", size=(200, 200))
-    with pytest.raises(AvatarError):
+    with pytest.raises(PictureRefused):
         clean_avatar(whole[: len(whole) // 2])
 
 
 def test_a_decompression_bomb_is_refused_before_decoding():
     bomb = decompression_bomb()
     assert len(bomb) < 10_000
-    with pytest.raises(AvatarError, match="too large"):
+    with pytest.raises(PictureRefused, match="too large"):
         clean_avatar(bomb)
 
 
 def test_a_long_thin_picture_is_refused():
-    with pytest.raises(AvatarError, match="too large"):
+    with pytest.raises(PictureRefused, match="too large"):
         clean_avatar(picture("PNG", size=(9000, 1), mode="L", colour=0))
 
 
 def test_uploads_are_read_no_further_than_the_limit():
     stream = io.BytesIO(b"x" * (MAX_BYTES + 100))
-    with pytest.raises(AvatarError, match="too large"):
+    with pytest.raises(PictureRefused, match="too large"):
         read_upload(stream)
     assert stream.tell() == MAX_BYTES + 1
     assert read_upload(io.BytesIO(b"abc")) == b"abc"
-    with pytest.raises(AvatarError, match="Choose a picture"):
+    with pytest.raises(PictureRefused, match="Choose a picture"):
         read_upload(io.BytesIO(b""))
 
 
