@@ -1,6 +1,7 @@
 """Limits on new members, against spam: for their first ``NEW_MEMBER_DAYS`` days, at most
 ``NEW_MEMBER_POSTS_PER_HOUR`` posts and ``NEW_MEMBER_COMMENTS_PER_HOUR`` comments an hour,
-and at most ``NEW_MEMBER_LINKS`` links in each. Moderators and admins are exempt.
+and at most ``NEW_MEMBER_LINKS`` links in each (also when they edit one, so links can't be
+added afterwards). Moderators and admins are exempt.
 
 A refusal is shown on the form, with the text kept: 429 (and ``Retry-After``) for the rate,
 400 for the links.
@@ -49,23 +50,33 @@ def count_links(markdown: str) -> int:
     return len(_LINK.findall(str(render(markdown))))
 
 
+def check_links(user: t.Any, kind: str, markdown: str) -> Refusal | None:
+    """Whether ``user`` may publish this text as a ``kind`` (``"post"`` or ``"comment"``),
+    new or edited, as far as its links go; ``None`` when they may."""
+    if not is_new(user):
+        return None
+    config = current_app.config
+    most_links = config["NEW_MEMBER_LINKS"]
+    if count_links(markdown) <= most_links:
+        return None
+    allowed = f"at most {most_links} link{'s' * (most_links != 1)}" if most_links else "no links"
+    return Refusal(
+        f"New members may put {allowed} in a {kind}. Take some out, or try again once"
+        f" your account is {config['NEW_MEMBER_DAYS']} days old.",
+        400,
+    )
+
+
 def check(user: t.Any, kind: str, markdown: str) -> Refusal | None:
     """Whether ``user`` may publish another ``kind`` (``"post"`` or ``"comment"``) with this
     text now; ``None`` when they may. The count is taken under a lock on the member, so it
     holds for simultaneous requests until the caller commits."""
     if not is_new(user):
         return None
+    refused = check_links(user, kind, markdown)
+    if refused is not None:
+        return refused
     config = current_app.config
-    most_links = config["NEW_MEMBER_LINKS"]
-    if count_links(markdown) > most_links:
-        allowed = (
-            f"at most {most_links} link{'s' * (most_links != 1)}" if most_links else "no links"
-        )
-        return Refusal(
-            f"New members may put {allowed} in a {kind}. Take some out, or try again once"
-            f" your account is {config['NEW_MEMBER_DAYS']} days old.",
-            400,
-        )
     model = Post if kind == "post" else Comment
     per_hour = config[
         "NEW_MEMBER_POSTS_PER_HOUR" if kind == "post" else "NEW_MEMBER_COMMENTS_PER_HOUR"

@@ -15,8 +15,9 @@ from flagon import abort, current_app, flash, redirect, render_template, request
 from flagon.ext.login import current_user, login_required
 
 from ..db import db
-from ..forms import field_text
+from ..forms import add_error, field_text
 from ..models import Comment, Post, Revision, User
+from ..moderation import newmembers
 from . import bp, content
 from .diff import Piece, diff
 from .forms import EditCommentForm
@@ -84,12 +85,16 @@ def edit_comment(comment_id: int):
     if not content.may_edit_comment(current_user, found):
         abort(403)
     form = EditCommentForm() if _is_post() else EditCommentForm(data={"body": found.body})
-    if form.validate_on_submit():
-        content.edit_comment(found, field_text(form.body), current_user)
-        db.session.commit()
-        flash("The comment is updated.", "success")
-        return redirect(comment_url(found))
     status = 400 if _is_post() else 200
+    if form.validate_on_submit():
+        refused = newmembers.check_links(current_user, "comment", field_text(form.body))
+        if refused is None:
+            content.edit_comment(found, field_text(form.body), current_user)
+            db.session.commit()
+            flash("The comment is updated.", "success")
+            return redirect(comment_url(found))
+        add_error(form.body, refused.message)
+        status = refused.status
     return render_template("posts/edit_comment.html", form=form, comment=found), status
 
 

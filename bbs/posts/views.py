@@ -107,6 +107,10 @@ def edit(post_id: int):
     if wants_preview(form):
         return _edit_page(form, post)
     if form.validate_on_submit():
+        too_many = newmembers.check_links(current_user, "post", field_text(form.body))
+        if too_many is not None:
+            add_error(form.body, too_many.message)
+            return _edit_page(form, post), too_many.status
         _release_write_lock()
         content.edit_post(
             post,

@@ -9,7 +9,9 @@ import pytest
 from bbs_helpers import make_user
 from moderation_helpers import count, send
 from social_helpers import write_posts
+from sqlalchemy import select
 
+from bbs.db import db
 from bbs.models import MODERATOR, Comment, Post, utcnow
 
 LIMITS = {
@@ -59,6 +61,26 @@ def test_links_are_limited_for_new_members(limited):
     assert response.status_code == 400 and "at most 1 link in a comment" in response.text
 
 
+def test_links_cant_be_added_by_editing(limited):
+    client = limited.test_client(user=make_user(limited, "newbie"))
+    assert send(client, "/posts/new", title="Clean", body="No links").status_code == 302
+    [post] = rows(limited, Post)
+    body = "Now https://a.example and https://b.example"
+    response = send(client, f"/posts/{post.id}/edit", title="Clean", body=body)
+    assert response.status_code == 400
+    assert "New members may put at most 1 link in a post." in response.text
+    assert body in response.text  # the text is kept on the form
+    assert send(client, f"/posts/{post.id}", body="Plain").status_code == 302
+    [comment] = rows(limited, Comment)
+    response = send(client, f"/comments/{comment.id}/edit", body=body)
+    assert response.status_code == 400 and "at most 1 link in a comment" in response.text
+    [post], [comment] = rows(limited, Post), rows(limited, Comment)
+    assert (post.body_markdown, comment.body) == ("No links", "Plain")
+    edited = "Only https://a.example"
+    assert send(client, f"/comments/{comment.id}/edit", body=edited).status_code == 302
+    assert rows(limited, Comment)[0].body == edited
+
+
 def test_older_members_and_moderators_are_exempt(limited):
     old = make_user(limited, "old", created_at=utcnow() - timedelta(days=4))
     moderator = make_user(limited, "mod", role=MODERATOR)
@@ -81,3 +103,8 @@ def test_zero_days_turns_the_limits_off(make_app):
             ).status_code
             == 302
         )
+
+
+def rows(app, model):
+    with app.app_context():
+        return db.session.scalars(select(model).order_by(model.id)).all()
