@@ -238,9 +238,11 @@ def test_a_ban_ends_remember_cookies(app, member, admin_client):
 
 
 def test_the_navigation_links_admins_to_moderation(client, member_client, admin_client):
-    assert 'href="/admin/"' in admin_client.get("/").text
-    assert 'href="/admin/"' not in member_client.get("/").text
-    assert 'href="/admin/"' not in client.get("/").text
+    # One header link to the moderation section, whose tabs lead admins on to theirs.
+    assert '<a href="/moderation/">Moderation</a>' in admin_client.get("/").text
+    assert 'href="/admin/"' in admin_client.get("/moderation/").text
+    assert 'href="/moderation/"' not in member_client.get("/").text
+    assert 'href="/moderation/"' not in client.get("/").text
 
 
 def test_the_action_buttons_say_what_they_act_on(app, admin_client, member):

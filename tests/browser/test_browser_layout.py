@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from browser_steps import log_in
 
 LONG_LINE = "x = " + "'a_very_long_identifier' + " * 120
@@ -81,4 +83,27 @@ def test_the_moderation_pages_fit_a_phone(forum, page, browser_log):
     page.goto(f"{forum.url}/moderation/log")
     assert page.locator(".log-entry").count() == 1
     assert page_overflow(page) == 0
+    browser_log.assert_clean()
+
+
+def header_rows(page) -> int:
+    """How many lines the site header's items take."""
+    middles = page.evaluate(
+        """() => [...document.querySelectorAll('.nav > a, .nav li')].map(item => {
+            const box = item.getBoundingClientRect();
+            return (box.top + box.bottom) / 2;
+        })"""
+    )
+    # Items of one line are centred on it: their middles lie within a few pixels.
+    ordered = sorted(middles)
+    return 1 + sum(below - above > 8 for above, below in itertools.pairwise(ordered))
+
+
+def test_an_admins_header_is_one_line_on_a_desktop(forum, page, browser_log):
+    make_admin(forum, "grace_hopper")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    log_in(page, forum.url, "grace_hopper")
+    for path in ("/", "/admin/users"):
+        page.goto(f"{forum.url}{path}")
+        assert header_rows(page) == 1, path
     browser_log.assert_clean()

@@ -37,7 +37,7 @@ def test_a_reported_comment_is_removed_from_the_queue_and_logged(forum, page, br
 
     # The moderator finds it in the queue, with who reported it and why.
     log_in(page, forum.url, "mod")
-    page.get_by_role("link", name="Reports").click()
+    page.get_by_role("link", name="Moderation").click()
     item = page.locator(".queue-item")
     assert item.count() == 1
     assert "Cheap watches" in item.locator(".queue-content").inner_text()
