@@ -118,14 +118,19 @@ def test_blocked_and_muted_members_notify_nobody(app, post, ada, bob, kind):
     assert kinds_of(app, ada) == []
 
 
+def mention_in_comments(app, mentioned, author, count: int) -> None:
+    """``count`` comments by ``author``, each mentioning ``mentioned``, on a post of theirs."""
+    with app.app_context():
+        post = content.create_post(mentioned, "Hi", "Post")
+        db.session.flush()
+        for n in range(count):
+            content.add_comment(post, author, f"@{mentioned.username} number {n}")
+        db.session.commit()
+
+
 def test_the_page_escapes_names_and_lists_newest_first(app, ada):
     evil = make_user(app, "x<b>y")
-    with app.app_context():
-        post = content.create_post(ada, "Hi", "Post")
-        db.session.flush()
-        for n in range(3):
-            content.add_comment(post, evil, f"@ada number {n}")
-        db.session.commit()
+    mention_in_comments(app, ada, evil, 3)
     page = app.test_client(user=ada).get("/notifications").text
     assert "x<b>y" not in page and "x&lt;b&gt;y" in page
     ids = [int(found) for found in re.findall(r'href="/comments/(\d+)"', page)]
@@ -135,12 +140,7 @@ def test_the_page_escapes_names_and_lists_newest_first(app, ada):
 def test_the_page_is_paginated_by_keyset(make_app):
     app = make_app(NOTIFICATIONS_PER_PAGE=2)
     ada, bob = make_user(app, "ada"), make_user(app, "bob")
-    with app.app_context():
-        post = content.create_post(ada, "Hi", "Post")
-        db.session.flush()
-        for n in range(5):
-            content.add_comment(post, bob, f"@ada {n}")
-        db.session.commit()
+    mention_in_comments(app, ada, bob, 5)
     client = app.test_client(user=ada)
     page = client.get("/notifications").text
     assert len(re.findall(r'href="/comments/\d+"', page)) == 2

@@ -12,12 +12,7 @@ def test_the_badge_counts_a_reply_with_a_mention_without_a_reload(forum, page, b
     forum.make_user("grace")
     post_id = forum.make_post("grace", "Tea or coffee?", "Discuss.")
     comment_as(forum, "ada", post_id, "Tea, of course.")
-    log_in(page, forum.url, "ada")
-    page.goto(f"{forum.url}/")
-    badge = page.locator(".nav-notifications .notification-badge")
-    assert badge.is_hidden()
-    loads = []
-    page.on("load", lambda _page: loads.append(1))
+    badge, loads = watch_the_badge(page, forum, "ada")
 
     other = browser.new_context()
     try:
@@ -45,12 +40,19 @@ def test_without_the_stream_the_badge_polls_the_count(forum, page):
     forum.make_user("ada")
     forum.make_user("grace")
     post_id = forum.make_post("ada", "Tea or coffee?", "Discuss.")
-    log_in(page, forum.url, "ada")
-    page.goto(f"{forum.url}/")
-    badge = page.locator(".nav-notifications .notification-badge")
-    assert badge.is_hidden()
-    loads = []
-    page.on("load", lambda _page: loads.append(1))
+    badge, loads = watch_the_badge(page, forum, "ada")
     comment_as(forum, "grace", post_id, "Coffee, @ada.")
     badge.wait_for(state="visible", timeout=15000)
     assert badge.inner_text() == "1" and loads == []
+
+
+def watch_the_badge(page, forum, username: str):
+    """``username``'s front page with no unread notifications: its badge, and a list that
+    grows each time the page loads (so a test can tell the badge changed without a reload)."""
+    log_in(page, forum.url, username)
+    page.goto(f"{forum.url}/")
+    badge = page.locator(".nav-notifications .notification-badge")
+    assert badge.is_hidden()
+    loads: list[int] = []
+    page.on("load", lambda _page: loads.append(1))
+    return badge, loads
