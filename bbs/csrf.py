@@ -24,7 +24,7 @@ from wtforms.csrf.core import CSRFTokenField
 from wtforms.csrf.session import SessionCSRF
 from wtforms.validators import ValidationError
 
-from flagon import abort, current_app, flash, request, session
+from flagon import abort, current_app, flash, g, request, session
 from flagon.datastructures import MultiDict
 from flagon.ext.login import current_user
 
@@ -99,10 +99,14 @@ class _TokenOnly(Form):
 
 
 def csrf_token() -> str:
-    """A token for a form written by hand (templates: ``{{ csrf_token() }}``)."""
-    token = _TokenOnly(MultiDict()).csrf_token.current_token
-    assert token is not None  # generated when the form is made
-    return token
+    """A token for a form written by hand (templates: ``{{ csrf_token() }}``), made once per
+    request: a page of notifications has a form for each."""
+    made = g.get("csrf_token")  # (the session's secret, the token made with it)
+    if made is None or made[0] != session.get("csrf"):  # none yet, or the secret was rotated
+        token = _TokenOnly(MultiDict()).csrf_token.current_token
+        assert token is not None  # generated when the form is made
+        made = g.csrf_token = (session.get("csrf"), token)
+    return made[1]
 
 
 def keeps_text(view: _View) -> _View:

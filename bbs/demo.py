@@ -1,7 +1,8 @@
 """A demo forum of any size: ``flagon --app bbs seed-demo``, for trying the site and load tests.
 
-Users, posts, comments, likes and follows are generated from a seeded random generator (the
-same ``--seed`` gives the same forum) and written with SQLAlchemy Core: ``insert()`` with many
+Users, posts, comments, likes, follows and the notifications those likes and follows would
+have sent are generated from a seeded random generator (the same ``--seed`` gives the same
+forum) and written with SQLAlchemy Core: ``insert()`` with many
 rows per statement, in batches, all in one transaction, so an interrupted run leaves nothing
 behind. The expensive parts are done once and reused: one password hash for every account, and
 Markdown rendered once per distinct body (posts draw their bodies from a small pool). Counters
@@ -32,6 +33,7 @@ from .models import (
     Comment,
     Follow,
     Like,
+    Notification,
     Post,
     PostTag,
     Tag,
@@ -39,6 +41,7 @@ from .models import (
     username_key,
     utcnow,
 )
+from .models.notification import FOLLOW, LIKE
 from .names import username_skeleton
 from .passwords import hash_password
 
@@ -50,6 +53,7 @@ HOT_SHARE = 100  # one post in HOT_SHARE draws a crowd
 HOT_COMMENTS = (200, 300)  # how many comments a crowded post gets
 LIKES_PER_POST = 3  # on average
 FOLLOWS_PER_USER = 10  # at most
+UNREAD_FOR = timedelta(days=7)  # members have read the notifications older than this
 POST_INTERVAL = timedelta(minutes=10)
 # The demo's categories besides "General" (made by the migration): name, slug, colour, text.
 CATEGORIES = (
@@ -213,6 +217,7 @@ class Totals:
     comments: int = 0
     likes: int = 0
     follows: int = 0
+    notifications: int = 0
     seconds: float = 0.0
     busiest_post: int | None = None
     busiest_count: int = 0
@@ -325,6 +330,7 @@ def _vacuum(engine: Engine, report: t.Callable[[str], None]) -> None:
             _table_of(Comment),
             _table_of(Like),
             _table_of(Follow),
+            _table_of(Notification),
         )
     )
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
@@ -460,6 +466,27 @@ def seed(
         totals.follows = _insert(
             connection, _table_of(Follow), follow_rows, report, "follows", len(follow_rows)
         )
+
+        # What the site would have told the members: each like of their posts, each follower.
+        likes_heard = (
+            _notification(authors[n], liker, LIKE, created[n], now, post_id=post_ids[n])
+            for n, likers in enumerate(like_sets)
+            for liker in likers
+            if liker != authors[n]
+        )
+        followers_heard = (
+            _notification(row["followed_id"], row["follower_id"], FOLLOW, now, now)
+            for row in follow_rows
+        )
+        heard = sum(liker != authors[n] for n, likers in enumerate(like_sets) for liker in likers)
+        totals.notifications = _insert(
+            connection,
+            _table_of(Notification),
+            itertools.chain(likes_heard, followers_heard),
+            report,
+            "notifications",
+            heard + len(follow_rows),
+        )
     _vacuum(engine, report)
     if posts:
         busiest = max(range(posts), key=comment_counts.__getitem__)
@@ -561,6 +588,25 @@ def _comment_counts(rng: random.Random, posts: int, comments: int) -> list[int]:
     return counts
 
 
+def _notification(
+    user_id: int,
+    actor_id: int,
+    kind: str,
+    when: datetime,
+    now: datetime,
+    post_id: int | None = None,
+) -> dict[str, t.Any]:
+    read_at = when + timedelta(hours=1) if when < now - UNREAD_FOR else None
+    return {
+        "user_id": user_id,
+        "actor_id": actor_id,
+        "kind": kind,
+        "post_id": post_id,
+        "created_at": when,
+        "read_at": read_at,
+    }
+
+
 def _follows(
     rng: random.Random, user_ids: list[int], now: datetime
 ) -> t.Iterator[dict[str, t.Any]]:
@@ -600,8 +646,8 @@ def seed_demo_command(posts: int, comments: int, users: int, seed_: int, force: 
     )
     click.echo(
         f"Wrote {totals.users:,} users, {totals.posts:,} posts, "
-        f"{totals.comments:,} comments, {totals.likes:,} likes and {totals.follows:,} "
-        f"follows in {totals.seconds:.1f} s, over {totals.categories} categories and "
+        f"{totals.comments:,} comments, {totals.likes:,} likes, {totals.follows:,} "
+        f"follows and {totals.notifications:,} notifications in {totals.seconds:.1f} s, over {totals.categories} categories and "
         f"{totals.tags} tags."
     )
     if totals.busiest_post is not None:

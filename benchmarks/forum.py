@@ -5,7 +5,8 @@
 ``bbs:create_app()`` with Gunicorn (2 sync workers on 127.0.0.1), checks each page answers,
 then runs ``wrk`` against the first page, page 1000 (by its cursor, as the site links it,
 and by its number, as old links do), a category, a post with 200 comments (all on one page)
-and a search, and prints requests per second and latency. ``--postgres`` does the same on a
+and a search, then logs in as the member with the most notifications and loads their
+notifications page with that session's cookie, and prints requests per second and latency. ``--postgres`` does the same on a
 throwaway PostgreSQL cluster (initdb + pg_ctl, as tests/integration/bbs sets one up), seeded by
 the owner role and served as the least-privilege one. Everything it starts is stopped at the end.
 """
@@ -13,6 +14,7 @@ the owner role and served as the least-privilege one. Everything it starts is st
 from __future__ import annotations
 
 import argparse
+import http.cookiejar
 import os
 import re
 import shlex
@@ -21,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -53,6 +56,7 @@ SEARCH = "lantern quartz"  # two words, all of both required: a few thousand mat
 class Target:
     name: str
     path: str
+    member: str | None = None  # loaded logged in as this member
 
 
 def forum_env(instance: Path, database_url: str) -> dict[str, str]:
@@ -104,13 +108,14 @@ def seed(env: dict[str, str], args: argparse.Namespace) -> float:
 
 
 def targets(database_url: str) -> list[Target]:
-    """The pages to load; the post is one with 200 or more comments, the fewest such."""
-    from sqlalchemy import select
+    """The pages to load; the post is one with 200 or more comments, the fewest such, and the
+    notifications are those of the member who has the most."""
+    from sqlalchemy import func, select
 
     from bbs.config import DEFAULTS
     from bbs.db import make_engine
     from bbs.keyset import encode_cursor
-    from bbs.models import Category, Post
+    from bbs.models import Category, Notification, Post, User
     from bbs.topics.listing import ORDER
 
     engine = make_engine(database_url)
@@ -132,12 +137,21 @@ def targets(database_url: str) -> list[Target]:
                 .offset(999 * DEFAULTS["POSTS_PER_PAGE"] - 1)
                 .limit(1)
             ).first()
+            member = connection.execute(
+                select(User.username, func.count().label("notifications"))
+                .join(Notification, Notification.user_id == User.id)
+                .group_by(User.id, User.username)
+                .order_by(func.count().desc(), User.id)
+                .limit(1)
+            ).first()
     finally:
         engine.dispose()
     if post is None:
         raise RuntimeError("no post has 200 comments: seed more comments")
     if before_page_1000 is None:
         raise RuntimeError("fewer than 1000 pages of topics: seed more posts")
+    if member is None:
+        raise RuntimeError("nobody has notifications: seed more likes and follows")
     return [
         Target("first page", "/"),
         Target("page 1000", f"/?after={encode_cursor(tuple(before_page_1000))}"),
@@ -145,6 +159,11 @@ def targets(database_url: str) -> list[Target]:
         Target("a category", f"/c/{category}"),
         Target(f"post, {post.comment_count} comments", f"/posts/{post.id}"),
         Target(f"search '{SEARCH}'", "/search?q=" + SEARCH.replace(" ", "+")),
+        Target(
+            f"notifications ({member.notifications:,}), logged in",
+            "/notifications",
+            member.username,
+        ),
     ]
 
 
@@ -171,12 +190,33 @@ def gunicorn(env: dict[str, str], workers: int, logs: Path) -> Iterator[int]:
         yield port
 
 
-def check(url: str) -> None:
-    """The page answers 200 with a page of the forum (and the search finds something)."""
-    with urllib.request.urlopen(url, timeout=30) as response:
+def log_in(port: int, username: str) -> str:
+    """Log in through the login form; the session's ``Cookie`` header."""
+    from bbs.demo import DEMO_PASSWORD
+
+    cookies = http.cookiejar.CookieJar()
+    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(cookies))
+    login = f"http://{HOST}:{port}/login"
+    with browser.open(login, timeout=30) as response:
+        form = response.read().decode()
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form)
+    if token is None:
+        raise RuntimeError("the login page has no CSRF token")
+    fields = {"username": username, "password": DEMO_PASSWORD, "csrf_token": token.group(1)}
+    with browser.open(login, urllib.parse.urlencode(fields).encode(), timeout=30) as response:
+        if urllib.parse.urlsplit(response.url).path == "/login":
+            raise RuntimeError(f"couldn't log in as {username}")
+    return "; ".join(f"{cookie.name}={cookie.value}" for cookie in cookies)
+
+
+def check(url: str, headers: dict[str, str]) -> None:
+    """The page answers 200 with a page of the forum, not a redirection to another (and the
+    search finds something)."""
+    request = urllib.request.Request(url, headers=headers)
+    with urllib.request.urlopen(request, timeout=30) as response:
         body = response.read().decode()
-    if response.status != 200 or "</html>" not in body:
-        raise RuntimeError(f"{url} answered {response.status}")
+    if response.status != 200 or "</html>" not in body or response.url != url:
+        raise RuntimeError(f"{url} answered {response.status} from {response.url}")
     if "/search" in url and not re.search(r'href="/posts/\d+"', body):
         raise RuntimeError(f"{url} found nothing")
 
@@ -185,10 +225,11 @@ def load(port: int, pages: list[Target], load_: Load) -> dict[str, WrkResult]:
     results = {}
     for target in pages:
         url = f"http://{HOST}:{port}{target.path}"
-        check(url)
+        headers = {"Cookie": log_in(port, target.member)} if target.member else {}
+        check(url, headers)
         if load_.warmup_seconds:
-            run_wrk(wrk_command(url, [], load_.warmup_seconds, load_))
-        command = wrk_command(url, [], load_.seconds, load_)
+            run_wrk(wrk_command(url, headers.items(), load_.warmup_seconds, load_))
+        command = wrk_command(url, headers.items(), load_.seconds, load_)
         print(f"$ {shlex.join(command)}", file=sys.stderr, flush=True)
         results[target.name] = result = parse_wrk(run_wrk(command))
         print(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from bbs_helpers import forum_config, logged_in_name, login, make_user, submit
@@ -12,7 +13,7 @@ from bbs import create_app
 from bbs.db import db
 from bbs.demo import DEMO_PASSWORD
 from bbs.markdown import render
-from bbs.models import Comment, Follow, Like, Post, User
+from bbs.models import Comment, Follow, Like, Notification, Post, User, utcnow
 from bbs.search import search_posts
 
 SMALL = ["seed-demo", "--posts", "120", "--comments", "900", "--users", "15"]
@@ -137,6 +138,51 @@ def test_the_site_keeps_working_after_a_seed(app):
     )
     assert response.status_code == 302
     assert "After the seed" in client.get(response.headers["Location"]).text
+
+
+def test_members_have_heard_of_their_likes_and_followers(app):
+    result = seed(app, "--posts", "1500")  # ten days of posts: the older ones are read
+    with app.app_context():
+        likes = db.session.scalar(
+            select(func.count()).select_from(Like).join(Post).where(Like.user_id != Post.author_id)
+        )
+        kinds = dict(
+            db.session.execute(
+                select(Notification.kind, func.count()).group_by(Notification.kind)
+            ).all()
+        )
+        assert kinds == {"like": likes, "follow": count(Follow)}
+        # Liked and followed members, as the site would have notified them.
+        strays = db.session.scalar(
+            select(func.count())
+            .select_from(Notification)
+            .outerjoin(Post, Notification.post_id == Post.id)
+            .where(Notification.kind == "like", Notification.user_id != Post.author_id)
+        )
+        assert strays == 0
+        week_ago = utcnow() - timedelta(days=7, minutes=1)
+        read = [
+            (at, read_at is not None)
+            for at, read_at in db.session.execute(
+                select(Notification.created_at, Notification.read_at)
+            )
+        ]
+        assert {old for at, old in read if at < week_ago} == {True}
+        assert {old for at, old in read if at > week_ago + timedelta(minutes=2)} == {False}
+        member = db.session.scalar(
+            select(User)
+            .join(Notification, Notification.user_id == User.id)
+            .group_by(User.id)
+            .order_by(func.count().desc())
+            .limit(1)
+        )
+        name = member.username
+    assert f"{sum(kinds.values()):,} notifications" in result.output
+    client = app.test_client()
+    login(client, name, DEMO_PASSWORD)
+    page = client.get("/notifications")
+    assert page.status_code == 200
+    assert "liked your post" in page.text or "started following you" in page.text
 
 
 def test_demo_accounts_log_in_with_the_demo_password(app):
