@@ -147,6 +147,22 @@ def test_the_timeline_costs_the_same_at_any_size(make_app):
     assert len(set(counts)) == 1 and counts[0] <= 4, counts  # with the unread count
 
 
+@pytest.mark.parametrize("path", ["/notifications", "/notifications?before={middle}"])
+def test_the_notifications_page_costs_the_same_however_many_there_are(make_app, path):
+    from bbs.models import Notification
+
+    counts = []
+    for size in SIZES:
+        app, things = _forum(make_app, size)
+        with app.app_context():
+            member = db.session.scalars(select(User).filter_by(username=things["prolific"])).one()
+            ids = db.session.scalars(select(Notification.id).filter_by(user_id=member.id)).all()
+        assert len(ids) > 60  # pages of them: the demo's likes and followers
+        counts.append(_statements(app, path.format(middle=sorted(ids)[len(ids) // 2]), member))
+    # The member, the header's unread count, the page of notifications with their actors.
+    assert counts[0] == counts[1] and counts[0] <= 3, counts
+
+
 def _reported_forum(make_app, items):
     """A forum whose ``items`` newest comments and posts are reported by three members, with
     as many moderation log entries: a moderator to look at it."""
