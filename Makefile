@@ -14,11 +14,11 @@ $(VENV)/bin/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(STAMP): pyproject.toml | $(VENV)/bin/python
-	$(BIN)/python -m pip install --quiet -e '.[dev,forum,browser,compat]'
+	$(BIN)/python -m pip install --quiet -e '.[asgi,dev,forum,browser,compat]'
 	touch $@
 
 $(BENCH_STAMP): pyproject.toml | $(VENV)/bin/python
-	$(BIN)/python -m pip install --quiet -e '.[dev,forum,browser,compat,bench]'
+	$(BIN)/python -m pip install --quiet -e '.[asgi,dev,forum,browser,compat,bench]'
 	touch $@
 
 install: $(STAMP)

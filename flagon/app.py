@@ -21,6 +21,7 @@ import sys
 import typing as t
 import weakref
 from datetime import timedelta
+from functools import partial
 from itertools import chain
 from types import FunctionType
 from urllib.parse import quote
@@ -269,6 +270,9 @@ class Flagon(Scaffold):
         self.url_build_error_handlers: list[t.Callable[[Exception, str, dict], str]] = []
         #: Called with the exception when an app context is torn down.
         self.teardown_appcontext_funcs: list[t.Callable[[BaseException | None], None]] = []
+        #: Run when an ASGI server starts and stops serving the app (its lifespan).
+        self.before_serving_funcs: list[t.Callable[[], t.Any]] = []
+        self.after_serving_funcs: list[t.Callable[[], t.Any]] = []
         #: Extensions keep their per-app state here.
         self.extensions: dict[str, t.Any] = {}
         #: Registered blueprints by dotted name, in registration order.
@@ -464,6 +468,20 @@ class Flagon(Scaffold):
     def teardown_appcontext(self, f: F) -> F:
         """Run ``f(exc)`` when an application context is popped (after every request too)."""
         self.teardown_appcontext_funcs.append(f)
+        return f
+
+    @setupmethod
+    def before_serving(self, f: F) -> F:
+        """Run ``f()`` (sync or async) in an application context when an ASGI server starts
+        serving the app, before the first request; a failure stops the server starting."""
+        self.before_serving_funcs.append(f)
+        return f
+
+    @setupmethod
+    def after_serving(self, f: F) -> F:
+        """Run ``f()`` (sync or async) in an application context when an ASGI server shuts
+        down, after the last request."""
+        self.after_serving_funcs.append(f)
         return f
 
     @setupmethod
@@ -735,9 +753,29 @@ class Flagon(Scaffold):
 
     # -- the request pipeline ----------------------------------------------------------------------
 
-    def __call__(self, environ: dict, start_response: t.Callable) -> t.Iterable[bytes]:
-        """The WSGI entry point; wrap :meth:`wsgi_app` to add middleware and keep ``app``."""
-        return self.wsgi_app(environ, start_response)
+    def __call__(
+        self,
+        environ: dict,
+        start_response: t.Callable | None = None,
+        send: t.Callable | None = None,
+    ) -> t.Any:
+        """The entry point for WSGI (``environ, start_response``) and ASGI (``scope, receive,
+        send``, or ASGI 2's ``scope`` then ``receive, send``) servers alike; wrap
+        :meth:`wsgi_app` to add WSGI middleware, which then applies under both."""
+        if send is None:
+            if start_response is None:  # ASGI 2: the scope, then a callable for the rest
+                return partial(self.asgi_app, environ)
+            return self.wsgi_app(environ, start_response)
+        return self.asgi_app(environ, t.cast(t.Callable, start_response), send)
+
+    async def asgi_app(
+        self, scope: dict[str, t.Any], receive: t.Callable, send: t.Callable
+    ) -> None:
+        """The ASGI entry point: HTTP requests through the same pipeline as :meth:`wsgi_app`,
+        and the server's lifespan (:meth:`before_serving`, :meth:`after_serving`)."""
+        from .asgi import serve
+
+        await serve(self, scope, receive, send)
 
     def wsgi_app(self, environ: dict, start_response: t.Callable) -> t.Iterable[bytes]:
         """Handle one WSGI request: push the contexts, dispatch, respond, tear down."""
@@ -893,9 +931,14 @@ class Flagon(Scaffold):
             return self.make_default_options_response()
         view = self.view_functions[rule.endpoint]  # type: ignore[union-attr]
         if self._plan.ensure_sync:
-            return self.ensure_sync(view)(**req.view_args)  # type: ignore[arg-type]
-        # ensure_sync's own cache, read directly.
-        return (self._sync_cache.get(view) or self.ensure_sync(view))(**req.view_args)  # type: ignore[arg-type]
+            call = self.ensure_sync(view)
+        else:  # ensure_sync's own cache, read directly
+            call = self._sync_cache.get(view) or self.ensure_sync(view)
+        if call is view:
+            offload = req.environ.get("flagon.offload")  # under ASGI: a sync view to a thread
+            if offload is not None:
+                return offload(view, req.view_args)
+        return call(**req.view_args)  # type: ignore[arg-type]
 
     def raise_routing_exception(self, request: Request) -> t.NoReturn:
         """Raise the error found while matching the URL (404, 405, a redirect…)."""

@@ -9,6 +9,9 @@ greenlet of one OS thread, and asyncio allows one running loop per OS thread: a 
 greenlet reaching an async view while the first one's coroutine waits would find that loop
 running. There, each coroutine runs in a real thread of the library's own thread pool, which
 keeps the calling greenlet cooperative while it waits.
+
+Under an ASGI server the pipeline already runs on the server's loop (:mod:`flagon.green`):
+there, the coroutine is awaited in the request's own task.
 """
 
 from __future__ import annotations
@@ -67,6 +70,9 @@ def _green_thread_pool() -> t.Callable[..., t.Any] | None:
 
 def run_coroutine(coro: t.Coroutine[t.Any, t.Any, t.Any]) -> t.Any:
     """Run a coroutine to completion from synchronous code and return its result."""
+    green = sys.modules.get("flagon.green")  # loaded once an ASGI server has called the app
+    if green is not None and green.can_await():
+        return green.await_(coro)  # on the server's loop, in the request's task
     in_real_thread = _green_thread_pool()
     if in_real_thread is not None:
         return in_real_thread(_run_in_runner, coro, contextvars.copy_context())

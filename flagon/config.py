@@ -45,6 +45,8 @@ DEFAULT_CONFIG: dict[str, t.Any] = {
     "MAX_COOKIE_SIZE": 4093,
     "PROVIDE_AUTOMATIC_OPTIONS": True,
     "PRESERVE_CONTEXT_ON_EXCEPTION": None,
+    # Under ASGI, plain ``def`` views run in the loop's thread pool so that they can block.
+    "ASGI_SYNC_VIEWS_IN_THREADS": True,
 }
 
 

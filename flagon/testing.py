@@ -187,7 +187,13 @@ class FlagonClient:
     Cookies set by responses are stored and sent back on matching requests (``use_cookies=False``
     turns that off). ``with client:`` keeps each request's context on the stack until the next
     request or the end of the block. `environ_base` holds values every request starts from.
+    With ``asgi=True`` (or the class attribute set) each request to an app that speaks ASGI (a
+    Flagon app, not a bare WSGI callable) goes through its ASGI entry point instead, on this
+    thread's event loop, as an ASGI server would send it.
     """
+
+    #: Send requests over ASGI rather than WSGI (``app.test_client(asgi=True)``).
+    asgi = False
 
     def __init__(
         self,
@@ -195,8 +201,11 @@ class FlagonClient:
         response_wrapper: type | None = None,
         use_cookies: bool = True,
         allow_subdomain_redirects: bool = False,
+        asgi: bool | None = None,
     ) -> None:
         self.application = application
+        if asgi is not None:
+            self.asgi = asgi
         self.response_wrapper = response_wrapper
         self.allow_subdomain_redirects = allow_subdomain_redirects
         self.environ_base: dict[str, t.Any] = {
@@ -309,7 +318,12 @@ class FlagonClient:
             environ["flagon._preserve_context"] = True
         # The response's request sees the environ as sent, with a body it can still read.
         request_environ = {**environ, "wsgi.input": BytesIO(builder.body or b"")}
-        body, status, headers = run_wsgi_app(self.application, environ, buffered=buffered)
+        if self.asgi and hasattr(type(self.application), "asgi_app"):
+            from .asgi.testing import run_asgi_app
+
+            body, status, headers = run_asgi_app(self.application, environ, buffered=buffered)
+        else:
+            body, status, headers = run_wsgi_app(self.application, environ, buffered=buffered)
         if not buffered:
             body = _ReadOnce(body)
         self._update_cookies(builder, headers.getlist("Set-Cookie"))

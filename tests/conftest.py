@@ -1,4 +1,6 @@
-"""Shared fixtures: every test must leave both context stacks empty."""
+"""Shared fixtures: every test must leave both context stacks empty, and every test on the
+``app`` fixture runs three ways: a plain app over WSGI, an app overriding a pipeline stage, and
+a plain app whose test clients send each request over ASGI."""
 
 from __future__ import annotations
 
@@ -6,6 +8,7 @@ import pytest
 
 from flagon import Flagon
 from flagon.globals import _app_ctx_stack, _request_ctx_stack
+from flagon.testing import FlagonClient
 
 
 @pytest.fixture(autouse=True)
@@ -33,12 +36,27 @@ class StagedFlagon(Flagon):
         return super().full_dispatch_request()
 
 
-@pytest.fixture(params=["plain", "staged"])
-def app(request):
-    cls = Flagon if request.param == "plain" else StagedFlagon
+@pytest.fixture(params=["plain", "staged", "asgi"])
+def app(request, monkeypatch):
+    if request.param == "asgi":
+        monkeypatch.setattr(FlagonClient, "asgi", True)
+    cls = StagedFlagon if request.param == "staged" else Flagon
     app = cls("flagon_test_app", root_path="/tmp")
     app.testing = True
     return app
+
+
+def pytest_collection_modifyitems(items):
+    """Leave out the ASGI run of a test checking what only WSGI has."""
+    items[:] = [
+        item
+        for item in items
+        if not (
+            item.get_closest_marker("wsgi_only")
+            and getattr(item, "callspec", None) is not None
+            and item.callspec.params.get("app") == "asgi"
+        )
+    ]
 
 
 @pytest.fixture

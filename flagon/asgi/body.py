@@ -1,0 +1,71 @@
+"""The request body of an ASGI request, received from the server as the pipeline reads it."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import typing as t
+
+from ..exceptions import ClientDisconnected
+from ..green import await_, can_await
+
+Receive = t.Callable[[], t.Awaitable[dict[str, t.Any]]]
+
+
+class RequestBody(io.RawIOBase):
+    """``wsgi.input`` for an ASGI request: each read waits for the server's next
+    ``http.request`` message without blocking the event loop, from the request's greenlet
+    (:func:`flagon.green.run`) or from a thread (a sync view's). A client that goes away
+    mid-body is :class:`ClientDisconnected` (400)."""
+
+    def __init__(self, receive: Receive) -> None:
+        self._receive = receive
+        self._loop = asyncio.get_running_loop()
+        self._buffer = b""
+        self.complete = False  # the last http.request message has arrived
+        self.disconnected = False
+
+    def readable(self) -> bool:
+        return True
+
+    async def next_message(self) -> dict[str, t.Any]:
+        """The server's next message, with what it says of the body taken into account."""
+        message = await self._receive()
+        if message["type"] == "http.disconnect":
+            self.complete = self.disconnected = True
+        elif message["type"] == "http.request":
+            self._buffer += message.get("body", b"")
+            self.complete = not message.get("more_body", False)
+        return message
+
+    def _fill(self) -> None:
+        while not self._buffer and not self.complete:
+            if can_await():
+                await_(self.next_message())
+            else:  # in a thread: the loop receives it
+                asyncio.run_coroutine_threadsafe(self.next_message(), self._loop).result()
+        if self.disconnected and not self._buffer:
+            raise ClientDisconnected()
+
+    def read(self, size: int | None = -1) -> bytes:
+        if size is None or size < 0:
+            return self.readall()
+        if size == 0:
+            return b""
+        self._fill()
+        data, self._buffer = self._buffer[:size], self._buffer[size:]
+        return data
+
+    def readall(self) -> bytes:
+        chunks: list[bytes] = []
+        while True:
+            self._fill()
+            if not self._buffer:
+                return b"".join(chunks)
+            chunks.append(self._buffer)
+            self._buffer = b""
+
+    def readinto(self, buffer: t.Any) -> int:
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)

@@ -1,0 +1,84 @@
+"""Synchronous code that can await: a function run in a greenlet by an asyncio task, handing
+each awaitable it meets back to that task and resuming with its outcome.
+
+The ASGI adapter runs flagon's one, synchronous request pipeline this way. An ``async def``
+view, hook or handler the pipeline reaches is awaited on the server's event loop, inside the
+request's own task, with no thread hop: the coroutine's frames run in the request's greenlet,
+so they see the request's context variables (``request``, ``g``, ``current_app``), while
+``asyncio.current_task()`` is the request's task, so timeouts and cancellation work as usual.
+Blocking functions go to a thread pool (:func:`call_in_thread`) so the loop keeps serving.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import typing as t
+from concurrent.futures import Executor
+
+try:
+    from greenlet import getcurrent, greenlet
+except ImportError as error:  # pragma: no cover - depends on the installation
+    raise ImportError("serving over ASGI needs greenlet: pip install 'flagon[asgi]'") from error
+
+T = t.TypeVar("T")
+
+
+class _Bridged(greenlet):
+    """A greenlet whose parent is the task running it (see :func:`run`)."""
+
+
+def can_await() -> bool:
+    """Whether the calling code runs under :func:`run`, so :func:`await_` may be used."""
+    return type(getcurrent()) is _Bridged
+
+
+async def run(
+    func: t.Callable[..., T], *args: t.Any, context: contextvars.Context | None = None
+) -> T:
+    """Call ``func(*args)`` in a new greenlet, in ``context`` (by default a copy of the
+    caller's), awaiting in this task each awaitable it passes to :func:`await_`."""
+    child = _Bridged(func)
+    child.gr_context = contextvars.copy_context() if context is None else context
+    message = child.switch(*args)
+    while not child.dead:
+        outcome: BaseException | None = None
+        try:
+            if message is None:  # a bare ``yield``: let the other tasks run once
+                await asyncio.sleep(0)
+            else:
+                # Handed over as asyncio's Task receives it: marked "being waited for", which
+                # awaiting it again here requires cleared.
+                message._asyncio_future_blocking = False
+                await message
+        except BaseException as error:
+            # The future's own failure reaches the coroutine when it reads the result;
+            # anything else (this task cancelled, an object that can't be awaited) is thrown in.
+            if not (isinstance(message, asyncio.Future) and message.done()):
+                outcome = error
+        message = child.switch(outcome)
+    return t.cast(T, message)
+
+
+def await_(awaitable: t.Awaitable[T]) -> T:
+    """Wait for ``awaitable`` from synchronous code running under :func:`run`, and return its
+    result (or raise its exception)."""
+    here = getcurrent()
+    if type(here) is not _Bridged:
+        raise RuntimeError("await_() needs code run by flagon.green.run()")
+    steps = awaitable.__await__()
+    thrown: BaseException | None = None
+    while True:
+        try:
+            waiting_for = steps.send(None) if thrown is None else steps.throw(thrown)
+        except StopIteration as done:
+            return t.cast(T, done.value)
+        thrown = here.parent.switch(waiting_for)  # type: ignore[union-attr]
+
+
+def call_in_thread(executor: Executor | None, func: t.Callable[..., T], *args: t.Any) -> T:
+    """Run a blocking ``func(*args)`` in ``executor`` (the loop's default one for None), in a
+    copy of the calling context, and wait for it without blocking the loop."""
+    loop = asyncio.get_running_loop()
+    context = contextvars.copy_context()
+    return await_(loop.run_in_executor(executor, context.run, func, *args))
