@@ -42,22 +42,38 @@ async def run(
     child.gr_context = contextvars.copy_context() if context is None else context
     message = child.switch(*args)
     while not child.dead:
-        outcome: BaseException | None = None
-        try:
-            if message is None:  # a bare ``yield``: let the other tasks run once
-                await asyncio.sleep(0)
-            else:
-                # Handed over as asyncio's Task receives it: marked "being waited for", which
-                # awaiting it again here requires cleared.
-                message._asyncio_future_blocking = False
-                await message
-        except BaseException as error:
-            # The future's own failure reaches the coroutine when it reads the result;
-            # anything else (this task cancelled, an object that can't be awaited) is thrown in.
-            if not (isinstance(message, asyncio.Future) and message.done()):
-                outcome = error
-        message = child.switch(outcome)
+        message = child.switch(await _wait_for(message))
     return t.cast(T, message)
+
+
+async def _wait_for(waited: t.Any) -> BaseException | None:
+    """Wait, as asyncio's Task does, for what a coroutine yielded: a future (asyncio's or a
+    server's own future-like object), or None to let the other tasks run once. What to throw
+    into the coroutine when it resumes: nothing, as it reads its future's outcome itself,
+    unless waiting failed (this task cancelled and the future not, a thing not a future)."""
+    try:
+        if waited is None:
+            await asyncio.sleep(0)
+            return None
+        if not hasattr(waited, "add_done_callback"):
+            raise RuntimeError(f"a coroutine can't wait for {waited!r}")
+        waited._asyncio_future_blocking = False  # taken on, as a Task takes it on
+        woken: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+        def wake(_done: t.Any) -> None:
+            if not woken.done():
+                woken.set_result(None)
+
+        waited.add_done_callback(wake)
+        try:
+            await woken
+        except asyncio.CancelledError:
+            if waited.cancel():  # the coroutine then finds its future cancelled
+                return None
+            raise
+    except BaseException as error:
+        return error
+    return None
 
 
 def await_(awaitable: t.Awaitable[T]) -> T:
