@@ -21,6 +21,7 @@ from .globals import g as g
 from .globals import request as request
 from .globals import request_ctx as request_ctx
 from .globals import session as session
+from .globals import websocket as websocket
 from .helpers import abort as abort
 from .helpers import flash as flash
 from .helpers import get_flashed_messages as get_flashed_messages

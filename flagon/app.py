@@ -36,6 +36,7 @@ from .exceptions import (
     BadRequestKeyError,
     HTTPException,
     InternalServerError,
+    WebSocketDisconnected,
 )
 from .globals import _app_ctx_stack, _request_ctx_stack
 from .helpers import _environ_setting, get_debug_flag
@@ -863,6 +864,31 @@ class Flagon(Scaffold):
             if extra_headers is not None:
                 return rv, extra_headers  # type: ignore[return-value]
         return self.finalize_request(rv)
+
+    def full_dispatch_websocket(self, ctx: RequestContext) -> Response | None:
+        """A WebSocket connection's handshake request: the URL value preprocessors and
+        ``before_websocket`` functions, then the handler. None once the handler is done; a
+        response (returned, or made from an error) when the connection is to be refused."""
+        req = ctx.request
+        try:
+            rv = None
+            preprocessors, _before, _after = self._request_hooks(req._scopes)
+            for func in preprocessors:
+                func(req.endpoint, req.view_args)
+            for name in req._scopes[::-1]:
+                for hook in self.before_websocket_funcs.get(name, ()):
+                    rv = self.ensure_sync(hook)()
+                    if rv is not None:
+                        break
+                if rv is not None:
+                    break
+            if rv is None:
+                rv = self.dispatch_request(ctx)
+        except WebSocketDisconnected:
+            raise  # the client left: no error to handle
+        except Exception as e:
+            rv = self.handle_user_exception(e)
+        return None if rv is None else self.make_response(rv)
 
     def preprocess_request(self, ctx: RequestContext | None = None) -> t.Any:
         """Run ``url_value_preprocessor`` then ``before_request`` functions (app, then

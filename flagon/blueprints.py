@@ -282,6 +282,7 @@ class Blueprint(Scaffold):
             (self.url_default_functions, app.url_default_functions),
             (self.url_value_preprocessors, app.url_value_preprocessors),
             (self.template_context_processors, app.template_context_processors),
+            (self.before_websocket_funcs, app.before_websocket_funcs),
         ):
             for key, funcs in bp_funcs.items():
                 if funcs:
@@ -349,6 +350,11 @@ class Blueprint(Scaffold):
     def before_app_request(self, f: F) -> F:
         """Like :meth:`before_request`, for every request of the app."""
         return self._record_app_hook("before_request_funcs", f)
+
+    @setupmethod
+    def before_app_websocket(self, f: F) -> F:
+        """Like :meth:`before_websocket`, for every WebSocket connection of the app."""
+        return self._record_app_hook("before_websocket_funcs", f)
 
     @setupmethod
     def after_app_request(self, f: F) -> F:

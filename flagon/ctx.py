@@ -167,6 +167,8 @@ class RequestContext:
     _session: SessionMixin | None = None
     _after_request_functions: t.Sequence[t.Callable[[Response], Response]] = ()
     _url_adapter: t.Any = _sentinel  # not made yet
+    #: The connection of a WebSocket request (the ``websocket`` global), else None.
+    websocket: t.Any = None
 
     def __init__(
         self,

@@ -94,6 +94,7 @@ __all__ = [
     "UnavailableForLegalReasons",
     "UnprocessableEntity",
     "UnsupportedMediaType",
+    "WebSocketDisconnected",
     "abort",
     "default_exceptions",
 ]
@@ -104,3 +105,15 @@ _aborter = Aborter()
 def abort(status: t.Any, *args: t.Any, **kwargs: t.Any) -> t.NoReturn:
     """Raise the HTTP exception for ``status``, or an exception carrying a ready response."""
     _aborter(status, *args, **kwargs)
+
+
+class WebSocketDisconnected(Exception):
+    """The client closed the WebSocket (``code`` and ``reason``: what its close frame said).
+
+    Raised by ``websocket.receive()`` and ``send()``; a handler ending with it has simply
+    ended, so it reaches no error handler and is not logged."""
+
+    def __init__(self, code: int = 1000, reason: str = "") -> None:
+        super().__init__(code, reason)
+        self.code = code
+        self.reason = reason

@@ -13,6 +13,7 @@ from .local import LocalProxy, LocalStack
 
 if t.TYPE_CHECKING:
     from .app import Flagon
+    from .asgi.websocket import WebSocket
     from .ctx import AppContext, RequestContext, _AppCtxGlobals
     from .sessions import SessionMixin
     from .wrappers import Request
@@ -50,6 +51,11 @@ g: _AppCtxGlobals = LocalProxy(  # type: ignore[assignment]
 )
 request: Request = LocalProxy(  # type: ignore[assignment]
     _request_ctx_stack, "request", unbound_message=_no_req_msg
+)
+#: The current WebSocket connection (under ASGI, in a ``websocket`` handler): ``receive()``,
+#: ``send()``, ``accept()``, ``close()``; None in an HTTP request.
+websocket: WebSocket = LocalProxy(  # type: ignore[assignment]
+    _request_ctx_stack, "websocket", unbound_message=_no_req_msg
 )
 session: SessionMixin = LocalProxy(  # type: ignore[assignment]
     _request_ctx_stack, "session", unbound_message=_no_req_msg

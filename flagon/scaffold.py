@@ -8,6 +8,7 @@ its first request they refuse to run, since workers would otherwise disagree abo
 from __future__ import annotations
 
 import importlib.util
+import inspect
 import os
 import sys
 import typing as t
@@ -265,6 +266,9 @@ class Scaffold:
         self.url_default_functions: dict[str | None, list[t.Callable[..., t.Any]]] = defaultdict(
             list
         )
+        self.before_websocket_funcs: dict[str | None, list[t.Callable[..., t.Any]]] = defaultdict(
+            list
+        )
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name!r}>"
@@ -386,6 +390,30 @@ class Scaffold:
         return decorator
 
     @setupmethod
+    def websocket(self, rule: str, **options: t.Any) -> t.Callable[[F], F]:
+        """Register the decorated ``async def`` function as the handler of WebSocket
+        connections to ``rule`` (served under ASGI). It talks through the ``websocket`` global;
+        returning a response (or raising an HTTP error) before accepting refuses the
+        connection with it."""
+
+        def decorator(f: F) -> F:
+            if not inspect.iscoroutinefunction(f):
+                raise TypeError(f"WebSocket handlers are 'async def' functions: {f!r} isn't.")
+            endpoint = options.pop("endpoint", None)
+            self.add_url_rule(
+                rule,
+                endpoint,
+                f,
+                websocket=True,
+                methods=["GET"],
+                provide_automatic_options=False,
+                **options,
+            )
+            return f
+
+        return decorator
+
+    @setupmethod
     def add_url_rule(
         self,
         rule: str,
@@ -412,6 +440,13 @@ class Scaffold:
     def before_request(self, f: F) -> F:
         """Run ``f()`` before each request; a non-``None`` return value becomes the response."""
         self.before_request_funcs.setdefault(None, []).append(f)
+        return f
+
+    @setupmethod
+    def before_websocket(self, f: F) -> F:
+        """Run ``f()`` before each WebSocket handler, in its request context; a non-``None``
+        return value is a response refusing the connection."""
+        self.before_websocket_funcs.setdefault(None, []).append(f)
         return f
 
     @setupmethod

@@ -36,6 +36,7 @@ from .wsgi import run_wsgi_app
 
 if t.TYPE_CHECKING:
     from .app import Flagon
+    from .asgi.testing import TestWebSocket
 
 __all__ = [
     "Client",
@@ -329,6 +330,25 @@ class FlagonClient:
         self._update_cookies(builder, headers.getlist("Set-Cookie"))
         request = request_class_for(self.application, Request)(request_environ)
         return self._response_class()(body, status, headers, request=request)
+
+    def websocket(
+        self, *args: t.Any, subprotocols: t.Iterable[str] = (), timeout: float = 5, **kwargs: t.Any
+    ) -> TestWebSocket:
+        """A WebSocket connection to the app, over ASGI, with this client's cookies::
+
+            with client.websocket("/chat", subprotocols=["v1"]) as ws:
+                ws.send("hello")
+                assert ws.receive() == "hello back"
+
+        The arguments are those of :meth:`open` (a path, ``headers``, ``query_string``…);
+        `timeout` bounds each wait for the app.
+        """
+        from .asgi.testing import TestWebSocket, websocket_scope
+
+        builder = self._builder_from(args, kwargs)
+        environ = builder.get_environ()
+        self._add_cookies(environ, builder)
+        return TestWebSocket(self.application, websocket_scope(environ, subprotocols), timeout)
 
     def open(
         self, *args: t.Any, buffered: bool = False, follow_redirects: bool = False, **kwargs: t.Any

@@ -4,13 +4,19 @@ that check the app behaves the same under ASGI as under WSGI (``app.test_client(
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextvars
+import json
+import os
+import queue
+import threading
 import typing as t
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 
 from ..async_support import _runner
 from ..datastructures import Headers
+from ..exceptions import WebSocketDisconnected
 
 _CHUNK = 65536  # the body is sent in pieces this big, as servers do
 
@@ -131,3 +137,142 @@ def run_asgi_app(
     reason = HTTP_STATUS_CODES.get(status, "UNKNOWN")
     decoded = [(name.decode("latin-1"), value.decode("latin-1")) for name, value in headers]
     return chunks, f"{status} {reason}", Headers(decoded)
+
+
+class WebSocketRefused(Exception):
+    """The app refused the test client's WebSocket handshake: ``status_code`` and ``body``
+    of the response it answered with (403 and empty when it just closed)."""
+
+    def __init__(self, status_code: int, body: bytes = b"") -> None:
+        super().__init__(status_code, body)
+        self.status_code = status_code
+        self.body = body
+
+
+class TestWebSocket:
+    """A WebSocket connection from the test client to the app (``client.websocket(path)``).
+
+    The app runs on an event loop of its own thread, as under a server; ``send()`` and
+    ``receive()`` talk to it from the test. Used as a context manager: entering opens the
+    connection (raising :class:`WebSocketRefused` if the app refuses it), leaving closes it
+    from the client's side and waits for the handler to finish. An error the app lets out
+    (with ``PROPAGATE_EXCEPTIONS``, as in tests) is raised here.
+    """
+
+    def __init__(
+        self, app: t.Callable[..., t.Any], scope: dict[str, t.Any], timeout: float
+    ) -> None:
+        self._app = app
+        self._scope = scope
+        self.timeout = timeout
+        self._from_app: queue.Queue[dict[str, t.Any]] = queue.Queue()
+        self._started = threading.Event()
+        self._thread = threading.Thread(target=asyncio.run, args=(self._serve(),), daemon=True)
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._to_app: asyncio.Queue[dict[str, t.Any]] | None = None
+        self._finished = False
+        #: The subprotocol and headers the app accepted with; the close code it sent.
+        self.subprotocol: str | None = None
+        self.headers: Headers = Headers()
+        self.close_code: int | None = None
+
+    async def _serve(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._to_app = asyncio.Queue()
+        self._started.set()
+        to_app = self._to_app
+
+        async def send(message: dict[str, t.Any]) -> None:
+            self._from_app.put(message)
+
+        try:
+            await self._app(self._scope, to_app.get, send)
+        except BaseException as error:
+            self._from_app.put({"type": "flagon.error", "error": error})
+        finally:
+            self._from_app.put({"type": "flagon.finished"})
+
+    def _put(self, message: dict[str, t.Any]) -> None:
+        assert self._loop is not None and self._to_app is not None
+        self._loop.call_soon_threadsafe(self._to_app.put_nowait, message)
+
+    def _next(self) -> dict[str, t.Any]:
+        try:
+            message = self._from_app.get(timeout=self.timeout)
+        except queue.Empty:
+            raise TimeoutError(f"the app sent nothing in {self.timeout} s") from None
+        if message["type"] == "flagon.error":
+            raise message["error"]
+        if message["type"] == "flagon.finished":
+            self._finished = True
+        return message
+
+    def __enter__(self) -> TestWebSocket:
+        self._thread.start()
+        self._started.wait()
+        self._put({"type": "websocket.connect"})
+        message = self._next()
+        if message["type"] == "websocket.accept":
+            self.subprotocol = message.get("subprotocol")
+            self.headers = Headers(
+                [(n.decode("latin-1"), v.decode("latin-1")) for n, v in message.get("headers", ())]
+            )
+            return self
+        self._thread.join(self.timeout)
+        if message["type"] == "websocket.http.response.start":
+            body = self._next().get("body", b"")
+            raise WebSocketRefused(message["status"], body)
+        raise WebSocketRefused(403)
+
+    def send(self, data: str | bytes) -> None:
+        key = "text" if isinstance(data, str) else "bytes"
+        self._put({"type": "websocket.receive", key: data})
+
+    def send_json(self, value: t.Any) -> None:
+        self.send(json.dumps(value))
+
+    def receive(self) -> str | bytes:
+        """The app's next message; :class:`~flagon.exceptions.WebSocketDisconnected` if the
+        app closed the connection instead."""
+        message = self._next()
+        if message["type"] == "websocket.send":
+            return message["text"] if message.get("text") is not None else message["bytes"]
+        if message["type"] == "websocket.close":
+            self.close_code = message.get("code", 1000)
+        raise WebSocketDisconnected(self.close_code or 1006)
+
+    def receive_json(self) -> t.Any:
+        return json.loads(self.receive())
+
+    def close(self, code: int = 1000) -> None:
+        """Leave, as a browser closing the page does, and wait for the handler to end."""
+        if not self._finished:
+            try:
+                self._put({"type": "websocket.disconnect", "code": code})
+            except RuntimeError:  # the handler has finished and its loop is closed
+                pass
+            while not self._finished:
+                self._next()  # raising what the app let out
+        self._thread.join(self.timeout)
+
+    def __exit__(self, *exc_info: t.Any) -> None:
+        self.close()
+
+
+def websocket_scope(environ: dict[str, t.Any], subprotocols: t.Iterable[str]) -> dict[str, t.Any]:
+    """The ASGI WebSocket scope of a handshake request built by the test client."""
+    scope = scope_for(environ)
+    scope["headers"] += [
+        (b"upgrade", b"websocket"),
+        (b"connection", b"Upgrade"),
+        (b"sec-websocket-version", b"13"),
+        (b"sec-websocket-key", base64.b64encode(os.urandom(16))),
+    ]
+    scope.update(
+        type="websocket",
+        scheme="wss" if scope["scheme"] == "https" else "ws",
+        subprotocols=list(subprotocols),
+        extensions={"websocket.http.response": {}},
+    )
+    del scope["flagon.context"], scope["method"]
+    return scope

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import typing as t
+import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
@@ -90,6 +91,33 @@ def test_a_stream_of_server_sent_events(server):
     _, headers, body = fetch(server.url("/events"))
     assert headers["Content-Type"].startswith("text/event-stream")
     assert body == b"data: tick 0\n\ndata: tick 1\n\ndata: tick 2\n\n"
+
+
+def session_cookie(server) -> str:
+    data = urllib.parse.urlencode({"name": "ada"}).encode()
+    _, headers, _ = fetch(server.url("/login"), data=data)
+    return headers["Set-Cookie"].split(";")[0]
+
+
+def test_a_websocket_with_the_session_of_its_cookie(server):
+    from websockets.sync.client import connect
+
+    url = server.url("/chat").replace("http://", "ws://")
+    cookie = session_cookie(server)
+    with connect(url, subprotocols=["chat.v1"], additional_headers={"Cookie": cookie}) as ws:
+        assert ws.subprotocol == "chat.v1"
+        assert ws.recv(TIMEOUT) == "welcome ada"
+        ws.send("hello")
+        assert ws.recv(TIMEOUT) == "ada: hello"
+
+
+def test_a_websocket_refused_by_a_hook(server):
+    from websockets.exceptions import InvalidStatus
+    from websockets.sync.client import connect
+
+    with pytest.raises(InvalidStatus) as refused:
+        connect(server.url("/chat").replace("http://", "ws://"), open_timeout=TIMEOUT)
+    assert refused.value.response.status_code in (401, 403)  # 403 where the server can't say
 
 
 def test_the_shutdown_hook_runs_when_the_server_stops(server):

@@ -6,9 +6,10 @@ import asyncio
 import os
 import threading
 
-from flagon import Flagon, Response, g, request
+from flagon import Flagon, Response, abort, g, request, session, websocket
 
 app = Flagon(__name__)
+app.secret_key = "a key for the ASGI server tests"
 started = threading.Event()
 released = threading.Event()
 
@@ -68,3 +69,24 @@ def events():
             yield f"data: tick {n}\n\n"
 
     return Response(ticks(), mimetype="text/event-stream")
+
+
+@app.post("/login")
+def login():
+    session["name"] = request.form["name"]
+    return "logged in"
+
+
+@app.before_websocket
+def members_only():
+    if "name" not in session:
+        abort(401)
+
+
+@app.websocket("/chat")
+async def chat():
+    await websocket.accept(subprotocol="chat.v1" if "chat.v1" in websocket.subprotocols else None)
+    await websocket.send(f"welcome {session['name']}")
+    while True:
+        message = await websocket.receive()
+        await websocket.send(f"{session['name']}: {message}")
