@@ -1,4 +1,5 @@
-"""The development server: waitress serving the app, and a reloader restarting it on code changes.
+"""The development server: waitress serving the app (or uvicorn or granian, over ASGI), and a
+reloader restarting it on code changes.
 
 With the reloader on, this process opens the listening socket, then only watches files
 (watchfiles) and runs the server in a child process that inherits the socket; on a change the
@@ -16,6 +17,10 @@ import subprocess
 import sys
 import threading
 import typing as t
+from functools import partial
+
+#: The servers ``flagon run --server`` can start: WSGI (waitress) and ASGI (uvicorn, granian).
+SERVERS = ("waitress", "uvicorn", "granian")
 
 #: Set in the server process the reloader starts (and only there).
 RUN_MAIN_ENV = "FLAGON_RUN_MAIN"
@@ -60,45 +65,94 @@ def run_simple(
     threaded: bool = True,
     use_debugger: bool | None = None,
     use_evalex: bool | None = None,
+    server: str = "waitress",
     **options: t.Any,
 ) -> None:
-    """Serve ``app`` on ``host:port`` with waitress until interrupted.
+    """Serve ``app`` on ``host:port`` with waitress (or ``server``: uvicorn or granian, which
+    serve it over ASGI) until interrupted.
 
     ``use_reloader`` restarts the server whenever a Python file of the project changes (the app's
     root path and the current directory; installed packages, caches and version control are
     ignored) or one of ``extra_files`` does. ``threaded=False`` means a single worker thread.
     The debug error page (:mod:`flagon.debug`) follows the app's debug mode unless
     ``use_debugger=False``; ``use_evalex`` is accepted for Flask compatibility. Other ``options``
-    go to waitress.
+    go to the server.
     """
-    import waitress
-
+    if server not in SERVERS:
+        raise ValueError(f"unknown server {server!r}: choose one of {', '.join(SERVERS)}")
     if not threaded:
         threads = 1
     if use_debugger is not False and hasattr(app, "debug"):
         from .debug import DebuggedApplication
 
-        app = DebuggedApplication(app)
+        if server == "waitress":
+            app = DebuggedApplication(app)
+        else:  # around the pipeline, which ASGI requests go through too
+            app.wsgi_app = DebuggedApplication(app.wsgi_app)  # type: ignore[attr-defined]
+    serve = partial(_SERVE[server], app, threads=threads, **options)
     if is_running_from_reloader():
         fd = os.environ.get(SERVER_FD_ENV)
-        if fd:
-            waitress.serve(app, sockets=[socket.socket(fileno=int(fd))], threads=threads, **options)
-        else:
-            waitress.serve(app, host=host, port=port, threads=threads, **options)
+        serve(host, port, socket.socket(fileno=int(fd)) if fd else None)
         return
 
     if not use_reloader:
         _print_banner(host, port)
-        waitress.serve(app, host=host, port=port, threads=threads, **options)
+        serve(host, port, None)
         return
 
     sock = bind_socket(host, port)
     _print_banner(*sock.getsockname()[:2])
     roots = watch_roots(getattr(app, "root_path", None), os.getcwd())
     watch_filter = ProjectFilter(roots, extra_files, exclude_patterns)
-    if os.name == "nt":  # no descriptor inheritance there: the server binds by itself
+    if os.name == "nt" or server == "granian":
+        # No descriptor to inherit (Windows; granian binds its own): the server binds itself.
         sock.close()
     run_with_reloader(sock, [*roots, *watch_filter.extra_files], watch_filter)
+
+
+def _waitress(
+    app: t.Any, host: str, port: int, sock: socket.socket | None, threads: int, **options: t.Any
+) -> None:
+    import waitress
+
+    if sock is not None:
+        waitress.serve(app, sockets=[sock], threads=threads, **options)
+    else:
+        waitress.serve(app, host=host, port=port, threads=threads, **options)
+
+
+def _uvicorn(
+    app: t.Any, host: str, port: int, sock: socket.socket | None, threads: int, **options: t.Any
+) -> None:
+    import uvicorn
+
+    options.setdefault("log_level", "info")
+    config = uvicorn.Config(
+        app.asgi_app, host=host, port=port, interface="asgi3", lifespan="on", **options
+    )
+    uvicorn.Server(config).run(sockets=None if sock is None else [sock])
+
+
+def _granian(
+    app: t.Any, host: str, port: int, sock: socket.socket | None, threads: int, **options: t.Any
+) -> None:
+    import asyncio
+
+    from granian.constants import Interfaces
+    from granian.server.embed import Server
+
+    if sock is not None:  # granian binds its own socket
+        host, port = sock.getsockname()[:2]
+        sock.close()
+    server = Server(app.asgi_app, address=host, port=port, interface=Interfaces.ASGI, **options)
+    asyncio.run(server.serve())
+
+
+_SERVE: dict[str, t.Callable[..., None]] = {
+    "waitress": _waitress,
+    "uvicorn": _uvicorn,
+    "granian": _granian,
+}
 
 
 def _print_banner(host: str, port: int) -> None:

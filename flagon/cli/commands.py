@@ -69,6 +69,13 @@ def _failed_app(error: Exception) -> t.Callable[..., t.Iterable[bytes]]:
     help="Accepted for Flask compatibility: the debug error page follows debug mode.",
 )
 @option(
+    "--server",
+    type=click.Choice(["waitress", "uvicorn", "granian"]),
+    default="waitress",
+    show_default=True,
+    help="waitress serves the app over WSGI; uvicorn and granian over ASGI (WebSockets too).",
+)
+@option(
     "--threads", type=click.IntRange(min=1), default=8, show_default=True, help="Worker threads."
 )
 @option(
@@ -96,15 +103,17 @@ def run_command(
     port: int,
     reload: bool | None,
     debugger: bool | None,
+    server: str,
     threads: int,
     with_threads: bool,
     extra_files: list[str] | None,
     exclude_patterns: list[str] | None,
 ) -> None:
-    """Serve the application with waitress on 127.0.0.1 (use --host to listen elsewhere).
+    """Serve the application with waitress on 127.0.0.1 (use --host to listen elsewhere), or
+    over ASGI with uvicorn or granian (--server).
 
     With --debug the server restarts when a Python file of the project changes. For
-    production, run waitress or Gunicorn directly.
+    production, run Gunicorn, waitress, granian or uvicorn directly (docs/asgi.md).
     """
     from ..serving import is_running_from_reloader, run_simple
 
@@ -132,6 +141,7 @@ def run_command(
         use_debugger=debugger,
         extra_files=extra_files,
         exclude_patterns=exclude_patterns,
+        server=server,
     )
 
 

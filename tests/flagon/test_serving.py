@@ -134,3 +134,24 @@ def test_run_simple_in_the_reloaded_process_serves_the_inherited_socket(served, 
         inherited.detach()  # the original still owns the descriptor
     finally:
         sock.close()
+
+
+def test_run_simple_serves_over_asgi_with_uvicorn(monkeypatch):
+    import uvicorn
+
+    from flagon import Flagon
+
+    started = []
+    monkeypatch.setattr(uvicorn.Server, "run", lambda self, sockets=None: started.append(self))
+    monkeypatch.delenv(serving.RUN_MAIN_ENV, raising=False)
+    app = Flagon("served", root_path="/tmp")
+    run_simple("127.0.0.1", 5052, app, server="uvicorn", use_debugger=False)
+    (server,) = started
+    config = server.config
+    assert (config.app, config.host, config.port) == (app.asgi_app, "127.0.0.1", 5052)
+    assert (config.interface, config.lifespan) == ("asgi3", "on")
+
+
+def test_run_simple_knows_its_servers():
+    with pytest.raises(ValueError, match="waitress, uvicorn, granian"):
+        run_simple("127.0.0.1", 5053, object(), server="gunicorn")

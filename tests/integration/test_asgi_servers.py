@@ -123,3 +123,15 @@ def test_a_websocket_refused_by_a_hook(server):
 def test_the_shutdown_hook_runs_when_the_server_stops(server):
     stop_server(server)
     assert server.stopped_file.read_text() == "stopped"
+
+
+@pytest.mark.parametrize("name", ["uvicorn", "granian"])
+def test_flagon_run_serves_over_asgi(servers, name):
+    from live_servers import flagon_command
+
+    require_module(name)
+    port = free_port()
+    args = [*flagon_command(), "--app", "asgi_app", "run", "--server", name, "--port", str(port)]
+    live = servers.start(args, port, cwd=APPS)
+    assert fetch(live.url("/async?name=run"))[2] == b"async hello run (started: True)"
+    assert fetch(live.url("/"))[2] == b"Hello, World!"
