@@ -7,9 +7,11 @@ picks the first language the forum speaks; otherwise English. Catalogues live in
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import typing as t
+from contextvars import ContextVar
 from gettext import NullTranslations
 
 from babel.support import LazyProxy, Translations
@@ -30,6 +32,10 @@ _HTML_LANG = {"en": "en", "zh_Hans": "zh-Hans"}
 _SIMPLIFIED = {"zh", "zh-cn", "zh-hans", "zh-sg", "zh-hans-cn", "zh-my"}
 # WTForms' own messages ("This field is required.") in each locale, as WTForms names it.
 _WTFORMS_LOCALE = {"zh_Hans": "zh"}
+# What goes between two sentences: a space, but nothing after Chinese full-width punctuation.
+_SENTENCE_GAP = {"zh_Hans": ""}
+# Set by force_locale: words written for somebody other than the reader (a mail to a member).
+_forced_locale: ContextVar[str | None] = ContextVar("bbs_forced_locale", default=None)
 
 
 def locale_for_tag(tag: str) -> str | None:
@@ -58,13 +64,39 @@ def _choose_locale() -> str:
 
 
 def get_locale() -> str:
-    """The current request's locale (English outside a request)."""
+    """The locale forced by :func:`force_locale`, else the current request's (English
+    outside a request)."""
+    forced = _forced_locale.get()
+    if forced is not None:
+        return forced
     if not has_request_context():
         return DEFAULT_LOCALE
     locale = g.get("locale")
     if locale is None:
         locale = g.locale = _choose_locale()
     return locale
+
+
+@contextlib.contextmanager
+def force_locale(locale: str | None) -> t.Iterator[None]:
+    """Speak ``locale`` inside the block, whoever the request is for: what is written for
+    another member (a mail) is in their language. ``None`` keeps the current choice; a
+    locale the forum doesn't speak is English."""
+    if locale is None:
+        yield
+        return
+    token = _forced_locale.set(locale if locale in LOCALES else DEFAULT_LOCALE)
+    try:
+        yield
+    finally:
+        _forced_locale.reset(token)
+
+
+def member_locale(user: t.Any, default: str | None = DEFAULT_LOCALE) -> str | None:
+    """The language to write to ``user`` in: their profile's choice, else ``default``
+    (``None``: the current request's, when the member is the one asking)."""
+    chosen = getattr(user, "locale", "")
+    return chosen if chosen in LOCALES else default
 
 
 def html_lang() -> str:
@@ -99,6 +131,11 @@ def lazy_gettext(message: str, **variables: t.Any) -> str:
     Typed as the text it stands for: a Babel ``LazyProxy`` acts as that string wherever one
     is expected (labels, messages, formatting)."""
     return t.cast(str, LazyProxy(gettext, message, enable_cache=False, **variables))
+
+
+def sentences(*texts: str) -> str:
+    """Translated sentences made one text, spaced as the language spaces them."""
+    return _SENTENCE_GAP.get(get_locale(), " ").join(texts)
 
 
 class FormTranslations:

@@ -9,6 +9,7 @@ from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from ..forms import BbsForm, Email
+from ..i18n import lazy_gettext as _
 from ..passwords import MAX_LENGTH
 from .forms import _StrongPassword
 
@@ -19,7 +20,7 @@ def _strip(value: str | None) -> str | None:
 
 class ForgotPasswordForm(BbsForm):
     email = EmailField(
-        "Email",
+        _("Email"),
         [DataRequired(), Length(max=254), Email()],
         filters=[_strip],
         render_kw={"autocomplete": "email"},
@@ -28,13 +29,13 @@ class ForgotPasswordForm(BbsForm):
 
 class ResetPasswordForm(BbsForm):
     password = PasswordField(
-        "New password",
+        _("New password"),
         [DataRequired(), _StrongPassword()],
         render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
-        "Repeat the new password",
-        [DataRequired(), EqualTo("password", "The passwords don't match.")],
+        _("Repeat the new password"),
+        [DataRequired(), EqualTo("password", _("The passwords don't match."))],
         render_kw={"autocomplete": "new-password"},
     )
 
@@ -48,13 +49,13 @@ class ResetPasswordForm(BbsForm):
 
 class ChangeEmailForm(BbsForm):
     email = EmailField(
-        "New email address",
+        _("New email address"),
         [DataRequired(), Length(max=254), Email()],
         filters=[_strip],
         render_kw={"autocomplete": "email"},
     )
     password = PasswordField(
-        "Current password",
+        _("Current password"),
         [DataRequired(), Length(max=MAX_LENGTH)],
         render_kw={"autocomplete": "current-password"},
     )

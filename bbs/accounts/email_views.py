@@ -12,6 +12,8 @@ from flagon.ext.login import current_user, login_required, logout_user, safe_nex
 from ..auth import end_logins
 from ..db import db
 from ..forms import add_error, field_text
+from ..i18n import gettext as _
+from ..i18n import lazy_gettext
 from ..limits import client_network
 from ..models import User, email_key, utcnow
 from ..models.account import CHANGE_EMAIL, RESET_PASSWORD, VERIFY_EMAIL
@@ -21,7 +23,7 @@ from .email_forms import ChangeEmailForm, ForgotPasswordForm, ResetPasswordForm
 from .mails import send_email_change, send_password_reset, send_verification
 from .tokens import peek_token, use_token, void_tokens
 
-RESET_SENT = (
+RESET_SENT = lazy_gettext(
     "If an account has this address, a link to choose a new password is on its way to it."
     " Check your mail (and its spam folder)."
 )
@@ -49,7 +51,7 @@ def forgot_password():
         user = account_with_email(address)
         if user is not None and not user.banned:
             send_password_reset(user)
-        flash(RESET_SENT, "info")
+        flash(str(RESET_SENT), "info")
         return redirect(url_for("accounts.login"))
     return render_template("accounts/forgot_password.html", form=form)
 
@@ -80,7 +82,7 @@ def reset_password(token: str):
         if current_user.is_authenticated and current_user.id == user.id:
             logout_user()
         flash(
-            "Your password has been changed, and every device logged out. Log in with it.",
+            _("Your password has been changed, and every device logged out. Log in with it."),
             "success",
         )
         return redirect(url_for("accounts.login"))
@@ -109,7 +111,7 @@ def verify_email(token: str):
     except IntegrityError:
         db.session.rollback()
         return render_template("accounts/email_taken.html", email=account_token.email), 409
-    flash(f"Your address {user.email} is verified. Thank you!", "success")
+    flash(_("Your address %(email)s is verified. Thank you!", email=user.email), "success")
     if current_user.is_authenticated:
         return redirect(url_for("accounts.change_email"))
     return redirect(url_for("accounts.login"))
@@ -120,13 +122,13 @@ def verify_email(token: str):
 def resend_verification():
     user = current_user._get_current_object()
     if user.email_verified:
-        flash("Your address is already verified.", "info")
+        flash(_("Your address is already verified."), "info")
     else:
         mail_limits.record_mail_request(
             mail_limits.VERIFICATION, client_network(request.remote_addr), user.email_key
         )
         send_verification(user)  # commits the request with the token
-        flash(f"A new verification link is on its way to {user.email}.", "info")
+        flash(_("A new verification link is on its way to %(email)s.", email=user.email), "info")
     return redirect(safe_next_url(request.form.get("next"), default=url_for("main.index")))
 
 
@@ -143,23 +145,29 @@ def change_email():
         new_email = field_text(form.email)
         other = account_with_email(new_email)
         if not verify_password(user.password_hash, field_text(form.password)):
-            add_error(form.password, "This is not your current password.")
+            add_error(form.password, _("This is not your current password."))
         else:
             ratelimit.login_succeeded(attempt, user.username_key)
             db.session.commit()
             if email_key(new_email) == email_key(user.email) and user.email_verified:
-                add_error(form.email, "This is already your address.")
+                add_error(form.email, _("This is already your address."))
             elif new_email == user.email:
                 send_verification(user)
-                flash(f"A new verification link is on its way to {new_email}.", "info")
+                flash(
+                    _("A new verification link is on its way to %(email)s.", email=new_email),
+                    "info",
+                )
                 return redirect(url_for("accounts.change_email"))
             elif other is not None and other.id != user.id:
-                add_error(form.email, "Another account has this address.")
+                add_error(form.email, _("Another account has this address."))
             else:
                 send_email_change(user, new_email)
                 flash(
-                    f"A link is on its way to {new_email}: your address changes when you"
-                    " follow it. Until then it stays as it is.",
+                    _(
+                        "A link is on its way to %(email)s: your address changes when you"
+                        " follow it. Until then it stays as it is.",
+                        email=new_email,
+                    ),
                     "info",
                 )
                 return redirect(url_for("accounts.change_email"))

@@ -17,6 +17,7 @@ from ..passwords import MAX_LENGTH, password_problem
 # Letters and digits of any script, "_", "." and "-": no spaces, no markup. Look-alikes are
 # refused by mixes_scripts() here and by the unique skeleton (bbs.names) when registering.
 USERNAME = re.compile(r"[\w.-]{3,32}\Z")
+USERNAME_RULE = _("Use 3 to 32 letters, digits, dots, dashes or underscores.")
 
 
 def normalize_username(value: str | None) -> str | None:
@@ -27,14 +28,16 @@ def normalize_username(value: str | None) -> str | None:
 def username_problem(username: str) -> str | None:
     """Why ``username`` can't be used, or ``None``."""
     if not USERNAME.match(username):
-        return "Use 3 to 32 letters, digits, dots, dashes or underscores."
+        return str(USERNAME_RULE)
     if mixes_scripts(username):
-        return (
-            "Use the letters of one writing system: a name can't mix Latin and Cyrillic,"
-            " for example."
+        return str(
+            _(
+                "Use the letters of one writing system: a name can't mix Latin and Cyrillic,"
+                " for example."
+            )
         )
     if len(username_key(username)) > 128 or len(username_skeleton(username)) > 255:
-        return "Use 3 to 32 letters, digits, dots, dashes or underscores."
+        return str(USERNAME_RULE)
     return None
 
 

@@ -11,6 +11,7 @@ from flagon import current_app
 
 from .. import limits
 from ..db import db
+from ..i18n import gettext as _
 from ..models import MailRequest, utcnow
 
 PASSWORD_RESET = "password_reset"
@@ -44,19 +45,19 @@ def record_mail_request(kind: str, address: str, email_key: str) -> None:
             kind,
             MailRequest.address == address,
             config["PASSWORD_RESETS_PER_ADDRESS"],
-            "Too many password resets asked for from your address.",
+            _("Too many password resets asked for from your address."),
         )
         _check(
             kind,
             MailRequest.email_key == email_key,
             config["PASSWORD_RESETS_PER_EMAIL"],
-            "Too many password resets asked for this e-mail address.",
+            _("Too many password resets asked for this e-mail address."),
         )
     else:
         _check(
             kind,
             MailRequest.email_key == email_key,
             config["VERIFICATION_MAILS_PER_ACCOUNT"],
-            "Too many verification mails sent to your address.",
+            _("Too many verification mails sent to your address."),
         )
     db.session.add(MailRequest(kind=kind, address=address, email_key=email_key))

@@ -25,6 +25,7 @@ from flagon import current_app
 
 from .. import limits
 from ..db import db
+from ..i18n import gettext as _
 from ..models import LoginFailure, RegistrationAttempt, utcnow
 from .devices import known_device
 
@@ -88,7 +89,7 @@ def begin_login_attempt(account: str, address: str, source: str = "") -> int:
     wait = seconds_until_allowed(account, address, source)
     if wait:
         db.session.commit()
-        limits.refuse("Too many failed logins.", wait)
+        limits.refuse(_("Too many failed logins."), wait)
     failure = LoginFailure(account=account, address=address, source=source)
     db.session.add(failure)
     db.session.commit()
@@ -146,11 +147,11 @@ def record_registration_attempt(address: str) -> None:
     wait = limits.seconds_until_below(times, per_address, window)
     if wait:
         db.session.commit()
-        limits.refuse("Too many registrations from your address.", wait)
+        limits.refuse(_("Too many registrations from your address."), wait)
     total = config["REGISTRATION_ATTEMPTS_TOTAL"]
     times = limits.recent_times(column, limit=total, window=window)
     wait = limits.seconds_until_below(times, total, window)
     if wait:
         db.session.commit()
-        limits.refuse("Too many people are registering right now.", wait)
+        limits.refuse(_("Too many people are registering right now."), wait)
     db.session.add(RegistrationAttempt(address=address))

@@ -21,6 +21,7 @@ from ..auth import end_logins, log_out
 from ..db import db
 from ..forms import add_error, field_text
 from ..i18n import gettext as _
+from ..i18n import lazy_gettext
 from ..limits import client_network
 from ..models import User, email_key, username_key
 from ..names import username_skeleton
@@ -51,8 +52,8 @@ def name_taken(username: str) -> str | None:
     if other is None:
         return None
     if other.username_key == username_key(username):
-        return "This username is taken."
-    return f"This username looks too much like {other.username!r}, which is taken."
+        return _("This username is taken.")
+    return _("This username looks too much like '%(name)s', which is taken.", name=other.username)
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -67,11 +68,11 @@ def register():
         email_taken = answered and not taken and _email_taken(field_text(form.email))
         db.session.commit()  # the attempt and the used-up question; ends the write lock
         if not answered:
-            add_error(form.captcha, "That is not the answer. Try the new question.")
+            add_error(form.captcha, _("That is not the answer. Try the new question."))
         elif taken:
             add_error(form.username, taken)
         elif email_taken:
-            add_error(form.email, EMAIL_TAKEN)
+            add_error(form.email, str(EMAIL_TAKEN))
         else:
             user = _create_member(form)
             if user is not None:
@@ -89,14 +90,16 @@ def register():
                 )
                 return redirect(_home())
             if _email_taken(field_text(form.email)):
-                add_error(form.email, EMAIL_TAKEN)
+                add_error(form.email, str(EMAIL_TAKEN))
             else:
-                add_error(form.username, "This username is taken.")
+                add_error(form.username, _("This username is taken."))
     form.captcha.data = ""
     return render_template("accounts/register.html", form=form, question=new_captcha())
 
 
-EMAIL_TAKEN = "An account has this address already. Forgot your password? Ask for a new one."
+EMAIL_TAKEN = lazy_gettext(
+    "An account has this address already. Forgot your password? Ask for a new one."
+)
 
 
 def _email_taken(address: str) -> bool:
@@ -183,7 +186,7 @@ def change_password():
             user.username_key, client_network(request.remote_addr)
         )
         if not verify_password(user.password_hash, field_text(form.old_password)):
-            add_error(form.old_password, "This is not your current password.")
+            add_error(form.old_password, _("This is not your current password."))
         else:
             remembered = login_remembered()
             new_hash = hash_password(field_text(form.password))  # before the transaction starts

@@ -8,6 +8,8 @@ from sqlalchemy import delete, select
 
 from ..auth import end_logins
 from ..db import db
+from ..i18n import force_locale, member_locale
+from ..i18n import gettext as _
 from ..models import ADMIN, ROLES, Ban, Comment, EndedLogin, Post, User
 from ..posts import content
 
@@ -49,11 +51,11 @@ def set_banned(actor: User, target: User, banned: bool, reason: str = "") -> Non
     """Ban or unban ``target``. A ban keeps its ``reason`` (the member is told it) and ends
     their sessions and remember cookies."""
     if banned and target.id == actor.id:
-        raise ModerationError("You can't ban yourself.")
+        raise ModerationError(_("You can't ban yourself."))
     if banned and target.is_admin and not _other_active_admins(target.id):
-        raise ModerationError("The last admin can't be banned.")
+        raise ModerationError(_("The last admin can't be banned."))
     if not actor.is_admin and target.is_moderator:
-        raise ModerationError("Only admins can ban or unban moderators and admins.")
+        raise ModerationError(_("Only admins can ban or unban moderators and admins."))
     db.session.execute(delete(Ban).where(Ban.user_id == target.id))
     if banned:
         db.session.add(Ban(user_id=target.id, reason=reason, banned_by_id=actor.id))
@@ -64,7 +66,10 @@ def set_banned(actor: User, target: User, banned: bool, reason: str = "") -> Non
         target.banned = banned
         if banned:
             target.rotate_remember_token()
-            end_logins(target, because=f"Your account has been banned. Reason: {reason}")
+            # Read by the banned member on their next request: in their language.
+            with force_locale(member_locale(target)):
+                told = _("Your account has been banned. Reason: %(reason)s", reason=reason)
+            end_logins(target, because=told)
 
 
 def ban_reason(user: User) -> str | None:
@@ -81,7 +86,7 @@ def set_role(actor: User, target: User, role: str) -> None:
         return
     if target.is_admin:
         if target.id == actor.id:
-            raise ModerationError("You can't remove your own admin role.")
+            raise ModerationError(_("You can't remove your own admin role."))
         if not _other_active_admins(target.id):
-            raise ModerationError("The last admin can't be demoted.")
+            raise ModerationError(_("The last admin can't be demoted."))
     target.role = role

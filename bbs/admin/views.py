@@ -17,12 +17,14 @@ from flagon.ext.login import current_user
 from flagon.ext.login.urls import is_safe_url
 
 from ..db import db
+from ..i18n import gettext as _
+from ..i18n import lazy_gettext, ngettext
 from ..models import ROLES, Comment, Post, User
 from ..moderation.confirm import confirm
 from ..moderation.records import excerpt, record
 from ..pagination import page_number, paginate
 from ..posts import content
-from . import bp
+from . import bp, roles
 from .moderation import ModerationError, set_banned, set_role
 
 PAGE_SIZE = 50
@@ -59,7 +61,7 @@ def comments():
 def users():
     newest = select(User).order_by(User.created_at.desc(), User.id.desc())
     page = paginate(db.session, newest, page_number(), PAGE_SIZE)
-    return render_template("admin/users.html", page=page, roles=ROLES)
+    return render_template("admin/users.html", page=page, roles=ROLES, role_names=roles.NAMES)
 
 
 def _back(default: str) -> t.Any:
@@ -76,18 +78,29 @@ def remove_post(post_id: int):
         abort(404)
 
     def act(form: t.Any) -> t.Any:
-        record("post.delete", post, form.reason.data, f"by {post.author.username}")
+        details = _("by %(author)s", author=post.author.username)
+        record("post.delete", post, form.reason.data, details)
         content.delete_post(post)
         db.session.commit()
-        flash("The post has been deleted.", "success")
+        flash(_("The post has been deleted."), "success")
         return _back("admin.posts")
 
-    comments = f" and its {post.comment_count} comment{'s' * (post.comment_count != 1)}"
+    words = {"title": post.title, "author": post.author.username}
+    if post.comment_count:
+        question = ngettext(
+            "Delete the post “%(title)s” by %(author)s and its %(num)d comment?"
+            " This can't be undone.",
+            "Delete the post “%(title)s” by %(author)s and its %(num)d comments?"
+            " This can't be undone.",
+            post.comment_count,
+            **words,
+        )
+    else:
+        question = _("Delete the post “%(title)s” by %(author)s? This can't be undone.", **words)
     return confirm(
-        title="Delete a post",
-        question=f"Delete the post “{post.title}” by {post.author.username}"
-        f"{comments if post.comment_count else ''}? This can't be undone.",
-        submit="Delete the post",
+        title=_("Delete a post"),
+        question=question,
+        submit=_("Delete the post"),
         act=act,
         cancel=url_for("admin.posts"),
     )
@@ -104,18 +117,26 @@ def remove_comment(comment_id: int):
         abort(404)
 
     def act(form: t.Any) -> t.Any:
-        details = f"by {comment.author.username} on “{comment.post.title}”"
+        details = _(
+            "by %(author)s on “%(title)s”",
+            author=comment.author.username,
+            title=comment.post.title,
+        )
         record("comment.delete", comment, form.reason.data, details)
         content.delete_comment(comment)
         db.session.commit()
-        flash("The comment has been deleted.", "success")
+        flash(_("The comment has been deleted."), "success")
         return _back("admin.comments")
 
     return confirm(
-        title="Delete a comment",
-        question=f"Delete the comment by {comment.author.username} on “{comment.post.title}”:"
-        f" “{excerpt(comment.body)}”? This can't be undone.",
-        submit="Delete the comment",
+        title=_("Delete a comment"),
+        question=_(
+            "Delete the comment by %(author)s on “%(title)s”: “%(excerpt)s”? This can't be undone.",
+            author=comment.author.username,
+            title=comment.post.title,
+            excerpt=excerpt(comment.body),
+        ),
+        submit=_("Delete the comment"),
         act=act,
         cancel=url_for("admin.comments"),
     )
@@ -132,10 +153,12 @@ def _moderate(
     keep: tuple[str, ...] = ("next",),
 ) -> t.Any:
     """Confirm, then ``action(target, reason)`` (which returns the log's action key), log it
-    and commit; a refusal (:class:`ModerationError`) is flashed instead."""
+    and commit; a refusal (:class:`ModerationError`) is flashed instead. ``question``,
+    ``submit`` and ``done`` are translated messages with ``%(name)s`` for the member."""
     target = db.session.get(User, user_id)
     if target is None:
         abort(404)
+    words = {"name": target.username}
 
     def act(form: t.Any) -> t.Any:
         try:
@@ -146,13 +169,13 @@ def _moderate(
         else:
             db.session.commit()
             if logged:
-                flash(done.format(name=target.username), "success")
+                flash(str(done) % words, "success")
         return _back("admin.users")
 
     return confirm(
         title=title,
-        question=question.format(name=target.username),
-        submit=submit.format(name=target.username),
+        question=str(question) % words,
+        submit=str(submit) % words,
         act=act,
         keep=keep,
         cancel=url_for("admin.users"),
@@ -172,11 +195,13 @@ def ban(user_id: int):
     return _moderate(
         user_id,
         lambda target, reason: ban_member(actor, target, reason),
-        title="Ban a member",
-        question="Ban {name}? They are logged out everywhere and can't log in again until"
-        " unbanned; they are shown the reason.",
-        submit="Ban {name}",
-        done="{name} has been banned.",
+        title=_("Ban a member"),
+        question=lazy_gettext(
+            "Ban %(name)s? They are logged out everywhere and can't log in again until"
+            " unbanned; they are shown the reason."
+        ),
+        submit=lazy_gettext("Ban %(name)s"),
+        done=lazy_gettext("%(name)s has been banned."),
     )
 
 
@@ -192,10 +217,10 @@ def unban(user_id: int):
     return _moderate(
         user_id,
         lift,
-        title="Unban a member",
-        question="Unban {name}? They can log in again.",
-        submit="Unban {name}",
-        done="{name} is no longer banned.",
+        title=_("Unban a member"),
+        question=lazy_gettext("Unban %(name)s? They can log in again."),
+        submit=lazy_gettext("Unban %(name)s"),
+        done=lazy_gettext("%(name)s is no longer banned."),
     )
 
 
@@ -203,25 +228,25 @@ def unban(user_id: int):
 def change_role(user_id: int):
     role = request.form.get("role", "")
     if role not in ROLES:
-        abort(400, f"Choose a role: {', '.join(ROLES)}.")
+        abort(400, _("Choose a role: %(roles)s.", roles=", ".join(ROLES)))
     actor = current_user._get_current_object()
-    article = "an" if role[0] in "aeiou" else "a"
+    wording = roles.CHANGES[role]
 
     def change(target: User, reason: str) -> str:
         before = target.role
         set_role(actor, target, role)
         if before == role:
-            flash(f"{target.username} already is {article} {role}.", "info")
+            flash(str(wording.unchanged) % {"name": target.username}, "info")
             return ""
-        record("user.role", target, reason, f"{before} → {role}")
+        record("user.role", target, reason, f"{roles.NAMES[before]} → {roles.NAMES[role]}")
         return "user.role"
 
     return _moderate(
         user_id,
         change,
-        title="Change a role",
-        question=f"Make {{name}} {article} {role}?",
-        submit=f"Make {{name}} {article} {role}",
-        done=f"{{name}} is now {article} {role}.",
+        title=_("Change a role"),
+        question=wording.question,
+        submit=wording.submit,
+        done=wording.done,
         keep=("next", "role"),
     )

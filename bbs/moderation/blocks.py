@@ -21,6 +21,8 @@ from flagon.ext.login import current_user, login_required
 from flagon.ext.login.urls import is_safe_url
 
 from ..db import db
+from ..i18n import gettext as _
+from ..i18n import lazy_gettext
 from ..models import BLOCK, MUTE, Block, Post, User, username_key, utcnow
 from ..pagination import page_number, paginate
 from .blueprints import members
@@ -125,9 +127,11 @@ def _back(username: str) -> t.Any:
 
 
 DONE = {
-    BLOCK: "You have blocked {name}. Their posts and comments are collapsed for you, and they"
-    " can't comment on your posts.",
-    MUTE: "You have muted {name}. Their posts are left out of your timelines.",
+    BLOCK: lazy_gettext(
+        "You have blocked %(name)s. Their posts and comments are collapsed for you, and they"
+        " can't comment on your posts."
+    ),
+    MUTE: lazy_gettext("You have muted %(name)s. Their posts are left out of your timelines."),
 }
 
 
@@ -136,14 +140,16 @@ DONE = {
 def block(username: str, kind: str):
     user = _member(username)
     if user.id == current_user.id:
-        abort(400, f"You can't {kind} yourself.")
+        abort(
+            400, _("You can't block yourself.") if kind == BLOCK else _("You can't mute yourself.")
+        )
     set_block(current_user.id, user.id, kind)
     try:
         db.session.commit()
     except IntegrityError:  # the account was deleted a moment ago
         db.session.rollback()
         abort(404)
-    flash(DONE[kind].format(name=user.username), "success")
+    flash(str(DONE[kind]) % {"name": user.username}, "success")
     return _back(user.username)
 
 
@@ -152,7 +158,7 @@ def block(username: str, kind: str):
 def unblock(username: str):
     user = _member(username)
     if remove_block(current_user.id, user.id):
-        flash(f"You no longer block or mute {user.username}.", "info")
+        flash(_("You no longer block or mute %(name)s.", name=user.username), "info")
     db.session.commit()
     return _back(user.username)
 

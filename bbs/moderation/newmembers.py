@@ -17,6 +17,8 @@ from datetime import timedelta
 from flagon import current_app
 
 from .. import limits
+from ..i18n import gettext as _
+from ..i18n import ngettext, sentences
 from ..markdown import render
 from ..models import Comment, Post, utcnow
 
@@ -59,12 +61,32 @@ def check_links(user: t.Any, kind: str, markdown: str) -> Refusal | None:
     most_links = config["NEW_MEMBER_LINKS"]
     if count_links(markdown) <= most_links:
         return None
-    allowed = f"at most {most_links} link{'s' * (most_links != 1)}" if most_links else "no links"
-    return Refusal(
-        f"New members may put {allowed} in a {kind}. Take some out, or try again once"
-        f" your account is {config['NEW_MEMBER_DAYS']} days old.",
-        400,
+    if kind == "post":
+        limit = (
+            ngettext(
+                "New members may put at most %(num)d link in a post.",
+                "New members may put at most %(num)d links in a post.",
+                most_links,
+            )
+            if most_links
+            else _("New members may put no links in a post.")
+        )
+    else:
+        limit = (
+            ngettext(
+                "New members may put at most %(num)d link in a comment.",
+                "New members may put at most %(num)d links in a comment.",
+                most_links,
+            )
+            if most_links
+            else _("New members may put no links in a comment.")
+        )
+    later = ngettext(
+        "Take some out, or try again once your account is %(num)d day old.",
+        "Take some out, or try again once your account is %(num)d days old.",
+        config["NEW_MEMBER_DAYS"],
     )
+    return Refusal(sentences(limit, later), 400)
 
 
 def check(user: t.Any, kind: str, markdown: str) -> Refusal | None:
@@ -89,9 +111,21 @@ def check(user: t.Any, kind: str, markdown: str) -> Refusal | None:
     if not wait:
         return None
     minutes = max(1, round(wait / 60))
-    return Refusal(
-        f"New members may write {per_hour} {kind}{'s' * (per_hour != 1)} an hour. Your text is"
-        f" kept: try again in {minutes} minute{'s' * (minutes != 1)}.",
-        429,
-        max(1, int(wait)),
+    if kind == "post":
+        rate = ngettext(
+            "New members may write %(num)d post an hour.",
+            "New members may write %(num)d posts an hour.",
+            per_hour,
+        )
+    else:
+        rate = ngettext(
+            "New members may write %(num)d comment an hour.",
+            "New members may write %(num)d comments an hour.",
+            per_hour,
+        )
+    later = ngettext(
+        "Your text is kept: try again in %(num)d minute.",
+        "Your text is kept: try again in %(num)d minutes.",
+        minutes,
     )
+    return Refusal(sentences(rate, later), 429, max(1, int(wait)))

@@ -16,10 +16,13 @@ from flagon.ext.login import current_user
 from ..admin.moderation import ModerationError
 from ..admin.views import ban_member
 from ..db import db
+from ..i18n import gettext as _
+from ..i18n import ngettext
 from ..models import Comment, MemberWarning, Post, Report, User, utcnow
 from ..posts import content
 from .blueprints import bp
 from .confirm import AuthorActionForm, ConfirmForm, confirm
+from .forms import REASON_LABELS
 from .records import excerpt, record
 
 QUEUE_SIZE = 50
@@ -95,7 +98,7 @@ def open_items(limit: int = QUEUE_SIZE) -> tuple[list[QueueItem], int]:
 @bp.get("/")
 def queue():
     items, total = open_items()
-    return render_template("moderation/queue.html", items=items, total=total)
+    return render_template("moderation/queue.html", items=items, total=total, reasons=REASON_LABELS)
 
 
 def _item(kind: str, item_id: int) -> QueueItem:
@@ -125,11 +128,15 @@ def _item(kind: str, item_id: int) -> QueueItem:
 
 def _describe(item: QueueItem) -> str:
     if item.comment is not None:
-        return (
-            f"the comment by {item.author.username} on “{item.post.title}”:"
-            f" “{excerpt(item.comment.body)}”"
+        return _(
+            "the comment by %(author)s on “%(title)s”: “%(excerpt)s”",
+            author=item.author.username,
+            title=item.post.title,
+            excerpt=excerpt(item.comment.body),
         )
-    return f"the post “{item.post.title}” by {item.author.username}"
+    return _(
+        "the post “%(title)s” by %(author)s", title=item.post.title, author=item.author.username
+    )
 
 
 def _resolve(item: QueueItem, resolution: str) -> None:
@@ -143,19 +150,24 @@ def _resolve(item: QueueItem, resolution: str) -> None:
 
 
 def _reports_note(item: QueueItem) -> str:
-    count = len(item.reports)
-    return f"{count} open report{'s' * (count != 1)}"
+    return ngettext("%(num)d open report", "%(num)d open reports", len(item.reports))
 
 
 def _remove(item: QueueItem, reason: str) -> None:
     if item.comment is not None:
-        details = f"by {item.author.username} on “{item.post.title}”; {_reports_note(item)}"
+        details = _(
+            "by %(author)s on “%(title)s”; %(reports)s",
+            author=item.author.username,
+            title=item.post.title,
+            reports=_reports_note(item),
+        )
         record("comment.delete", item.comment, reason, details)
         content.delete_comment(item.comment)
     else:
-        record(
-            "post.delete", item.post, reason, f"by {item.author.username}; {_reports_note(item)}"
+        details = _(
+            "by %(author)s; %(reports)s", author=item.author.username, reports=_reports_note(item)
         )
+        record("post.delete", item.post, reason, details)
         content.delete_post(item.post)
 
 
@@ -169,12 +181,16 @@ def dismiss(item: QueueItem, form: t.Any) -> t.Any:
     target = item.comment if item.comment is not None else item.post
     record("reports.dismiss", target, form.reason.data, _reports_note(item))
     _resolve(item, "dismissed")
-    return _done(f"The reports on this {item.kind} have been dismissed.")
+    if item.comment is not None:
+        return _done(_("The reports on this comment have been dismissed."))
+    return _done(_("The reports on this post have been dismissed."))
 
 
 def remove(item: QueueItem, form: t.Any) -> t.Any:
     _remove(item, form.reason.data)
-    return _done(f"The {item.kind} has been deleted.")
+    if item.comment is not None:
+        return _done(_("The comment has been deleted."))
+    return _done(_("The post has been deleted."))
 
 
 def warn(item: QueueItem, form: t.Any) -> t.Any:
@@ -182,12 +198,12 @@ def warn(item: QueueItem, form: t.Any) -> t.Any:
     db.session.add(
         MemberWarning(user_id=author.id, moderator_id=current_user.id, reason=form.reason.data)
     )
-    record("user.warn", author, form.reason.data, f"for {_describe(item)}")
+    record("user.warn", author, form.reason.data, _("for %(item)s", item=_describe(item)))
     if form.remove.data:
         _remove(item, form.reason.data)
     else:
         _resolve(item, "warned")
-    return _done(f"{author.username} has been warned.")
+    return _done(_("%(name)s has been warned.", name=author.username))
 
 
 def ban(item: QueueItem, form: t.Any) -> t.Any:
@@ -202,33 +218,46 @@ def ban(item: QueueItem, form: t.Any) -> t.Any:
         _remove(item, form.reason.data)
     else:
         _resolve(item, "banned")
-    return _done(f"{author.username} has been banned.")
+    return _done(_("%(name)s has been banned.", name=author.username))
 
 
-ACTIONS: dict[str, tuple[t.Callable[[QueueItem, t.Any], t.Any], str, str]] = {
-    # action: (what it does, the page's title, its question)
-    "dismiss": (dismiss, "Dismiss the reports", "Dismiss the reports on {item}? It stays."),
-    "remove": (remove, "Delete the {kind}", "Delete {item}? This can't be undone."),
-    "warn": (warn, "Warn the author", "Warn {author} for {item}? They see the reason."),
-    "ban": (
-        ban,
-        "Ban the author",
-        "Ban {author} for {item}? They are logged out everywhere and shown the reason.",
-    ),
+ACTIONS: dict[str, t.Callable[[QueueItem, t.Any], t.Any]] = {
+    "dismiss": dismiss,
+    "remove": remove,
+    "warn": warn,
+    "ban": ban,
 }
+
+
+def _wording(action: str, item: QueueItem) -> tuple[str, str]:
+    """The confirmation page's title (its button's label too) and question for ``action``."""
+    words = {"item": _describe(item), "author": item.author.username}
+    if action == "dismiss":
+        return _("Dismiss the reports"), _("Dismiss the reports on %(item)s? It stays.", **words)
+    if action == "remove":
+        title = _("Delete the comment") if item.comment is not None else _("Delete the post")
+        return title, _("Delete %(item)s? This can't be undone.", **words)
+    if action == "warn":
+        return _("Warn the author"), _(
+            "Warn %(author)s for %(item)s? They see the reason.", **words
+        )
+    return _("Ban the author"), _(
+        "Ban %(author)s for %(item)s? They are logged out everywhere and shown the reason.",
+        **words,
+    )
 
 
 @bp.post(f"/<any(post, comment):kind>/<{ID}:item_id>/<any(dismiss, remove, warn, ban):action>")
 def act(kind: str, item_id: int, action: str):
     item = _item(kind, item_id)
-    perform, title, question = ACTIONS[action]
+    perform = ACTIONS[action]
     if action == "ban" and item.author.id == current_user.id:
-        abort(400, "You can't ban yourself.")
-    words = {"item": _describe(item), "author": item.author.username, "kind": item.kind}
+        abort(400, _("You can't ban yourself."))
+    title, question = _wording(action, item)
     return confirm(
-        title=title.format(**words),
-        question=question.format(**words),
-        submit=title.format(**words),
+        title=title,
+        question=question,
+        submit=title,
         act=lambda form: perform(item, form),
         form_class=AuthorActionForm if action in ("warn", "ban") else ConfirmForm,
         cancel=url_for(".queue"),

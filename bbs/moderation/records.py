@@ -8,19 +8,20 @@ import typing as t
 from flagon.ext.login import current_user
 
 from ..db import db
+from ..i18n import lazy_gettext as _
 from ..models import Comment, ModerationLogEntry, Post, User
 
 LABEL_LENGTH = 120
 
 # What each action is called on the log page.
 ACTIONS = {
-    "post.delete": "deleted a post",
-    "comment.delete": "deleted a comment",
-    "user.ban": "banned",
-    "user.unban": "unbanned",
-    "user.role": "changed the role of",
-    "user.warn": "warned",
-    "reports.dismiss": "dismissed the reports on",
+    "post.delete": _("deleted a post"),
+    "comment.delete": _("deleted a comment"),
+    "user.ban": _("banned"),
+    "user.unban": _("unbanned"),
+    "user.role": _("changed the role of"),
+    "user.warn": _("warned"),
+    "reports.dismiss": _("dismissed the reports on"),
 }
 
 

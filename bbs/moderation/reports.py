@@ -15,6 +15,8 @@ from flagon.ext.login import current_user, login_required
 
 from .. import limits
 from ..db import db
+from ..i18n import gettext as _
+from ..i18n import ngettext, sentences
 from ..models import Comment, Post, Report
 from .blueprints import members
 from .forms import ReportForm
@@ -33,7 +35,12 @@ def _report_page(
     *, kind: str, author_id: int, item: t.Any, column: t.Any, back: str, values: dict[str, int]
 ) -> t.Any:
     if author_id == current_user.id:
-        abort(403, f"You can't report your own {kind}.")
+        abort(
+            403,
+            _("You can't report your own post.")
+            if kind == "post"
+            else _("You can't report your own comment."),
+        )
     form = ReportForm()
     status = 200
     if form.validate_on_submit():
@@ -50,8 +57,16 @@ def _report_page(
             db.session.rollback()
             minutes = max(1, round(wait / 60))
             form.reason.errors = [
-                f"You have sent {per_hour} reports in the last hour. "
-                f"Try again in {minutes} minute{'s' * (minutes != 1)}."
+                sentences(
+                    ngettext(
+                        "You have sent %(num)d report in the last hour.",
+                        "You have sent %(num)d reports in the last hour.",
+                        per_hour,
+                    ),
+                    ngettext(
+                        "Try again in %(num)d minute.", "Try again in %(num)d minutes.", minutes
+                    ),
+                )
             ]
             page = render_template("moderation/report.html", form=form, kind=kind, item=item)
             return page, 429, {"Retry-After": str(max(1, int(wait)))}
@@ -69,9 +84,19 @@ def _report_page(
             except IntegrityError:  # the same report, sent twice at once
                 db.session.rollback()
             else:
-                flash(f"Thank you. The moderators will look at this {kind}.", "success")
+                thanks = (
+                    _("Thank you. The moderators will look at this post.")
+                    if kind == "post"
+                    else _("Thank you. The moderators will look at this comment.")
+                )
+                flash(thanks, "success")
                 return redirect(back)
-        flash(f"You have already reported this {kind}; the moderators will look at it.", "info")
+        already = (
+            _("You have already reported this post; the moderators will look at it.")
+            if kind == "post"
+            else _("You have already reported this comment; the moderators will look at it.")
+        )
+        flash(already, "info")
         return redirect(back)
     if form.errors:
         status = 400

@@ -7,7 +7,7 @@ import re
 import typing as t
 
 from sqlalchemy import event, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, undefer
 
 from ..db import db
 from ..models import (
@@ -99,7 +99,9 @@ def _queue_mails(
     people = {
         user.id: user
         for user in db.session.scalars(
-            select(User).where(User.id.in_([actor_id, *(user for user, _kind in mailed)]))
+            select(User)
+            .options(undefer(User.locale))  # each mail is written in its recipient's language
+            .where(User.id.in_([actor_id, *(user for user, _kind in mailed)]))
         )
     }
     actor = people[actor_id].username

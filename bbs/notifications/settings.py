@@ -8,6 +8,7 @@ from flagon import flash, redirect, render_template, request, url_for
 from flagon.ext.login import current_user, login_required
 
 from ..db import db
+from ..i18n import gettext as _
 from ..models import NOTIFICATION_KINDS, NotificationPreference
 from . import bp
 from .links import LABELS
@@ -52,5 +53,5 @@ def save_settings():
         for kind in NOTIFICATION_KINDS
     )
     db.session.commit()
-    flash("Your notification settings are saved.", "success")
+    flash(_("Your notification settings are saved."), "success")
     return redirect(url_for("notifications.settings"))

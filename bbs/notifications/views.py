@@ -9,6 +9,7 @@ from flagon import abort, current_app, redirect, render_template, request, url_f
 from flagon.ext.login import current_user, login_required
 
 from ..db import db
+from ..i18n import gettext as _
 from ..models import Notification, utcnow
 from . import bp
 from .links import VERBS, target_url
@@ -21,7 +22,7 @@ def _before() -> int | None:
     if value is None:
         return None
     if not (value.isascii() and value.isdigit()) or len(value) > 10 or int(value) > MAX_ID:
-        abort(400, "That is not a page of notifications.")
+        abort(400, _("That is not a page of notifications."))
     return int(value)
 
 

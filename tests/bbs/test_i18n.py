@@ -13,7 +13,7 @@ from babel.messages.pofile import read_po
 from bbs_helpers import PASSWORD, login, submit, token_for
 
 from bbs.db import db
-from bbs.i18n import TRANSLATIONS, locale_for_tag
+from bbs.i18n import TRANSLATIONS, force_locale, get_locale, gettext, locale_for_tag
 from bbs.models import User, utcnow
 from bbs.posts import content
 from bbs.templating import relative_datetime
@@ -190,3 +190,20 @@ def test_a_profile_page_in_chinese(app, member):
     page = app.test_client().get("/u/ada", headers=ZH).text
     assert "加入" in page and "ada 还没有发过帖子。" in page
     assert html_lang(page) == "zh-Hans"
+
+
+def test_force_locale_speaks_one_language_whatever_the_request(app):
+    with app.test_request_context(headers=ZH):
+        assert gettext("Notifications") == "通知"
+        with force_locale("en"):
+            assert get_locale() == "en" and gettext("Notifications") == "Notifications"
+            with force_locale("zh_Hans"):
+                assert gettext("Notifications") == "通知"
+            assert gettext("Notifications") == "Notifications"
+        with force_locale(None):
+            assert get_locale() == "zh_Hans"
+        with force_locale("fr"):
+            assert get_locale() == "en"
+        assert get_locale() == "zh_Hans"
+    with app.app_context(), force_locale("zh_Hans"):
+        assert gettext("Notifications") == "通知"  # outside a request, as a mail worker is
