@@ -68,13 +68,16 @@ class ContextStream:
     sees its own stacks, so a stream that is never finished leaves nothing behind on them.
     """
 
-    __slots__ = ("_app_node", "_close", "_ctx", "_next", "_req_node")
+    __slots__ = ("_app_node", "_close", "_ctx", "_next", "_req_node", "is_async")
 
     def __init__(self, body: Body, ctx: RequestContext) -> None:
         # The stacks as the view saw them; each chunk runs with these.
         self._app_node = _app_get(None)
         self._req_node = _req_get(None)
-        if hasattr(body, "__aiter__"):
+        #: Whether the body is asynchronous: each chunk is then awaited (under ASGI, on the
+        #: server's loop), rather than produced by blocking code.
+        self.is_async = hasattr(body, "__aiter__")
+        if isinstance(body, t.AsyncIterable):
             iterator = body.__aiter__()
             self._next: t.Callable[[], t.Any] = lambda: _pull_async(iterator)
             aclose = getattr(iterator, "aclose", None)

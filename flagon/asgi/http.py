@@ -71,6 +71,13 @@ def _in_memory(body: t.Iterable[bytes]) -> bool:
     return type(body) in _IN_MEMORY
 
 
+def _awaits(body: t.Iterable[bytes]) -> bool:
+    """Whether the body's chunks come from an async generator (``stream_with_context``)."""
+    if type(body) is ClosingIterator:
+        body = body._iterator
+    return getattr(body, "is_async", False) is True
+
+
 async def handle(app: Flagon, scope: dict[str, t.Any], receive: Receive, send: Send) -> None:
     body = RequestBody(receive)
     environ = environ_for(scope, t.cast(t.IO[bytes], body))
@@ -107,18 +114,23 @@ async def handle(app: Flagon, scope: dict[str, t.Any], receive: Receive, send: S
 async def _stream(
     app_iter: t.Iterable[bytes], body: RequestBody, send: Send, context: contextvars.Context
 ) -> None:
-    """Send a body that is produced as it goes, each chunk taken from a thread, until it ends
-    or the client leaves (which stops the sending quietly)."""
+    """Send a body that is produced as it goes until it ends or the client leaves (which stops
+    the sending quietly): each chunk of an async generator awaited on this loop, of any other
+    iterable taken from a thread, since making it may block."""
     task = asyncio.current_task()
     assert task is not None
     watcher = asyncio.create_task(_disconnected(body))
     watcher.add_done_callback(_cancel_on_disconnect(task))
     loop = asyncio.get_running_loop()
     chunks = iter(app_iter)
+    on_loop = _awaits(app_iter)
     pending: asyncio.Future[t.Any] | None = None
     try:
         while True:
-            pending = loop.run_in_executor(None, context.run, next, chunks, _END)  # type: ignore[arg-type]
+            if on_loop:
+                pending = asyncio.ensure_future(run(next, chunks, _END, context=context))
+            else:
+                pending = loop.run_in_executor(None, context.run, next, chunks, _END)  # type: ignore[arg-type]
             chunk = await asyncio.shield(pending)
             if chunk is _END:
                 break
@@ -133,7 +145,10 @@ async def _stream(
     finally:
         watcher.cancel()
         if pending is not None and not pending.done():
-            # The chunk being made can't be interrupted; the body is closed once it is.
+            # An awaited chunk is cancelled; one a thread is making can't be interrupted, and
+            # the body is closed once it is made.
+            if on_loop:
+                pending.cancel()
             await asyncio.wait([pending])
 
 

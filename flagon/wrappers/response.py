@@ -549,5 +549,30 @@ class HTTPResponse(_werkzeug.Response):
 
 
 def _iter_encoded(body: t.Iterable[str | bytes], charset: str) -> t.Iterator[bytes]:
+    if getattr(body, "is_async", False) is True:
+        return _EncodedStream(body, charset)
+    return _encoded(body, charset)
+
+
+def _encoded(body: t.Iterable[str | bytes], charset: str) -> t.Iterator[bytes]:
     for item in body:
         yield item.encode(charset) if isinstance(item, str) else bytes(item)
+
+
+class _EncodedStream:
+    """An asynchronous stream's chunks (``stream_with_context`` of an async generator) as
+    bytes, still saying it is asynchronous, so that an ASGI server awaits them on its loop."""
+
+    __slots__ = ("_charset", "_chunks")
+    is_async = True
+
+    def __init__(self, body: t.Iterable[str | bytes], charset: str) -> None:
+        self._chunks = iter(body)
+        self._charset = charset
+
+    def __iter__(self) -> _EncodedStream:
+        return self
+
+    def __next__(self) -> bytes:
+        item = next(self._chunks)
+        return item.encode(self._charset) if isinstance(item, str) else bytes(item)

@@ -394,3 +394,53 @@ def test_a_failing_startup_hook_stops_the_server_starting():
 def test_an_unknown_connection_type_is_refused():
     with pytest.raises(ValueError, match="websocket"):
         asyncio.run(make_app()({"type": "websocket"}, None, None))
+
+
+def test_an_async_generator_streams_on_the_loop_in_the_request_context():
+    app = make_app()
+    loop_threads = set()
+
+    @app.get("/ticks")
+    def ticks():
+        @stream_with_context
+        async def tick():
+            for n in range(3):
+                await asyncio.sleep(0)
+                loop_threads.add(threading.get_ident())
+                yield f"{n} {request.args.get('who', 'ann')}\n"
+
+        return Response(tick(), mimetype="text/plain")
+
+    async def main() -> tuple[Client, int]:
+        return await call(app, "/ticks"), threading.get_ident()
+
+    client, loop_thread = asyncio.run(main())
+    assert client.body == b"0 ann\n1 ann\n2 ann\n"
+    assert loop_threads == {loop_thread}  # awaited on the loop, not in a thread of its own
+
+
+def test_a_client_leaving_an_async_stream_cancels_its_wait_and_tears_down():
+    app = make_app()
+    torn_down = []
+
+    @app.get("/events")
+    def events():
+        @stream_with_context
+        async def forever():
+            yield "data: hello\n\n"
+            await asyncio.Event().wait()  # nothing ever comes
+
+        return Response(forever(), mimetype="text/event-stream")
+
+    app.teardown_request(lambda error: torn_down.append(type(error).__name__))
+
+    async def main() -> Client:
+        client = Client({"type": "http.request", "body": b"", "more_body": False})
+        serving = asyncio.create_task(app(scope("/events"), client.receive, client.send))
+        await client.body_arrived.wait()
+        client.incoming.put_nowait({"type": "http.disconnect"})
+        await asyncio.wait_for(serving, 5)
+        return client
+
+    assert asyncio.run(main()).body == b"data: hello\n\n"
+    assert torn_down == ["CancelledError"]
