@@ -1,4 +1,5 @@
-"""The same app served over ASGI by real servers: uvicorn and granian."""
+"""The same app served by real servers: over ASGI by uvicorn and granian (HTTP, WebSockets,
+the lifespan, `flagon run --server`), and over WSGI by granian."""
 
 from __future__ import annotations
 
@@ -135,3 +136,14 @@ def test_flagon_run_serves_over_asgi(servers, name):
     live = servers.start(args, port, cwd=APPS)
     assert fetch(live.url("/async?name=run"))[2] == b"async hello run (started: True)"
     assert fetch(live.url("/"))[2] == b"Hello, World!"
+
+
+def test_granian_serves_the_same_app_over_wsgi(servers):
+    require_module("granian")
+    port = free_port()
+    args = [sys.executable, "-m", "granian", "--interface", "wsgi", "--port", str(port),
+            "--workers", "1", "--log-level", "warning", "asgi_app:app"]  # fmt: skip
+    live = servers.start(args, port, cwd=APPS)
+    assert fetch(live.url("/"))[2] == b"Hello, World!"
+    assert fetch(live.url("/echo"), data=b"over WSGI")[2] == b"over WSGI"
+    assert fetch(live.url("/async?name=wsgi"))[2] == b"async hello wsgi (started: False)"
