@@ -15,6 +15,7 @@ from flagon import render_template, request
 from flagon.ext.login.urls import is_safe_url
 
 from ..forms import BbsForm
+from ..i18n import lazy_gettext as _
 
 REASON_MAX_LENGTH = 1000
 
@@ -25,13 +26,13 @@ def _strip(value: t.Any) -> t.Any:
 
 class ConfirmForm(BbsForm):
     reason = TextAreaField(
-        "Reason",
+        _("Reason"),
         [
-            DataRequired(message="Say why: it goes into the moderation log."),
+            DataRequired(message=_("Say why: it goes into the moderation log.")),
             Length(max=REASON_MAX_LENGTH),
         ],
         filters=[_strip],
-        description="Kept in the moderation log.",
+        description=_("Kept in the moderation log."),
     )
     confirmed = HiddenField()
 
@@ -39,7 +40,7 @@ class ConfirmForm(BbsForm):
 class AuthorActionForm(ConfirmForm):
     """Warning or banning the author of reported content, which may go at the same time."""
 
-    remove = BooleanField("Also delete the reported content")
+    remove = BooleanField(_("Also delete the reported content"))
 
 
 def confirm(
@@ -49,13 +50,14 @@ def confirm(
     submit: str,
     act: t.Callable[[t.Any], t.Any],
     cancel: str,
-    form_class: type[ConfirmForm] = ConfirmForm,
+    form_class: t.Callable[[], ConfirmForm] = ConfirmForm,
     keep: t.Sequence[str] = ("next",),
     reason_label: str | None = None,
 ) -> t.Any:
     """The confirmation page for this POST, or ``act(form)`` once it is confirmed with a
     reason. ``keep`` names the fields of the first POST carried over to the second;
-    ``cancel`` is where "Cancel" leads, unless ``next`` names a page of this site."""
+    ``cancel`` is where "Cancel" leads, unless ``next`` names a page of this site;
+    ``form_class`` makes the form (a class, or a function for forms needing arguments)."""
     form = form_class()
     if reason_label:
         form.reason.label.text = reason_label

@@ -1,5 +1,5 @@
 """Writing the moderation log: one row per moderator's or admin's action, saying who did
-what to which post, comment or account, and why."""
+what to which post, comment, account or category, and why."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import typing as t
 from flagon.ext.login import current_user
 
 from ..db import db
-from ..models import Comment, ModerationLogEntry, Post, User
+from ..models import Category, Comment, ModerationLogEntry, Post, User
 
 LABEL_LENGTH = 120
 
@@ -21,6 +21,10 @@ ACTIONS = {
     "user.role": "changed the role of",
     "user.warn": "warned",
     "reports.dismiss": "dismissed the reports on",
+    "category.create": "created a category",
+    "category.edit": "changed a category",
+    "category.move": "moved a category",
+    "category.delete": "deleted a category",
 }
 
 
@@ -31,7 +35,11 @@ def excerpt(text: str, length: int = LABEL_LENGTH) -> str:
 
 
 def record(
-    action: str, target: Post | Comment | User, reason: str, details: str = "", actor: t.Any = None
+    action: str,
+    target: Post | Comment | User | Category,
+    reason: str,
+    details: str = "",
+    actor: t.Any = None,
 ) -> ModerationLogEntry:
     """Log ``action`` (a key of :data:`ACTIONS`) on ``target`` by ``actor`` (the current
     user by default); added to the session, committed by the caller with the action."""
@@ -42,6 +50,8 @@ def record(
         kind, label = "post", excerpt(target.title)
     elif isinstance(target, Comment):
         kind, label = "comment", excerpt(target.body)
+    elif isinstance(target, Category):
+        kind, label = "category", target.name
     else:
         kind, label = "user", target.username
     entry = ModerationLogEntry(
