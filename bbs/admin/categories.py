@@ -169,9 +169,15 @@ def delete_category(category_id: int):
     def act(form: t.Any) -> t.Any:
         move_to = next(each for each in others if each.id == form.move_to.data)
         name = category.name
-        record("category.delete", category, form.reason.data, f"posts moved to {move_to.name}")
         moved = categories.delete(category, move_to)
-        db.session.commit()
+        details = f"{moved} post{'s' * (moved != 1)} moved to {move_to.name}"
+        record("category.delete", category, form.reason.data, details)
+        try:
+            db.session.commit()
+        except IntegrityError:  # a post was written in it meanwhile (PostgreSQL's foreign key)
+            db.session.rollback()
+            flash(_("A post was just written in “%(name)s”: try again.", name=name), "error")
+            return _to_list(category_id)
         flash(
             ngettext(
                 "The category “%(name)s” has been deleted; its %(num)d post is now in “%(other)s”.",

@@ -374,6 +374,7 @@ def test_an_admin_deletes_a_category_and_its_posts_move(
     assert ">News</option>" not in member_client.get("/posts/new").text
     [entry] = logged(app, "category.delete")
     assert (entry.target_label, entry.reason) == ("News", "Merged")
+    assert entry.details == "2 posts moved to Events"
     assert "deleted a category" in admin_client.get("/moderation/log").text
 
 
@@ -427,3 +428,18 @@ def test_a_name_taken_between_the_check_and_the_commit_is_refused(
     assert edited.status_code == 400 and "Another category has this name or slug." in edited.text
     assert slugs_in_order(app) == ["general", "news"]
     assert [entry.target_label for entry in logged(app, "category.create")] == ["News"]
+
+
+def test_a_post_written_in_it_while_deleting_is_not_lost(
+    app, admin_client, member, general, monkeypatch
+):
+    new(admin_client, "News")
+    posts_in(app, member, "news", 1)
+    news = category(app, "news")
+    # As if the post arrived between moving the posts and deleting the category.
+    monkeypatch.setattr(db, "rows_changed", lambda statement: 0)
+    path = f"/admin/categories/{news.id}/delete"
+    response = confirm(admin_client, path, move_to=general.id)
+    assert response.status_code == 302
+    assert "A post was just written in “News”: try again." in admin_client.get("/").text
+    assert category(app, "news") is not None and logged(app, "category.delete") == []
