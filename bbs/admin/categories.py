@@ -167,7 +167,7 @@ def delete_category(category_id: int):
     )
 
     def act(form: t.Any) -> t.Any:
-        move_to = next(each for each in others if each.id == form.move_to.data)
+        move_to = next(each for each in others if each.id == form.target_id())
         name = category.name
         moved = categories.delete(category, move_to)
         details = f"{moved} post{'s' * (moved != 1)} moved to {move_to.name}"
@@ -206,6 +206,6 @@ def delete_category(category_id: int):
         submit=_("Delete the category"),
         act=act,
         cancel=url_for("admin.categories"),
-        form_class=lambda: DeleteCategoryForm(category, others),
+        form_class=lambda: DeleteCategoryForm(category, others, has_posts=posts > 0),
         keep=(),
     )

@@ -90,18 +90,27 @@ class CategoryForm(BbsForm):
 
 
 class DeleteCategoryForm(ConfirmForm):
-    """Deleting a category: the reason, and the category its posts move to."""
+    """Deleting a category: the reason, and the category its posts move to (asked only when
+    it has posts; otherwise they would go to the first of ``others``)."""
 
     move_to = SelectField(_("Move its posts to"), coerce=int, validate_choice=False)
 
-    def __init__(self, category: Category, others: list[Category]) -> None:
+    def __init__(self, category: Category, others: list[Category], has_posts: bool) -> None:
         super().__init__()
+        self.category = category
+        self.first_other = others[0]
+        if not has_posts:
+            del self.move_to
+            return
+        self.move_to.choices = [(other.id, other.name) for other in others]
+        if self.move_to.data is None:
+            self.move_to.data = others[0].id
         # Where the posts go comes first on the page, then why.
         self._fields = {"move_to": self._fields.pop("move_to"), **self._fields}
-        self.category = category
-        self.move_to.choices = [(other.id, other.name) for other in others]
-        if self.move_to.data is None and others:
-            self.move_to.data = others[0].id
+
+    def target_id(self) -> int:
+        """The id of the category chosen for the posts."""
+        return self.move_to.data if "move_to" in self else self.first_other.id
 
     def validate_move_to(self, field: t.Any) -> None:
         if field.data == self.category.id:

@@ -443,3 +443,17 @@ def test_a_post_written_in_it_while_deleting_is_not_lost(
     assert response.status_code == 302
     assert "A post was just written in “News”: try again." in admin_client.get("/").text
     assert category(app, "news") is not None and logged(app, "category.delete") == []
+
+
+def test_a_category_without_posts_is_deleted_without_asking_where_they_go(
+    app, admin_client, general
+):
+    new(admin_client, "Empty")
+    empty = category(app, "empty")
+    path = f"/admin/categories/{empty.id}/delete"
+    page = send(admin_client, path)
+    assert "It has no posts." in page.text and 'name="move_to"' not in page.text
+    assert confirm(admin_client, path, reason="Unused").status_code == 302
+    assert category(app, "empty") is None and slugs_in_order(app) == ["general"]
+    [entry] = logged(app, "category.delete")
+    assert entry.details == "0 posts moved to General"
