@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from bbs_helpers import make_user
+from bbs_helpers import make_user, token_for
 from moderation_helpers import confirm, count, send
 from social_helpers import counted_queries, write_posts
 from sqlalchemy import select, update
@@ -243,9 +243,18 @@ def test_a_refused_category_is_shown_again_with_the_reason(
     assert count(app, Category) == 1
 
 
-def test_the_form_speaks_chinese(admin_client):
+def test_the_pages_speak_chinese(admin_client):
     page = admin_client.get("/admin/categories/new", headers=ZH).text
-    assert "新建分类" in page and "名称" in page
+    assert "新建分类" in page and "名称" in page and "颜色" in page
+    new(admin_client, "News")
+    listing = admin_client.get("/admin/categories", headers=ZH).text
+    assert (
+        ">上移</button>" in listing and ">下移</button>" in listing and ">删除</button>" in listing
+    )
+    data = {"csrf_token": token_for(admin_client), "name": "Events", "colour": "red"}
+    refused = admin_client.post("/admin/categories/new", data=data, headers=ZH)
+    assert refused.status_code == 400
+    assert "请选择 #rrggbb 格式的颜色" in refused.text
 
 
 # Editing --------------------------------------------------------------------------------------
