@@ -1,4 +1,5 @@
-"""The moderation pages: delete posts and comments, ban and unban members, change roles.
+"""The admin pages: delete posts and comments, ban and unban members, change roles, arrange
+the categories.
 
 Every route of the blueprint is for admins only (checked before any of its views runs), and
 everything that changes something is a POST with a CSRF token.
@@ -24,4 +25,4 @@ def _admins_only():
     return None
 
 
-from . import views  # noqa: E402,F401  (the views register themselves on bp)
+from . import categories, views  # noqa: E402,F401  (the views register themselves on bp)

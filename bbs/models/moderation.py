@@ -83,7 +83,7 @@ class ModerationLogEntry(Base):
     )
     actor_name: Mapped[str] = mapped_column(String(32))
     action: Mapped[str] = mapped_column(String(32))
-    target_kind: Mapped[str] = mapped_column(String(16))  # post, comment, user
+    target_kind: Mapped[str] = mapped_column(String(16))  # post, comment, user, category
     target_id: Mapped[int] = mapped_column()
     target_label: Mapped[str] = mapped_column(String(200))
     details: Mapped[str] = mapped_column(String(200), default="")

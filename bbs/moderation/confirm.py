@@ -50,13 +50,14 @@ def confirm(
     submit: str,
     act: t.Callable[[t.Any], t.Any],
     cancel: str,
-    form_class: type[ConfirmForm] = ConfirmForm,
+    form_class: t.Callable[[], ConfirmForm] = ConfirmForm,
     keep: t.Sequence[str] = ("next",),
     reason_label: str | None = None,
 ) -> t.Any:
     """The confirmation page for this POST, or ``act(form)`` once it is confirmed with a
     reason. ``keep`` names the fields of the first POST carried over to the second;
-    ``cancel`` is where "Cancel" leads, unless ``next`` names a page of this site."""
+    ``cancel`` is where "Cancel" leads, unless ``next`` names a page of this site;
+    ``form_class`` makes the form (a class, or a function for forms needing arguments)."""
     form = form_class()
     if reason_label:
         form.reason.label.text = reason_label

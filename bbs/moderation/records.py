@@ -1,5 +1,5 @@
 """Writing the moderation log: one row per moderator's or admin's action, saying who did
-what to which post, comment or account, and why."""
+what to which post, comment, account or category, and why."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from flagon.ext.login import current_user
 
 from ..db import db
 from ..i18n import lazy_gettext as _
-from ..models import Comment, ModerationLogEntry, Post, User
+from ..models import Category, Comment, ModerationLogEntry, Post, User
 
 LABEL_LENGTH = 120
 
@@ -22,6 +22,10 @@ ACTIONS = {
     "user.role": _("changed the role of"),
     "user.warn": _("warned"),
     "reports.dismiss": _("dismissed the reports on"),
+    "category.create": _("created a category"),
+    "category.edit": _("changed a category"),
+    "category.move": _("moved a category"),
+    "category.delete": _("deleted a category"),
 }
 
 
@@ -32,7 +36,11 @@ def excerpt(text: str, length: int = LABEL_LENGTH) -> str:
 
 
 def record(
-    action: str, target: Post | Comment | User, reason: str, details: str = "", actor: t.Any = None
+    action: str,
+    target: Post | Comment | User | Category,
+    reason: str,
+    details: str = "",
+    actor: t.Any = None,
 ) -> ModerationLogEntry:
     """Log ``action`` (a key of :data:`ACTIONS`) on ``target`` by ``actor`` (the current
     user by default); added to the session, committed by the caller with the action."""
@@ -43,6 +51,8 @@ def record(
         kind, label = "post", excerpt(target.title)
     elif isinstance(target, Comment):
         kind, label = "comment", excerpt(target.body)
+    elif isinstance(target, Category):
+        kind, label = "category", target.name
     else:
         kind, label = "user", target.username
     entry = ModerationLogEntry(

@@ -39,14 +39,15 @@ class LiveForum:
     app: t.Any
     url: str
 
-    def make_user(self, username: str, password: str = PASSWORD) -> int:
-        """Create a member account directly in the database; returns its id."""
+    def make_user(self, username: str, password: str = PASSWORD, role: str = MEMBER) -> int:
+        """Create an account (a member's unless ``role`` says otherwise) directly in the
+        database; returns its id."""
         with self.app.app_context():
             user = User(
                 username=username,
                 email=f"{username}@example.com",
                 password_hash=hash_password(password),
-                role=MEMBER,
+                role=role,
             )
             db.session.add(user)
             db.session.commit()

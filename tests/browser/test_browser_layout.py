@@ -66,7 +66,7 @@ def test_the_moderation_pages_fit_a_phone(forum, page, browser_log):
         db.session.commit()
     page.set_viewport_size({"width": 375, "height": 800})
     log_in(page, forum.url, "root")
-    for path in ("/admin/users", "/admin/", "/admin/comments", "/moderation/"):
+    for path in ("/admin/users", "/admin/", "/admin/comments", "/admin/categories", "/moderation/"):
         page.goto(f"{forum.url}{path}")
         assert page_overflow(page) == 0, path
     # Still usable: every account's buttons are there, and inside the window.
