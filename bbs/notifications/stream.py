@@ -2,16 +2,19 @@
 
 A stream is bounded: it checks the database every ``NOTIFICATIONS_STREAM_INTERVAL`` seconds
 and ends after ``NOTIFICATIONS_STREAM_SECONDS``; EventSource reconnects by itself (after the
-``retry`` we send). Each open stream occupies a worker thread for its lifetime, so a
-Gunicorn with sync workers should not serve it (see docs/deploy.md).
+``retry`` we send). The stream is an async generator: under an ASGI server it waits on the
+event loop and holds no thread between checks (each check runs in a thread of the pool).
+Under WSGI each open stream occupies a worker thread for its lifetime, so a Gunicorn with
+sync workers should not serve it (see docs/deploy.md).
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
 import typing as t
 
-from flagon import Response, abort, current_app
+from flagon import Response, abort, current_app, stream_with_context
 from flagon.ext.login import current_user, login_required
 
 from ..db import db
@@ -23,26 +26,28 @@ def _event(count: int) -> str:
     return f"event: count\ndata: {count} {badge_text(count) or '0'}\n\n"
 
 
-def count_events(app: t.Any, user_id: int, interval: float, lifetime: float) -> t.Iterator[str]:
-    """The events of one stream: the count now, then each change, until ``lifetime``."""
+def _count(user_id: int) -> int:
+    count = unread_count(user_id)
+    db.session.rollback()  # don't keep a transaction (or a pooled connection) open
+    return count
+
+
+async def count_events(user_id: int, interval: float, lifetime: float) -> t.AsyncIterator[str]:
+    """The events of one stream: the count now, then each change, until ``lifetime``. Runs in
+    the application context of its caller (the stream's request, kept by
+    ``stream_with_context``)."""
     ends = time.monotonic() + lifetime
     retry = max(1000, int(interval * 1000))
-    with app.app_context():
-        try:
-            last = unread_count(user_id)
-            db.session.rollback()  # don't keep a transaction (or a pooled connection) open
-            yield f"retry: {retry}\n" + _event(last)
-            while time.monotonic() + interval < ends:
-                time.sleep(interval)
-                now = unread_count(user_id)
-                db.session.rollback()
-                if now != last:
-                    last = now
-                    yield _event(now)
-                else:
-                    yield ": keep-alive\n\n"  # finds closed connections
-        finally:
-            db.session.close()
+    last = await asyncio.to_thread(_count, user_id)
+    yield f"retry: {retry}\n" + _event(last)
+    while time.monotonic() + interval < ends:
+        await asyncio.sleep(interval)
+        now = await asyncio.to_thread(_count, user_id)
+        if now != last:
+            last = now
+            yield _event(now)
+        else:
+            yield ": keep-alive\n\n"  # finds closed connections
 
 
 @bp.get("/notifications/stream")
@@ -52,12 +57,11 @@ def stream():
     if not config["NOTIFICATIONS_STREAM"]:
         abort(404)  # the site polls /notifications/count instead
     events = count_events(
-        current_app._get_current_object(),  # type: ignore[attr-defined]
         current_user.id,
         float(config["NOTIFICATIONS_STREAM_INTERVAL"]),
         float(config["NOTIFICATIONS_STREAM_SECONDS"]),
     )
-    response = Response(events, mimetype="text/event-stream")
+    response = Response(stream_with_context(events), mimetype="text/event-stream")
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Accel-Buffering"] = "no"  # Nginx: pass each event on at once
     return response

@@ -3,6 +3,7 @@ the count endpoint and the live stream."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 
 import pytest
@@ -207,9 +208,10 @@ def test_the_header_costs_one_statement(app, post, ada, bob):
     assert sum("FROM notifications" in statement for statement in statements) == 1
 
 
-def test_the_stream_sends_the_count_first(app, post, ada, bob):
+@pytest.mark.parametrize("asgi", [False, True], ids=["wsgi", "asgi"])
+def test_the_stream_sends_the_count_first(app, post, ada, bob, asgi):
     comment_as(app, bob, post.id, "Hi @ada")
-    client = app.test_client(user=ada)
+    client = app.test_client(user=ada, asgi=asgi)
     app.config.update(NOTIFICATIONS_STREAM_SECONDS=0)
     response = client.get("/notifications/stream")
     assert response.status_code == 200
@@ -220,21 +222,24 @@ def test_the_stream_sends_the_count_first(app, post, ada, bob):
 
 def test_the_stream_sends_changes(app, post, ada, bob):
     # a lifetime far beyond the test's, so a slow database can't end the stream early
-    events = count_events(app, ada.id, interval=0, lifetime=600)
-    first = next(events)
-    assert first.endswith("event: count\ndata: 0 0\n\n")
-    comment_as(app, bob, post.id, "Hi @ada")
-    following = next(events)
-    while following.startswith(":"):
-        following = next(events)
-    assert following == "event: count\ndata: 1 1\n\n"
-    events.close()
+    with app.app_context(), asyncio.Runner() as loop:  # one loop for the stream, as a server's
+        events = count_events(ada.id, interval=0, lifetime=600)
+        first = loop.run(anext(events))
+        assert first.endswith("event: count\ndata: 0 0\n\n")
+        comment_as(app, bob, post.id, "Hi @ada")
+        following = loop.run(anext(events))
+        while following.startswith(":"):
+            following = loop.run(anext(events))
+        assert following == "event: count\ndata: 1 1\n\n"
+        loop.run(events.aclose())
 
 
 def test_the_stream_ends_after_its_lifetime(app, ada):
-    events = count_events(app, ada.id, interval=0, lifetime=0)
-    assert next(events).endswith("event: count\ndata: 0 0\n\n")
-    assert list(events) == []
+    with app.app_context(), asyncio.Runner() as loop:
+        events = count_events(ada.id, interval=0, lifetime=0)
+        assert loop.run(anext(events)).endswith("event: count\ndata: 0 0\n\n")
+        with pytest.raises(StopAsyncIteration):
+            loop.run(anext(events))
 
 
 def test_preferences_turn_kinds_off_in_the_forum(app, post, ada, bob):
