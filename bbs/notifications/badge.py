@@ -25,6 +25,14 @@ def unread_count(user_id: int) -> int:
     return db.session.scalar(select(func.count()).select_from(unread)) or 0
 
 
+def recount(user_id: int) -> int:
+    """The unread count for a stream or socket that checks it again and again: each check
+    ends its transaction, so none stays open (nor holds a pooled connection) between them."""
+    count = unread_count(user_id)
+    db.session.rollback()
+    return count
+
+
 def badge_text(count: int) -> str:
     """What the header badge shows: nothing for none."""
     if count <= 0:

@@ -17,19 +17,12 @@ import typing as t
 from flagon import Response, abort, current_app, stream_with_context
 from flagon.ext.login import current_user, login_required
 
-from ..db import db
 from . import bp
-from .badge import badge_text, unread_count
+from .badge import badge_text, recount
 
 
 def _event(count: int) -> str:
     return f"event: count\ndata: {count} {badge_text(count) or '0'}\n\n"
-
-
-def _count(user_id: int) -> int:
-    count = unread_count(user_id)
-    db.session.rollback()  # don't keep a transaction (or a pooled connection) open
-    return count
 
 
 async def count_events(user_id: int, interval: float, lifetime: float) -> t.AsyncIterator[str]:
@@ -38,11 +31,11 @@ async def count_events(user_id: int, interval: float, lifetime: float) -> t.Asyn
     ``stream_with_context``)."""
     ends = time.monotonic() + lifetime
     retry = max(1000, int(interval * 1000))
-    last = await asyncio.to_thread(_count, user_id)
+    last = await asyncio.to_thread(recount, user_id)
     yield f"retry: {retry}\n" + _event(last)
     while time.monotonic() + interval < ends:
         await asyncio.sleep(interval)
-        now = await asyncio.to_thread(_count, user_id)
+        now = await asyncio.to_thread(recount, user_id)
         if now != last:
             last = now
             yield _event(now)

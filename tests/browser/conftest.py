@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from chromium import CHROMIUM, launch
-from live_forum import LiveForum, forum_app, serve
+from live_forum import LiveForum, forum_app, serve, serve_asgi
 
 from bbs import migrate
 from bbs.db import db
@@ -54,6 +54,15 @@ def forum(migrated_forum_database: Path, tmp_path: Path) -> t.Iterator[LiveForum
     database = tmp_path / "bbs.sqlite3"
     shutil.copy(migrated_forum_database, database)
     with serve(forum_app(database, tmp_path / "instance")) as forum:
+        yield forum
+
+
+@pytest.fixture
+def asgi_forum(migrated_forum_database: Path, tmp_path: Path) -> t.Iterator[LiveForum]:
+    """The same, served over ASGI by uvicorn in a thread."""
+    database = tmp_path / "bbs.sqlite3"
+    shutil.copy(migrated_forum_database, database)
+    with serve_asgi(forum_app(database, tmp_path / "instance")) as forum:
         yield forum
 
 

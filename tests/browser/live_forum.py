@@ -1,4 +1,5 @@
-"""The forum served for real: an app on its own SQLite database, served by waitress in a thread."""
+"""The forum served for real: an app on its own SQLite database, served in a thread by waitress
+(WSGI) or uvicorn (ASGI)."""
 
 from __future__ import annotations
 
@@ -87,5 +88,37 @@ def serve(app: t.Any) -> t.Iterator[LiveForum]:
         stopping.set()
         thread.join(timeout=10)
         server.task_dispatcher.shutdown()
+        with app.app_context():
+            db.engine.dispose()
+
+
+@contextlib.contextmanager
+def serve_asgi(app: t.Any) -> t.Iterator[LiveForum]:
+    """Serve ``app`` over ASGI with uvicorn on a free port of 127.0.0.1 until the block ends."""
+    import socket
+    import time
+
+    import uvicorn
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = uvicorn.Config(
+        app.asgi_app, host="127.0.0.1", port=port, interface="asgi3", lifespan="on",
+        log_level="warning", ws="websockets-sansio",
+    )  # fmt: skip
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.05)
+    try:
+        yield LiveForum(app, f"http://127.0.0.1:{port}")
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
         with app.app_context():
             db.engine.dispose()

@@ -1,4 +1,5 @@
-"""The header's notification badge updates live (server-sent events) in Chromium."""
+"""The header's notification badge updates live in Chromium: by server-sent events under WSGI,
+over a WebSocket under ASGI, by polling without either."""
 
 from __future__ import annotations
 
@@ -33,6 +34,22 @@ def test_the_badge_counts_a_reply_with_a_mention_without_a_reload(forum, page, b
     page.wait_for_load_state()
     assert "grace" in page.locator(".notification-list").inner_text()
     assert "replied to your comment" in page.locator(".notification-list").inner_text()
+
+
+def test_over_asgi_the_badge_listens_on_a_websocket(asgi_forum, page):
+    forum = asgi_forum
+    forum.app.config.update(NOTIFICATIONS_STREAM_INTERVAL=0.2, NOTIFICATIONS_STREAM_SECONDS=60)
+    forum.make_user("ada")
+    forum.make_user("grace")
+    post_id = forum.make_post("ada", "Tea or coffee?", "Discuss.")
+    sockets: list[str] = []
+    page.on("websocket", lambda socket: sockets.append(socket.url))
+    badge, loads = watch_the_badge(page, forum, "ada")
+    page.wait_for_function("() => true")  # let the page's scripts open their socket
+    comment_as(forum, "grace", post_id, "Coffee, @ada.")
+    badge.wait_for(state="visible", timeout=15000)
+    assert badge.inner_text() == "1" and loads == []
+    assert sockets and all(url.endswith("/notifications/live") for url in sockets)
 
 
 def test_without_the_stream_the_badge_polls_the_count(forum, page):
