@@ -17,6 +17,7 @@ from bbs.avatars import clean_avatar
 from bbs.db import db
 from bbs.models import Avatar, Comment, Post, User
 from bbs.posts.content import edit_post
+from bbs.social.follows import follow
 
 ADMIN = "ada"
 MODERATOR = "grace"
@@ -73,6 +74,8 @@ def seed(forum: LiveForum) -> Seeded:
             )
         )
         ban_member(members[ADMIN], members[BANNED], "Advertising in every thread.")
+        for followed in (ADMIN, MODERATOR):  # the member's timeline shows their posts
+            follow(members[MEMBER].id, members[followed].id)
         edited = db.session.scalar(
             select(Comment).where(
                 Comment.post_id == conversation_id, Comment.edited_at.is_not(None)

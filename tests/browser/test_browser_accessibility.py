@@ -62,26 +62,34 @@ class Visit:
     language: str | None = None  # an Accept-Language
     width: int = 1280
     scheme: str = "light"  # the colour scheme the browser prefers
+    shows: tuple[str, ...] = ()  # CSS selectors of what the page must show to be checked
 
 
 VISITS = [
-    Visit("front page", "visitor", "/"),
-    Visit("older topics", "visitor", "/", then=older_topics),
+    Visit("front page", "visitor", "/", shows=(".topic-pinned", ".topic .tag", ".category-badge")),
+    Visit("older topics", "visitor", "/", then=older_topics, shows=(".topic",)),
     Visit("numbered page", "visitor", "/?page=2"),
-    Visit("category", "visitor", "/c/programming"),
-    Visit("tag", "visitor", "/tags/python"),
-    Visit("conversation", "visitor", "/posts/{conversation}"),
+    Visit("category", "visitor", "/c/programming", shows=(".topic",)),
+    Visit("tag", "visitor", "/tags/python", shows=(".topic",)),
+    Visit(
+        "conversation",
+        "visitor",
+        "/posts/{conversation}",
+        shows=(".comment blockquote", ".comment-reply-to", ".comment-edited"),
+    ),
     Visit("comment link", "visitor", "/comments/{edited_comment}"),
-    Visit("post history", "visitor", "/posts/{conversation}/history"),
-    Visit("comment history", "visitor", "/comments/{edited_comment}/history"),
+    Visit("post history", "visitor", "/posts/{conversation}/history", shows=(".diff-added",)),
+    Visit(
+        "comment history", "visitor", "/comments/{edited_comment}/history", shows=(".diff-added",)
+    ),
     Visit("profile with avatar", "visitor", f"/u/{ADMIN}"),
-    Visit("followers", "visitor", f"/u/{ADMIN}/followers"),
+    Visit("followers", "visitor", f"/u/{ADMIN}/followers", shows=(".person",)),
     Visit("following", "visitor", f"/u/{ADMIN}/following"),
-    Visit("search posts", "visitor", "/search?q=recursion"),
-    Visit("search members", "visitor", "/search?q=gr"),
+    Visit("search posts", "visitor", "/search?q=recursion", shows=(".post-summary mark",)),
+    Visit("search members", "visitor", "/search?q=gr", shows=(".member-list",)),
     Visit("search form", "visitor", "/search"),
     Visit("login", "visitor", "/login"),
-    Visit("register", "visitor", "/register"),
+    Visit("register", "visitor", "/register", shows=(".captcha-question",)),
     Visit("registration refused", "visitor", "/register", then=refused_registration),
     Visit("forgot password", "visitor", "/account/forgot-password"),
     Visit("not found", "visitor", "/no-such-page", status=404),
@@ -95,19 +103,19 @@ VISITS = [
     Visit("edit comment", "member", "/comments/{members_comment}/edit"),
     Visit("own profile", "member", f"/u/{MEMBER}"),
     Visit("profile edit", "member", f"/u/{MEMBER}/edit"),
-    Visit("notifications", "member", "/notifications"),
+    Visit("notifications", "member", "/notifications", shows=(".notification",)),
     Visit("notification settings", "member", "/settings/notifications"),
     Visit("settings saved", "member", "/settings/notifications", then=saved_settings),
     Visit("change e-mail", "member", "/account/email"),
     Visit("change password", "member", "/account/password"),
-    Visit("timeline", "member", "/following"),
+    Visit("timeline", "member", "/following", shows=(".topic, .post-summary",)),
     Visit("image upload", "member", "/images/new"),
     Visit("report form", "moderator", "/posts/{others_post}/report"),
-    Visit("moderation queue", "moderator", "/moderation/"),
-    Visit("moderation log", "moderator", "/moderation/log"),
-    Visit("admin posts", "admin", "/admin/"),
-    Visit("admin comments", "admin", "/admin/comments"),
-    Visit("admin users", "admin", "/admin/users"),
+    Visit("moderation queue", "moderator", "/moderation/", shows=(".queue-report",)),
+    Visit("moderation log", "moderator", "/moderation/log", shows=(".log-entry",)),
+    Visit("admin posts", "admin", "/admin/", shows=(".admin-post",)),
+    Visit("admin comments", "admin", "/admin/comments", shows=(".admin-comment",)),
+    Visit("admin users", "admin", "/admin/users", shows=(".admin-user",)),
     Visit("ban confirmation", "admin", "/admin/users", then=ban_confirmation),
     Visit("front page in Chinese", "visitor", "/", language="zh-CN"),
     Visit("conversation in Chinese", "visitor", "/posts/{conversation}", language="zh-CN"),
@@ -231,6 +239,8 @@ def test_no_serious_accessibility_violations(
             assert (page.locator("html").get_attribute("lang") or "")[:2] == visit.language[:2]
         if visit.then:
             visit.then(page)
+        for selector in visit.shows:
+            assert page.locator(selector).count(), f"{path} shows no {selector}"
         results = axe.run(
             page,
             options={"runOnly": {"type": "tag", "values": RULES}, "resultTypes": ["violations"]},
