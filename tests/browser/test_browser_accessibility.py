@@ -68,7 +68,7 @@ class Visit:
 VISITS = [
     Visit("front page", "visitor", "/", shows=(".topic-pinned", ".topic .tag", ".category-badge")),
     Visit("older topics", "visitor", "/", then=older_topics, shows=(".topic",)),
-    Visit("numbered page", "visitor", "/?page=2"),
+    Visit("numbered page", "visitor", "/?page=2", shows=(".topic",)),
     Visit("category", "visitor", "/c/programming", shows=(".topic",)),
     Visit("tag", "visitor", "/tags/python", shows=(".topic",)),
     Visit(
@@ -82,7 +82,8 @@ VISITS = [
     Visit(
         "comment history", "visitor", "/comments/{edited_comment}/history", shows=(".diff-added",)
     ),
-    Visit("profile with avatar", "visitor", f"/u/{ADMIN}"),
+    # An uploaded avatar's address carries its version.
+    Visit("profile with avatar", "visitor", f"/u/{ADMIN}", shows=("img.avatar-large[src*='v=']",)),
     Visit("followers", "visitor", f"/u/{ADMIN}/followers", shows=(".person",)),
     Visit("following", "visitor", f"/u/{ADMIN}/following"),
     Visit("search posts", "visitor", "/search?q=recursion", shows=(".post-summary mark",)),
