@@ -6,6 +6,8 @@ import os
 import typing as t
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+# How long a step waits for the page (Playwright's default timeout, in milliseconds).
+TIMEOUT_MS = 15_000
 # Headless, no sandbox (CI runs as root), and nothing that reaches out to the network.
 CHROMIUM_FLAGS = [
     "--headless",

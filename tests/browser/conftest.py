@@ -18,13 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from chromium import CHROMIUM, launch
+from chromium import CHROMIUM, TIMEOUT_MS, launch
 from live_forum import LiveForum, forum_app, serve, serve_asgi
 
 from bbs import migrate
 from bbs.db import db
 
-TIMEOUT_MS = 15_000
 ARTIFACTS = "test-artifacts"
 
 

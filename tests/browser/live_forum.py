@@ -21,13 +21,15 @@ PASSWORD = "correct horse battery"  # of every account made here
 FAST_HASHER = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
 
 
-def forum_app(database: Path, instance: Path) -> t.Any:
-    """A forum app on the SQLite file ``database`` (which must be migrated)."""
+def forum_app(database: Path, instance: Path, **config: t.Any) -> t.Any:
+    """A forum app on the SQLite file ``database`` (which must be migrated), with ``config``
+    over the defaults."""
     return create_app(
         {
             "SECRET_KEY": "a secret for the browser tests, long enough for the forum",
             "DATABASE_URL": f"sqlite:///{database}",
             "PASSWORD_HASHER": FAST_HASHER,
+            **config,
         },
         instance_path=str(instance),
     )
