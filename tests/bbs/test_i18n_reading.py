@@ -285,3 +285,29 @@ def test_english_stays_the_default(app, forum):
     assert "2 comments" in html and "1 like" in html and "edited" in html
     with app.app_context():
         assert db.session.get(Post, forum["post"]).title == "Oolong notes"
+
+
+def test_refusals_and_error_pages_in_chinese(app, forum):
+    client = app.test_client()
+    broken = page(client, "/?after=not-a-cursor", status=400)
+    assert (
+        "该分页链接已失效，请从第一页重新开始。" in broken and "<title>400 请求无效 · bbs" in broken
+    )
+    not_a_comment = page(client, f"/posts/{forum['post']}?reply_to=x", status=400)
+    assert "这不是有效的评论编号。" in not_a_comment
+    no_token = client.post(f"/posts/{forum['post']}/like", headers=ZH)
+    assert no_token.status_code == 400 and "表单已过期，或并非来自本站。" in no_token.text
+    wrong_method = page(client, f"/posts/{forum['post']}/delete", status=405)
+    assert "<title>405 不支持该请求方式 · bbs</title>" in wrong_method
+    assert "它是表单或按钮提交的目标" in wrong_method
+    assert english_left(wrong_method) == set()
+
+
+def test_a_visitor_sent_to_log_in_is_told_why_in_chinese(app, forum):
+    response = app.test_client().get("/posts/new", headers=ZH, follow_redirects=True)
+    assert "请登录后查看此页面。" in response.text
+
+
+def test_the_pages_of_errors_keep_their_english_names_in_english(client):
+    response = client.get("/no/such/page")
+    assert "<title>404 Not Found · bbs</title>" in response.text
