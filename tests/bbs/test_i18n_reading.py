@@ -9,10 +9,11 @@ from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
-from bbs_helpers import make_user, token_for
+from bbs_helpers import make_user, submit, token_for
 
 from bbs.db import db
 from bbs.models import Category, Post, User, utcnow
+from bbs.passwords import MIN_LENGTH
 from bbs.posts import content
 from bbs.social.follows import follow
 from bbs.social.likes import like
@@ -311,3 +312,8 @@ def test_a_visitor_sent_to_log_in_is_told_why_in_chinese(app, forum):
 def test_the_pages_of_errors_keep_their_english_names_in_english(client):
     response = client.get("/no/such/page")
     assert "<title>404 Not Found · bbs</title>" in response.text
+
+
+def test_a_weak_password_is_refused_in_chinese(client):
+    page = submit(client, "/register", {"username": "carol", "password": "short"}, headers=ZH)
+    assert f"至少 {MIN_LENGTH} 个字符。" in page.text
