@@ -31,6 +31,7 @@ from flagon.ext.login import (
 )
 
 from .db import db
+from .i18n import N_, gettext
 from .models import ROLES, EndedLogin, LoginSession, MemberWarning, User, UTCDateTime, utcnow
 
 if t.TYPE_CHECKING:
@@ -59,7 +60,8 @@ class Anonymous(AnonymousUserMixin):
 login_manager = LoginManager()
 login_manager.anonymous_user = Anonymous
 login_manager.login_view = "accounts.login"
-login_manager.login_message = "Please log in to see this page."
+login_manager.login_message = N_("Please log in to see this page.")
+login_manager.localize_callback = gettext
 login_manager.login_message_category = "info"
 # login_user() stores what this method returns: a new login's token, not the user's id.
 login_manager.id_attribute = "start_login"
@@ -118,7 +120,7 @@ def _explain_ended_login(token_hash: str) -> None:
     if db.rows_changed(delete(EndedLogin).where(found)):
         for key in ("_user_id", "_fresh", "_id", "_remember_seconds"):
             session.pop(key, None)
-        flash(f"You have been logged out. {reason}", "error")
+        flash(gettext("You have been logged out. %(reason)s", reason=reason), "error")
     db.session.commit()
 
 
@@ -133,7 +135,7 @@ def _show_warnings(user: User) -> None:
     ).all()
     db.session.commit()
     for reason in reasons:
-        flash(f"A moderator has warned you: {reason}", "warning")
+        flash(gettext("A moderator has warned you: %(reason)s", reason=reason), "warning")
 
 
 def end_login() -> None:

@@ -28,6 +28,8 @@ from flagon import abort, current_app, flash, g, request, session
 from flagon.datastructures import MultiDict
 from flagon.ext.login import current_user
 
+from .i18n import N_, gettext
+
 if t.TYPE_CHECKING:
     from flagon import Flagon
 
@@ -36,10 +38,10 @@ _View = t.TypeVar("_View", bound=t.Callable[..., t.Any])
 FIELD_NAME = "csrf_token"
 HEADER_NAME = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
-REFUSED = (
+REFUSED = N_(
     "The form had expired or did not come from this site. Go back, reload the page and try again."
 )
-KEPT_TEXT = (
+KEPT_TEXT = N_(
     "Your form had expired, so nothing was saved. Your text is kept below: check it and "
     "submit again."
 )
@@ -122,7 +124,7 @@ def keeps_text(view: _View) -> _View:
 def notice_if_refused(form: t.Any) -> bool:
     """Flash :data:`KEPT_TEXT` when ``form`` failed on its CSRF token; whether it did."""
     if form.csrf_token.errors:
-        flash(KEPT_TEXT, "error")
+        flash(gettext(KEPT_TEXT), "error")
         return True
     return False
 
@@ -142,7 +144,7 @@ def protect() -> None:
         return  # the view's form checks the token, and keeps the text if it fails
     token = request.headers.get(HEADER_NAME) or request.form.get(FIELD_NAME) or ""
     if not _TokenOnly(MultiDict([(FIELD_NAME, token)])).validate():
-        abort(400, REFUSED)
+        abort(400, gettext(REFUSED))
 
 
 def init_app(app: Flagon) -> None:

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from flagon import session
 
 from .db import db
+from .i18n import gettext
 from .models import Draft, Post, utcnow
 
 MAX_DRAFTS = 50
@@ -57,7 +58,7 @@ def parse_target(name: str) -> Target:
     """The target called ``name``; :class:`DraftRefused` (400) when there is none such."""
     match = _TARGET.match(name or "")
     if match is None:
-        raise DraftRefused("Unknown draft.", 400)
+        raise DraftRefused(gettext("Unknown draft."), 400)
     if match.group(1) is None:
         return Target(name, "post", None)
     return Target(name, match.group(1), int(match.group(2)))
@@ -68,12 +69,12 @@ def check_allowed(user: t.Any, target: Target) -> None:
     if target.post_id is None:
         return
     if target.post_id > 2_147_483_647:
-        raise DraftRefused("No such post.", 404)
+        raise DraftRefused(gettext("No such post."), 404)
     author_id = db.session.scalar(select(Post.author_id).where(Post.id == target.post_id))
     if author_id is None:
-        raise DraftRefused("No such post.", 404)
+        raise DraftRefused(gettext("No such post."), 404)
     if target.kind == "edit" and not user.may_edit(author_id):
-        raise DraftRefused("You may not edit this post.", 403)
+        raise DraftRefused(gettext("You may not edit this post."), 403)
 
 
 def find(user_id: int, target: str) -> Draft | None:

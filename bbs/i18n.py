@@ -125,6 +125,12 @@ def ngettext(singular: str, plural: str, num: int, **variables: t.Any) -> str:
     return translations(get_locale()).ngettext(singular, plural, num) % variables
 
 
+def N_(message: str) -> str:
+    """Mark ``message`` for the catalogue where it is kept as a constant; ``gettext``
+    translates it where it is shown."""
+    return message
+
+
 def lazy_gettext(message: str, **variables: t.Any) -> str:
     """A string translated when it is shown: for form labels and messages made at import.
 

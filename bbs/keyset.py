@@ -20,6 +20,8 @@ from sqlalchemy.orm import Session
 
 from flagon import abort, request
 
+from .i18n import gettext
+
 T = t.TypeVar("T")
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MAX_ID = 2**31 - 1
@@ -87,7 +89,7 @@ def requested_page() -> Request:
         if cursor is not None:
             key = decode_cursor(cursor)
             if key is None:
-                abort(400, "That page link is broken; start again from the first page.")
+                abort(400, gettext("That page link is broken; start again from the first page."))
             return Request(after=key) if direction == "after" else Request(before=key)
     raw = request.args.get("page")
     if raw is None:

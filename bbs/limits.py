@@ -22,6 +22,7 @@ from sqlalchemy import delete, func, select
 from flagon.exceptions import TooManyRequests
 
 from .db import db
+from .i18n import ngettext
 from .models import utcnow
 
 IPV6_PREFIX = 64
@@ -97,6 +98,5 @@ def refuse(message: str, wait: float) -> t.NoReturn:
     """Answer 429 with ``message`` and how long to wait (also in ``Retry-After``)."""
     seconds = max(1, math.ceil(wait))
     minutes = max(1, round(seconds / 60))
-    raise TooManyRequests(
-        f"{message} Try again in {minutes} minute{'s' * (minutes != 1)}.", retry_after=seconds
-    )
+    again = ngettext("Try again in %(num)d minute.", "Try again in %(num)d minutes.", minutes)
+    raise TooManyRequests(f"{message} {again}", retry_after=seconds)

@@ -7,6 +7,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from flagon import current_app
 
+from .i18n import gettext
+
 MIN_LENGTH = 8
 MAX_LENGTH = 256
 # The most common choices: refused whatever their length.
@@ -81,12 +83,12 @@ def waste_a_verification(password: str) -> None:
 def password_problem(password: str, username: str = "") -> str | None:
     """Why ``password`` is too weak, or ``None`` when it is acceptable."""
     if len(password) < MIN_LENGTH:
-        return f"Use at least {MIN_LENGTH} characters."
+        return gettext("Use at least %(num)d characters.", num=MIN_LENGTH)
     if len(password) > MAX_LENGTH:
-        return f"Use at most {MAX_LENGTH} characters."
+        return gettext("Use at most %(num)d characters.", num=MAX_LENGTH)
     lowered = password.casefold()
     if username and username.casefold() in lowered:
-        return "Don't use your username in your password."
+        return gettext("Don't use your username in your password.")
     if lowered in COMMON_PASSWORDS or len(set(password)) < 4:
-        return "This password is too easy to guess."
+        return gettext("This password is too easy to guess.")
     return None

@@ -16,6 +16,8 @@ import typing as t
 
 from PIL import Image, ImageOps, features
 
+from .i18n import gettext
+
 #: The largest picture accepted: a phone photo passes, a decompression bomb doesn't.
 MAX_PIXELS = 16_000_000
 MAX_SIDE = 8_000
@@ -28,10 +30,13 @@ if not Image.MAX_IMAGE_PIXELS or Image.MAX_IMAGE_PIXELS > MAX_PIXELS:
 
 _OUTPUT = ("WEBP", "image/webp") if features.check("webp") else ("PNG", "image/png")
 
-TOO_LARGE = (
-    f"The picture is too large: at most {MAX_PIXELS // 1_000_000} million pixels"
-    f" and {MAX_SIDE} pixels a side."
-)
+
+def _too_large() -> str:
+    return gettext(
+        "The picture is too large: at most %(million)d million pixels and %(side)d pixels a side.",
+        million=MAX_PIXELS // 1_000_000,
+        side=MAX_SIDE,
+    )
 
 
 class PictureRefused(ValueError):
@@ -46,9 +51,11 @@ def read_upload(stream: t.IO[bytes], limit: int) -> bytes:
     """The uploaded bytes, refusing more than ``limit`` without reading further."""
     data = stream.read(limit + 1)
     if len(data) > limit:
-        raise PictureRefused(f"The picture is too large: {limit // (1024 * 1024)} MB at most.")
+        raise PictureRefused(
+            gettext("The picture is too large: %(num)d MB at most.", num=limit // (1024 * 1024))
+        )
     if not data:
-        raise PictureRefused("Choose a picture to upload.")
+        raise PictureRefused(gettext("Choose a picture to upload."))
     return data
 
 
@@ -72,12 +79,12 @@ def decode(data: bytes, draft_side: int) -> Image.Image:
     except PictureRefused:
         raise
     except Image.DecompressionBombError:
-        raise PictureRefused(TOO_LARGE) from None
+        raise PictureRefused(_too_large()) from None
     except Exception:
         # Malformed files make Pillow raise many kinds of error (OSError, SyntaxError,
         # struct.error, ValueError…); each one only means "not a usable image".
         raise PictureRefused(
-            "That file is not a picture we can use: upload a PNG, JPEG, GIF or WebP image."
+            gettext("That file is not a picture we can use: upload a PNG, JPEG, GIF or WebP image.")
         ) from None
 
 
@@ -106,6 +113,6 @@ def encode(image: Image.Image) -> tuple[bytes, str]:
 def _check_dimensions(size: tuple[int, int]) -> None:
     width, height = size
     if width < 1 or height < 1:
-        raise PictureRefused("The picture is empty.")
+        raise PictureRefused(gettext("The picture is empty."))
     if width > MAX_SIDE or height > MAX_SIDE or width * height > MAX_PIXELS:
-        raise PictureRefused(TOO_LARGE)
+        raise PictureRefused(_too_large())

@@ -6,6 +6,8 @@ import typing as t
 
 from flagon import abort, request
 
+from .i18n import gettext
+
 if t.TYPE_CHECKING:
     from flagon import Flagon, Response
 
@@ -46,7 +48,7 @@ def refuse_nul_characters() -> None:
         or _contains_nul(request.args.items(multi=True))
         or (request.want_form_data_parsed and _contains_nul(request.form.items(multi=True)))
     ):
-        abort(400, "The request contains a NUL character.")
+        abort(400, gettext("The request contains a NUL character."))
 
 
 def init_app(app: Flagon) -> None:

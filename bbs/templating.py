@@ -54,8 +54,21 @@ def relative_datetime(value: datetime | None, now: datetime | None = None) -> st
     return value.astimezone(UTC).strftime("%Y-%m-%d")
 
 
+def relative_time_words() -> dict[str, t.Any]:
+    """How bbs/static/times.js words ages in the current language, as relative_datetime
+    does: ``now``, and for each unit its ``one`` and ``other`` forms, ``{num}`` standing for
+    the count."""
+    words: dict[str, t.Any] = {"now": gettext("just now"), "units": []}
+    for limit, length, name in _UNITS:
+        # The count is the only digit in these phrases.
+        one, other = (_AGO[name](n).replace(str(n), "{num}", 1) for n in (1, 2))
+        words["units"].append({"below": limit, "length": length, "one": one, "other": other})
+    return words
+
+
 def init_app(app: Flagon) -> None:
     app.add_template_filter(format_datetime, "datetime")
     app.add_template_filter(iso_datetime, "isodatetime")
     app.add_template_filter(relative_datetime, "relativedatetime")
+    app.add_template_global(relative_time_words, "relative_time_words")
     app.add_template_global(app.config["SITE_NAME"], "site_name")

@@ -16,6 +16,7 @@ from flagon.ext.login import current_user, login_required
 
 from ..db import db
 from ..forms import add_error, field_text
+from ..i18n import gettext as _
 from ..models import Comment, Post, Revision, User
 from ..moderation import newmembers
 from . import bp, content
@@ -91,7 +92,7 @@ def edit_comment(comment_id: int):
         if refused is None:
             content.edit_comment(found, field_text(form.body), current_user)
             db.session.commit()
-            flash("The comment is updated.", "success")
+            flash(_("The comment is updated."), "success")
             return redirect(comment_url(found))
         add_error(form.body, refused.message)
         status = refused.status

@@ -8,6 +8,7 @@ from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from ..forms import BbsForm
+from ..i18n import lazy_gettext as _
 from ..topics.tags import MAX_TAG_LENGTH, MAX_TAGS, TagError, parse_tags
 
 TITLE_MAX_LENGTH = 200
@@ -36,24 +37,28 @@ def _tags(_form: t.Any, field: TagsField) -> None:
 class PostForm(BbsForm):
     """A post; the view fills in ``category.choices`` (bbs.topics.categories)."""
 
-    title = StringField("Title", [DataRequired(), Length(max=TITLE_MAX_LENGTH)], filters=[_strip])
-    category = SelectField("Category", coerce=int)
+    title = StringField(
+        _("Title"), [DataRequired(), Length(max=TITLE_MAX_LENGTH)], filters=[_strip]
+    )
+    category = SelectField(_("Category"), coerce=int)
     body = TextAreaField(
-        "Body",
+        _("Body"),
         [DataRequired(), Length(max=BODY_MAX_LENGTH)],
-        description="Markdown: **bold**, _italic_, [links](https://example.com), "
-        "```code blocks```. HTML is shown as text.",
+        description=_(
+            "Markdown: **bold**, _italic_, [links](https://example.com), ```code blocks```. "
+            "HTML is shown as text."
+        ),
     )
     tags = TagsField(
-        "Tags",
+        _("Tags"),
         [Length(max=MAX_TAGS * (MAX_TAG_LENGTH + 2)), _tags],
-        description=f"Up to {MAX_TAGS}, separated by commas: python, web-design.",
+        description=_("Up to %(num)d, separated by commas: python, web-design.", num=MAX_TAGS),
     )
 
 
 class CommentForm(BbsForm):
     body = TextAreaField(
-        "Comment", [DataRequired(), Length(max=COMMENT_MAX_LENGTH)], filters=[_strip]
+        _("Comment"), [DataRequired(), Length(max=COMMENT_MAX_LENGTH)], filters=[_strip]
     )
     # The id of the comment this one answers; checked by the view (it needs the database).
     reply_to = HiddenField(filters=[_strip])
@@ -61,5 +66,5 @@ class CommentForm(BbsForm):
 
 class EditCommentForm(BbsForm):
     body = TextAreaField(
-        "Comment", [DataRequired(), Length(max=COMMENT_MAX_LENGTH)], filters=[_strip]
+        _("Comment"), [DataRequired(), Length(max=COMMENT_MAX_LENGTH)], filters=[_strip]
     )

@@ -8,6 +8,7 @@ from sqlalchemy.orm import joinedload
 from flagon import abort, url_for
 
 from ..db import db
+from ..i18n import gettext
 from ..models import Comment, Post
 
 MAX_ID = 2147483647  # what a PostgreSQL integer holds
@@ -35,7 +36,7 @@ def requested_comment(post: Post, value: str) -> Comment:
     for something that is no id, 404 for a comment that isn't (or no longer is) on it."""
     comment_id = parse_id(value)
     if comment_id is None:
-        abort(400, "That is not a comment's number.")
+        abort(400, gettext("That is not a comment's number."))
     found = comment_on(post, comment_id)
     if found is None:
         abort(404)

@@ -13,6 +13,7 @@ from flagon.ext.login import current_user, login_required
 from .. import csrf, drafts
 from ..db import db
 from ..forms import add_error, field_text
+from ..i18n import gettext as _
 from ..markdown import render, render_cached
 from ..models import Comment, Post
 from ..moderation import blocks, newmembers
@@ -60,7 +61,7 @@ def new():
         )
         drafts.finish(current_user.id, drafts.NEW_POST)
         db.session.commit()
-        flash("Your post is published.", "success")
+        flash(_("Your post is published."), "success")
         return redirect(url_for(".show", post_id=post.id))
     token_refused = csrf.notice_if_refused(form)
     return _edit_page(form, None), 400 if token_refused else 200
@@ -122,7 +123,7 @@ def edit(post_id: int):
         )
         drafts.finish(current_user.id, drafts.edit_target(post.id))
         db.session.commit()
-        flash("The post is updated.", "success")
+        flash(_("The post is updated."), "success")
         return redirect(url_for(".show", post_id=post.id))
     refused = csrf.notice_if_refused(form)
     return _edit_page(form, post), 400 if refused else 200
@@ -138,7 +139,7 @@ def delete(post_id: int):
         record("post.delete", post, "Deleted from the post's page.", f"by {post.author.username}")
     content.delete_post(post)
     db.session.commit()
-    flash("The post is deleted.", "success")
+    flash(_("The post is deleted."), "success")
     return redirect(url_for("main.index"))
 
 
@@ -148,7 +149,7 @@ def delete(post_id: int):
 def comment(post_id: int):
     post = _post_or_404(post_id)
     if post.locked:
-        abort(403, "This topic is locked: it takes no new comments.")
+        abort(403, _("This topic is locked: it takes no new comments."))
     form = CommentForm()
     if wants_preview(form):
         return _post_page(post, page_number(), form, _reply_target(post, form) or None)
@@ -161,7 +162,9 @@ def comment(post_id: int):
     refused = None
     if valid:
         if not blocks.may_comment_on(post):
-            refused = newmembers.Refusal(f"{post.author.username} has blocked you.", 403)
+            refused = newmembers.Refusal(
+                _("%(username)s has blocked you.", username=post.author.username), 403
+            )
         else:
             refused = newmembers.check(current_user, "comment", field_text(form.body))
         if refused is None:
@@ -201,7 +204,7 @@ def delete_comment(comment_id: int):
         record("comment.delete", found, "Deleted from the post's page.", details)
     content.delete_comment(found)
     db.session.commit()
-    flash("The comment is deleted.", "success")
+    flash(_("The comment is deleted."), "success")
     return redirect(_comments_url(post.id, remaining, request.form.get("page")))
 
 
@@ -228,8 +231,10 @@ def _reply_target(post: Post, form: CommentForm) -> Comment | t.Literal[False] |
     form.reply_to.data = ""
     form.body.errors = [
         *form.body.errors,
-        "The comment you were replying to is not on this post any more: send yours again "
-        "as a comment of its own.",
+        _(
+            "The comment you were replying to is not on this post any more: send yours again "
+            "as a comment of its own."
+        ),
     ]
     return False
 

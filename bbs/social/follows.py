@@ -14,6 +14,7 @@ from flagon.ext.login import current_user, login_required
 from flagon.ext.login.urls import is_safe_url
 
 from ..db import db
+from ..i18n import gettext as _
 from ..models import Follow, Post, User, username_key, utcnow
 from ..moderation.blocks import off_timelines
 from ..notifications.events import followed
@@ -89,10 +90,10 @@ def _back_to(user: User) -> str:
 def follow_user(username: str):
     user = find_member(username)
     if user.id == current_user.id:
-        abort(400, "You can't follow yourself.")
+        abort(400, _("You can't follow yourself."))
     try:
         if follow(current_user.id, user.id):
-            flash(f"You now follow {user.username}.", "success")
+            flash(_("You now follow %(username)s.", username=user.username), "success")
         db.session.commit()
     except IntegrityError:  # the account was deleted a moment ago
         db.session.rollback()
@@ -105,7 +106,7 @@ def follow_user(username: str):
 def unfollow_user(username: str):
     user = find_member(username)
     if unfollow(current_user.id, user.id):
-        flash(f"You no longer follow {user.username}.", "info")
+        flash(_("You no longer follow %(username)s.", username=user.username), "info")
     db.session.commit()
     return redirect(_back_to(user))
 

@@ -71,7 +71,8 @@
       home.parentNode.insertBefore(composer, home.nextSibling);
     }
     if (submit) {
-      submit.textContent = link ? "Reply" : "Comment";
+      // The page's own words for both, in the reader's language.
+      submit.textContent = link ? composer.dataset.replyLabel : composer.dataset.commentLabel;
     }
   }
 

@@ -37,6 +37,25 @@
     }
   }
 
+  /* The editor's words, in the reader's language: the page puts them on the editor's tools
+     (data-messages, a JSON object); {name} in a message stands for what is filled in. */
+  function messagesOf(element) {
+    var holder = element.closest("[data-messages]");
+    var messages = {};
+    try {
+      messages = JSON.parse(holder ? holder.dataset.messages : "{}") || {};
+    } catch (error) {
+      /* no words: nothing is said */
+    }
+    return function (key, values) {
+      var text = messages[key] || "";
+      Object.keys(values || {}).forEach(function (name) {
+        text = text.split("{" + name + "}").join(values[name]);
+      });
+      return text;
+    };
+  }
+
   function clock(date) {
     return date.toLocaleTimeString([], {hour: "2-digit", minute: "2-digit"});
   }
@@ -58,6 +77,8 @@
     if (!source || !target || !tokenOf(form)) {
       return;
     }
+    var message = messagesOf(button);
+    var label = button.textContent;
 
     function show(message) {
       target.textContent = message;
@@ -69,7 +90,7 @@
       if (!target.hidden && button.getAttribute("aria-pressed") === "true") {
         target.hidden = true;
         button.setAttribute("aria-pressed", "false");
-        button.textContent = "Preview";
+        button.textContent = label;
         return;
       }
       var body = new URLSearchParams();
@@ -82,18 +103,25 @@
         body: body
       }).then(function (response) {
         if (response.status === 413) {
-          throw new Error("The text is too long to preview.");
+          throw new Error(message("previewTooLong"));
         }
         if (!response.ok) {
-          throw new Error("The preview is not available (" + response.status + ").");
+          throw new Error(message("previewFailed", {status: response.status}));
         }
         return response.json();
       }).then(function (data) {
-        // The server returns HTML it has already sanitised (bbs.markdown).
-        target.innerHTML = data.html || "<p><em>Nothing to preview.</em></p>";
+        if (data.html) {
+          // The server returns HTML it has already sanitised (bbs.markdown).
+          target.innerHTML = data.html;
+        } else {
+          var empty = document.createElement("em");
+          empty.textContent = message("nothingToPreview");
+          target.replaceChildren(document.createElement("p"));
+          target.firstChild.appendChild(empty);
+        }
         target.hidden = false;
         button.setAttribute("aria-pressed", "true");
-        button.textContent = "Hide preview";
+        button.textContent = message("hidePreview");
       }).catch(function (error) {
         show(error.message);
       }).finally(function () {
@@ -110,6 +138,7 @@
     }
     var title = form.elements.title || null;
     var status = tools.querySelector(".draft-status");
+    var message = messagesOf(tools);
     var key = draftKey(tools.dataset.draftUser, tools.dataset.draftTarget);
     var dirty = false;
     var submitting = false;
@@ -147,10 +176,10 @@
         if (!response.ok) {
           throw new Error(String(response.status));
         }
-        say("Draft saved at " + clock(new Date()) + ".");
+        say(message("draftSaved", {time: clock(new Date())}));
       }).catch(function () {
         dirty = true;
-        say("Draft kept in this browser only, for now.");
+        say(message("draftLocal"));
       });
     }
 
@@ -166,7 +195,7 @@
           title.value = kept.title;
         }
         dirty = true;
-        say("Your unsent text from this browser is restored.");
+        say(message("draftRestored"));
       }
     }
 
@@ -195,11 +224,11 @@
 
     var insert = tools.querySelector("[data-image-upload]");
     if (insert) {
-      imageUpload(insert, form, body, say);
+      imageUpload(insert, form, body, say, message);
     }
   }
 
-  function imageUpload(link, form, body, say) {
+  function imageUpload(link, form, body, say, message) {
     var picker = document.createElement("input");
     picker.type = "file";
     picker.accept = "image/png,image/jpeg,image/gif,image/webp";
@@ -219,7 +248,7 @@
       var data = new FormData();
       data.set("picture", file);
       data.set("alt", file.name.replace(/\.[^.]*$/, ""));
-      say("Uploading " + file.name + "…");
+      say(message("uploading", {name: file.name}));
       fetch(link.dataset.imageUpload, {
         method: "POST",
         credentials: "same-origin",
@@ -227,10 +256,10 @@
         body: data
       }).then(function (response) {
         return response.json().catch(function () {
-          return {error: "The picture could not be uploaded (" + response.status + ")."};
+          return {error: message("uploadFailedStatus", {status: response.status})};
         }).then(function (answer) {
           if (!response.ok) {
-            throw new Error(answer.error || "The picture could not be uploaded.");
+            throw new Error(answer.error || message("uploadFailed"));
           }
           return answer;
         });
@@ -242,7 +271,7 @@
         body.setRangeText(text, start, end, "end");
         body.focus();
         body.dispatchEvent(new Event("input", {bubbles: true}));
-        say("The picture is inserted.");
+        say(message("inserted"));
       }).catch(function (error) {
         say(error.message);
       }).finally(function () {

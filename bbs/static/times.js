@@ -1,12 +1,18 @@
 /* Times in the reader's own time zone: every <time datetime> gets the full local date and
-   time as its title, and its "3 min ago" text is kept current. The server words the text
-   the same way (bbs.templating.relative_datetime), so pages read alike without scripts. */
+   time as its title, and its "3 min ago" text is kept current. The words come from the page
+   (data-relative-times on <html>, in the page's language), the ones the server used
+   (bbs.templating.relative_datetime), so pages read alike without scripts. */
 (function () {
   "use strict";
 
-  var UNITS = [[3600, 60, "min"], [86400, 3600, "hour"], [30 * 86400, 86400, "day"]];
-  // Only English is worded here; in other languages the server's words stay.
-  var english = (document.documentElement.lang || "en").slice(0, 2) === "en";
+  var root = document.documentElement;
+  var words = null;
+  try {
+    words = JSON.parse(root.dataset.relativeTimes || "null");
+  } catch (error) {
+    /* no words: the server's stay */
+  }
+  var plurals = new Intl.PluralRules(root.lang || undefined);
   var full = new Intl.DateTimeFormat(undefined, {dateStyle: "full", timeStyle: "long"});
 
   function pad(number) {
@@ -16,13 +22,14 @@
   function relative(when, now) {
     var seconds = (now - when) / 1000;
     if (seconds < 60) {
-      return "just now";
+      return words.now;
     }
-    for (var i = 0; i < UNITS.length; i++) {
-      if (seconds < UNITS[i][0]) {
-        var count = Math.floor(seconds / UNITS[i][1]);
-        var name = UNITS[i][2];
-        return count + " " + name + (count !== 1 && name !== "min" ? "s" : "") + " ago";
+    for (var i = 0; i < words.units.length; i++) {
+      var unit = words.units[i];
+      if (seconds < unit.below) {
+        var count = Math.floor(seconds / unit.length);
+        var form = plurals.select(count) === "one" ? unit.one : unit.other;
+        return form.split("{num}").join(String(count));
       }
     }
     return when.getFullYear() + "-" + pad(when.getMonth() + 1) + "-" + pad(when.getDate());
@@ -38,7 +45,7 @@
       if (setTitles) {
         element.title = full.format(when);
       }
-      if (english) {
+      if (words) {
         element.textContent = relative(when, now);
       }
     });

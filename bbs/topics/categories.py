@@ -9,6 +9,7 @@ import unicodedata
 from sqlalchemy import func, select, update
 
 from ..db import db
+from ..i18n import gettext
 from ..models import Category, Post
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -76,7 +77,7 @@ def move(category: Category, step: int) -> None:
 def delete(category: Category, move_to: Category) -> int:
     """Move ``category``'s posts to ``move_to``, then delete it; how many posts moved."""
     if move_to.id == category.id:
-        raise CategoryError("Choose another category for its posts.")
+        raise CategoryError(gettext("Choose another category for its posts."))
     moved = db.rows_changed(
         update(Post)
         .where(Post.category_id == category.id)

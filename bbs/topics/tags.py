@@ -10,6 +10,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..db import db
+from ..i18n import gettext
 from ..models import Post, PostTag, Tag
 
 MAX_TAGS = 5
@@ -36,13 +37,20 @@ def parse_tags(text: str) -> list[str]:
         if not tag:
             continue
         if len(tag) > MAX_TAG_LENGTH:
-            raise TagError(f"A tag may be at most {MAX_TAG_LENGTH} characters long.")
+            raise TagError(
+                gettext("A tag may be at most %(num)d characters long.", num=MAX_TAG_LENGTH)
+            )
         if not _TAG.fullmatch(tag) or "__" in tag:
-            raise TagError(f"“{tag}” can't be a tag: use letters and digits, joined by - . + or #.")
+            raise TagError(
+                gettext(
+                    "“%(tag)s” can't be a tag: use letters and digits, joined by - . + or #.",
+                    tag=tag,
+                )
+            )
         if tag not in tags:
             tags.append(tag)
     if len(tags) > MAX_TAGS:
-        raise TagError(f"A post may have at most {MAX_TAGS} tags.")
+        raise TagError(gettext("A post may have at most %(num)d tags.", num=MAX_TAGS))
     return tags
 
 

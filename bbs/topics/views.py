@@ -12,6 +12,7 @@ from flagon.ext.login import current_user, login_required
 from flagon.ext.login.urls import is_safe_url
 
 from ..db import db
+from ..i18n import gettext as _
 from ..models import ADMIN, Post, PostTag, Tag
 from . import bp, categories
 from .colours import text_colour
@@ -85,25 +86,25 @@ def _moderate(post_id: int, done: str, **values: t.Any) -> t.Any:
 @bp.post(f"/posts/<{ID}:post_id>/pin")
 @login_required
 def pin(post_id: int):
-    return _moderate(post_id, "The topic is pinned.", pinned=True)
+    return _moderate(post_id, _("The topic is pinned."), pinned=True)
 
 
 @bp.post(f"/posts/<{ID}:post_id>/unpin")
 @login_required
 def unpin(post_id: int):
-    return _moderate(post_id, "The topic is no longer pinned.", pinned=False)
+    return _moderate(post_id, _("The topic is no longer pinned."), pinned=False)
 
 
 @bp.post(f"/posts/<{ID}:post_id>/lock")
 @login_required
 def lock(post_id: int):
-    return _moderate(post_id, "The topic is locked: nobody can comment.", locked=True)
+    return _moderate(post_id, _("The topic is locked: nobody can comment."), locked=True)
 
 
 @bp.post(f"/posts/<{ID}:post_id>/unlock")
 @login_required
 def unlock(post_id: int):
-    return _moderate(post_id, "The topic is open for comments again.", locked=False)
+    return _moderate(post_id, _("The topic is open for comments again."), locked=False)
 
 
 @bp.get(f"/posts/<{ID}:post_id>/unread")

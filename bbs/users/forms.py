@@ -86,7 +86,7 @@ class _Phone:
 
 def _no_control_characters(form: t.Any, field: t.Any) -> None:
     if field.data and CONTROL.search(field.data):
-        raise ValidationError("Remove the control characters.")
+        raise ValidationError(_("Remove the control characters."))
 
 
 class ProfileForm(BbsForm):

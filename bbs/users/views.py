@@ -134,13 +134,13 @@ def upload_avatar(username: str):
         picture = form.picture.data
         try:
             if not picture or isinstance(picture, str):
-                raise PictureRefused("Choose a picture to upload.")
+                raise PictureRefused(_("Choose a picture to upload."))
             stored = clean_avatar(read_upload(picture.stream))
         except PictureRefused as refusal:
             form.picture.errors = [str(refusal)]
         else:
             _store_avatar(user.id, stored)
-            flash("Your new picture is saved.", "success")
+            flash(_("Your new picture is saved."), "success")
             return redirect(url_for("users.edit", username=user.username))
     return _edit_page(user, ProfileForm(formdata=MultiDict(), obj=user), form, 400)
 
@@ -173,7 +173,7 @@ def delete_avatar(username: str):
     if user.avatar is not None:
         db.session.delete(user.avatar)
         db.session.commit()
-    flash("The picture is removed; the generated one is shown instead.", "info")
+    flash(_("The picture is removed; the generated one is shown instead."), "info")
     return redirect(url_for("users.edit", username=user.username))
 
 

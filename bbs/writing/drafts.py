@@ -12,6 +12,7 @@ from flagon.ext.login import current_user, login_required
 
 from .. import drafts
 from ..db import db
+from ..i18n import gettext
 from ..posts.forms import BODY_MAX_LENGTH, TITLE_MAX_LENGTH
 from . import bp
 
@@ -28,7 +29,7 @@ def save_draft():
     title = request.form.get("title", "")
     body = request.form.get("body", "")
     if len(title) > TITLE_MAX_LENGTH or len(body) > BODY_MAX_LENGTH:
-        return jsonify(error="The text is too long to keep as a draft."), 413
+        return jsonify(error=gettext("The text is too long to keep as a draft.")), 413
     try:
         target = drafts.parse_target(request.form.get("target", ""))
         drafts.check_allowed(current_user, target)

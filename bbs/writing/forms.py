@@ -9,6 +9,7 @@ from wtforms import FileField, StringField
 from wtforms.validators import Length
 
 from ..forms import BbsForm
+from ..i18n import lazy_gettext as _
 
 ALT_MAX_LENGTH = 120
 # Characters that would end the Markdown ``![alt](…)`` early, or break it over lines.
@@ -23,15 +24,19 @@ def _clean_alt(value: t.Any) -> t.Any:
 
 class ImageForm(BbsForm):
     picture = FileField(
-        "Picture",
-        description="PNG, JPEG, GIF (its first frame) or WebP; 3 MB at most.",
+        _("Picture"),
+        description=_("PNG, JPEG, GIF (its first frame) or WebP; 3 MB at most."),
         render_kw={"accept": "image/png,image/jpeg,image/gif,image/webp"},
     )
     alt = StringField(
-        "Description",
-        [Length(max=ALT_MAX_LENGTH, message=f"Use at most {ALT_MAX_LENGTH} characters.")],
+        _("Picture description"),
+        [
+            Length(
+                max=ALT_MAX_LENGTH, message=_("Use at most %(num)d characters.", num=ALT_MAX_LENGTH)
+            )
+        ],
         filters=[_clean_alt],
-        description="What the picture shows, for people who can't see it.",
+        description=_("What the picture shows, for people who can't see it."),
     )
 
 

@@ -19,6 +19,7 @@ from flagon.ext.login import current_user, login_required
 from .. import limits
 from ..db import db
 from ..errors import http_error
+from ..i18n import gettext as _
 from ..images import MAX_BYTES, PictureRefused, clean_image, read_upload
 from ..models import PostImage
 from . import bp
@@ -51,7 +52,7 @@ def _limit_upload_size(endpoint: str | None, _values: t.Any) -> None:
 def _upload_too_large(error: RequestEntityTooLarge):
     if request.endpoint == "writing.upload_image" and _wants_json():
         limit = MAX_BYTES // (1024 * 1024)
-        return jsonify(error=f"The picture is too large: {limit} MB at most."), 413
+        return jsonify(error=_("The picture is too large: %(num)d MB at most.", num=limit)), 413
     return http_error(error)
 
 
@@ -78,12 +79,12 @@ def upload_image():
     form = ImageForm()
     message = None
     if not form.validate():
-        message = next(iter(form.alt.errors), None) or "The form is not valid; try again."
+        message = next(iter(form.alt.errors), None) or _("The form is not valid; try again.")
     else:
         try:
             picture = form.picture.data
             if not picture or isinstance(picture, str):
-                raise PictureRefused("Choose a picture to upload.")
+                raise PictureRefused(_("Choose a picture to upload."))
             clean = clean_image(read_upload(picture.stream))
         except PictureRefused as refusal:
             message = str(refusal)
@@ -125,7 +126,7 @@ def _store(clean: t.Any) -> PostImage:
     wait = limits.seconds_until_below(recent, limit, UPLOAD_WINDOW)
     if wait > 0:
         db.session.rollback()
-        limits.refuse("You have uploaded many pictures lately.", wait)
+        limits.refuse(_("You have uploaded many pictures lately."), wait)
     image = PostImage(
         owner_id=current_user.id,
         data=clean.data,
