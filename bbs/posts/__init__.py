@@ -8,5 +8,6 @@ bp = Blueprint("posts", __name__)
 
 from . import (  # noqa: E402  (the views need bp)
     edits,  # noqa: F401
+    live,  # noqa: F401
     views,  # noqa: F401  (the views register themselves on bp)
 )

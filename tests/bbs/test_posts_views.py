@@ -293,6 +293,7 @@ SITE_SCRIPTS = {
     "/static/conversation.js",
     "/static/times.js",
     "/static/notifications.js",
+    "/static/live_comments.js",
 }
 
 

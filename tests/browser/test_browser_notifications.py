@@ -52,6 +52,28 @@ def test_over_asgi_the_badge_listens_on_a_websocket(asgi_forum, page):
     assert sockets and all(url.endswith("/notifications/live") for url in sockets)
 
 
+def test_over_asgi_an_open_post_page_announces_new_comments(asgi_forum, page):
+    forum = asgi_forum
+    forum.app.config.update(NOTIFICATIONS_STREAM_INTERVAL=0.2, NOTIFICATIONS_STREAM_SECONDS=60)
+    forum.make_user("ada")
+    forum.make_user("grace")
+    post_id = forum.make_post("ada", "Tea or coffee?", "Discuss.")
+    log_in(page, forum.url, "ada")
+    with page.expect_websocket(
+        lambda socket: socket.url.endswith(f"/posts/{post_id}/live")
+    ) as live:
+        page.goto(f"{forum.url}/posts/{post_id}")
+    live.value.wait_for_event("framereceived")  # it has noted the latest comment
+    notice = page.locator(".new-comments")
+    assert notice.is_hidden()
+    comment_as(forum, "grace", post_id, "Coffee, obviously.")
+    notice.wait_for(state="visible", timeout=15000)
+    assert notice.inner_text() == "1 new comment"
+    notice.get_by_role("link").click()
+    page.wait_for_load_state()
+    assert "Coffee, obviously." in page.locator(".comment").last.inner_text()
+
+
 def test_without_the_stream_the_badge_polls_the_count(forum, page):
     forum.app.config.update(NOTIFICATIONS_STREAM=False, NOTIFICATIONS_POLL_SECONDS=0.5)
     forum.make_user("ada")
