@@ -13,6 +13,7 @@ from .ctx import after_this_request as after_this_request
 from .ctx import copy_current_request_context as copy_current_request_context
 from .ctx import has_app_context as has_app_context
 from .ctx import has_request_context as has_request_context
+from .exceptions import WebSocketDisconnected as WebSocketDisconnected
 from .globals import _app_ctx_stack as _app_ctx_stack
 from .globals import _request_ctx_stack as _request_ctx_stack
 from .globals import app_ctx as app_ctx

@@ -94,7 +94,6 @@ __all__ = [
     "UnavailableForLegalReasons",
     "UnprocessableEntity",
     "UnsupportedMediaType",
-    "WebSocketDisconnected",
     "abort",
     "default_exceptions",
 ]
@@ -107,6 +106,7 @@ def abort(status: t.Any, *args: t.Any, **kwargs: t.Any) -> t.NoReturn:
     _aborter(status, *args, **kwargs)
 
 
+# Not an HTTP error, so not in ``__all__`` (Werkzeug's vocabulary): ``flagon`` exports it.
 class WebSocketDisconnected(Exception):
     """The client closed the WebSocket (``code`` and ``reason``: what its close frame said).
 
