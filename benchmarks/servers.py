@@ -165,7 +165,7 @@ RATIOS = (
         "flagon async def (granian) vs Starlette (uvicorn)",
         "flagon-granian-async",
         "starlette-uvicorn",
-        1.0,
+        None,
     ),
     ("flagon vs raw, granian WSGI", "flagon-granian-wsgi", "raw-granian-wsgi", 0.9),
     ("flagon async def vs raw, granian ASGI", "flagon-granian-async", "raw-granian-asgi", 0.9),
