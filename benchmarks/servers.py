@@ -101,11 +101,11 @@ class Target:
     app: str
 
     def command(self, scenario: Scenario, port: int) -> list[str]:
+        """The command serving this target's app for ``scenario`` on ``port``."""
         if self.app == "raw":
             raw = RAW_WSGI if self.server in ("granian-wsgi", "gunicorn") else RAW_ASGI
             return SERVERS[self.server](raw, port, False)
-        builders = _ASGI_BUILDERS[scenario.name] if self.app in _ASGI_BUILDERS["hello"] else None
-        builder = builders[self.app] if builders else scenario.builders[self.app]
+        builder = {**scenario.builders, **_ASGI_BUILDERS[scenario.name]}[self.app]
         return SERVERS[self.server](f"{builder.__module__}:{builder.__name__}", port, True)
 
 
