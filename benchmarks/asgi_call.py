@@ -41,6 +41,7 @@ def scope_from_environ(environ: dict) -> dict:
 
 async def _serve(app: ASGIApp, scope: dict, body: bytes) -> tuple[int, list, bytes]:
     sent: list[dict] = []
+    answered = asyncio.Event()
     delivered = False
 
     async def receive() -> dict:
@@ -48,11 +49,13 @@ async def _serve(app: ASGIApp, scope: dict, body: bytes) -> tuple[int, list, byt
         if not delivered:
             delivered = True
             return {"type": "http.request", "body": body, "more_body": False}
-        await asyncio.Event().wait()  # the client stays connected until the answer is sent
-        raise AssertionError("unreachable")
+        await answered.wait()  # the client stays until the answer is complete, then leaves
+        return {"type": "http.disconnect"}
 
     async def send(message: dict) -> None:
         sent.append(message)
+        if message["type"] == "http.response.body" and not message.get("more_body", False):
+            answered.set()
 
     await app(scope, receive, send)
     start = next((m for m in sent if m["type"] == "http.response.start"), None)
