@@ -57,10 +57,13 @@ bench: $(BENCH_STAMP)
 	@if command -v wrk >/dev/null; then $(MAKE) --no-print-directory bench-wire bench-forum; \
 	else echo "wrk is not installed (apt-get install wrk): skipping bench-wire and bench-forum"; fi
 
-# Over the wire: Gunicorn (one sync worker) under wrk; needs wrk (Debian: apt-get install wrk).
+# Over the wire under wrk (needs wrk; Debian: apt-get install wrk): flagon and Flask on Gunicorn
+# (one sync worker), then flagon, raw apps, Flask, Quart, Starlette and FastAPI on granian,
+# uvicorn, hypercorn and Gunicorn, one worker each.
 bench-wire: $(BENCH_STAMP)
 	@command -v wrk >/dev/null || { echo "wrk is not installed: apt-get install wrk"; exit 1; }
 	$(BIN)/python benchmarks/wire.py
+	$(BIN)/python benchmarks/servers.py
 
 # The forum on 100 000 posts / 1 000 000 comments under wrk, SQLite then PostgreSQL
 # (needs wrk and postgresql from Debian's packages).

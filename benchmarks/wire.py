@@ -21,7 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +32,14 @@ if __package__ in (None, ""):
 
 from benchmarks.harness import BrokenApp, call  # noqa: E402
 from benchmarks.report import render_rows  # noqa: E402
-from benchmarks.scenario import DISPLAY_NAMES, FRAMEWORKS, CheckFailed, Scenario, WSGIApp  # noqa: E402
+from benchmarks.scenario import (  # noqa: E402
+    DISPLAY_NAMES,
+    FRAMEWORKS,
+    CheckFailed,
+    Reply,
+    Scenario,
+    WSGIApp,
+)
 from benchmarks.scenarios import SCENARIOS  # noqa: E402
 
 HOST = "127.0.0.1"
@@ -129,7 +136,7 @@ def wait_until_serving(port: int, process: subprocess.Popen, timeout: float = 20
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with status {process.returncode}")
+            raise RuntimeError(f"the server exited with status {process.returncode}")
         try:
             with socket.create_connection((HOST, port), timeout=0.5):
                 return
@@ -222,26 +229,41 @@ def benchmark(scenario: Scenario, framework: str, load: Load, logs: Path) -> Wrk
     command = gunicorn_command(spec, port)
     print(f"  $ {shlex.join(command)}", file=sys.stderr, flush=True)
     with served(command, port, logs / f"{scenario.name}-{framework}.log"):
-        app = http_app(port)
-        try:
-            if framework == "bare":
-                make_environ = scenario.make_environ
-            else:
-                make_environ = scenario.environ_for(app)
-                for _ in range(2):
-                    scenario.check(call(app, make_environ()))
-        except (CheckFailed, RuntimeError, OSError) as error:
-            raise BrokenApp(f"{type(error).__name__}: {error}") from error
-        environ = make_environ()
-        url = f"http://{HOST}:{port}{environ['PATH_INFO']}"
-        if environ.get("QUERY_STRING"):
-            url += "?" + environ["QUERY_STRING"]
-        headers = list(request_headers(environ))
-        if load.warmup_seconds:
-            run_wrk(wrk_command(url, headers, load.warmup_seconds, load))
-        command = wrk_command(url, headers, load.seconds, load)
-        print(f"  $ {shlex.join(command)}", file=sys.stderr, flush=True)
-        return parse_wrk(run_wrk(command))
+        return check_and_time(scenario, port, load, checked=framework != "bare")
+
+
+def check_and_time(
+    scenario: Scenario,
+    port: int,
+    load: Load,
+    checked: bool = True,
+    check: Callable[[Reply], None] | None = None,
+) -> WrkResult:
+    """Check the server on ``port`` over HTTP with the scenario's setup and check (or with
+    ``check`` on the scenario's plain request, when ``checked`` is false), warm it up, time it.
+    """
+    app = http_app(port)
+    try:
+        if checked:
+            make_environ = scenario.environ_for(app)
+            for _ in range(2):
+                scenario.check(call(app, make_environ()))
+        else:
+            make_environ = scenario.make_environ
+            if check is not None:
+                check(call(app, make_environ()))
+    except (CheckFailed, RuntimeError, OSError) as error:
+        raise BrokenApp(f"{type(error).__name__}: {error}") from error
+    environ = make_environ()
+    url = f"http://{HOST}:{port}{environ['PATH_INFO']}"
+    if environ.get("QUERY_STRING"):
+        url += "?" + environ["QUERY_STRING"]
+    headers = list(request_headers(environ))
+    if load.warmup_seconds:
+        run_wrk(wrk_command(url, headers, load.warmup_seconds, load))
+    command = wrk_command(url, headers, load.seconds, load)
+    print(f"  $ {shlex.join(command)}", file=sys.stderr, flush=True)
+    return parse_wrk(run_wrk(command))
 
 
 def format_table(
@@ -281,11 +303,19 @@ def format_table(
 
 
 def best_runs(
-    scenario: Scenario, frameworks: list[str], load: Load, rounds: int, logs: Path
+    scenario: Scenario,
+    frameworks: list[str],
+    load: Load,
+    rounds: int,
+    logs: Path,
+    measure: Callable[[Scenario, str, Load, Path], WrkResult] = benchmark,
+    names: Mapping[str, str] = NAMES,
 ) -> tuple[dict[str, WrkResult], bool]:
     """Each framework's best of ``rounds`` timed runs, taking turns; and whether any failed.
 
-    A framework that fails (wrong answer, server not starting) is reported and dropped.
+    ``measure`` serves and times one of them (``benchmark``: Gunicorn); ``names`` are their
+    display names. A framework that fails (wrong answer, server not starting) is reported
+    and dropped.
     """
     best: dict[str, WrkResult] = {}
     failed = False
@@ -294,9 +324,9 @@ def best_runs(
         # Rotate who goes first, so a slow spell of the machine hits everyone alike.
         shift = round_number % len(working) if working else 0
         for framework in working[shift:] + working[:shift]:
-            name = NAMES[framework]
+            name = names[framework]
             try:
-                result = benchmark(scenario, framework, load, logs)
+                result = measure(scenario, framework, load, logs)
             except (BrokenApp, RuntimeError) as error:
                 log = logs / f"{scenario.name}-{framework}.log"
                 tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""

@@ -79,3 +79,27 @@ def add_filler_routes_falcon(app: Any) -> None:
     filler = _FalconFiller()
     for pattern in FILLER_PATTERNS:
         app.add_route(pattern, filler)
+
+
+async def _async_filler_view(request: Any) -> Any:
+    from starlette.responses import PlainTextResponse
+
+    return PlainTextResponse("filler")
+
+
+def starlette_filler_routes() -> list[Any]:
+    """The filler routes as Starlette ``Route`` objects (its ``{name:int}`` is Falcon's)."""
+    from starlette.routing import Route
+
+    return [Route(pattern, _async_filler_view) for pattern in FILLER_PATTERNS]
+
+
+async def _fastapi_filler_view() -> str:
+    return "filler"
+
+
+def add_filler_routes_fastapi(app: Any) -> None:
+    """FastAPI declares path parameters by name (``{post_id}``); their types would come from
+    the view's annotations, which the filler view, never called, does without."""
+    for pattern in FILLER_PATTERNS:
+        app.add_api_route(_FIELD.sub(r"{\1}", pattern), _fastapi_filler_view)
