@@ -8,6 +8,7 @@ concurrent writers wait for each other instead of failing halfway through.
 
 from __future__ import annotations
 
+import asyncio
 import typing as t
 from dataclasses import dataclass
 
@@ -17,12 +18,30 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from flagon import current_app, g, has_request_context, request
 
+T = t.TypeVar("T")
+
 if t.TYPE_CHECKING:
     from flagon import Flagon
 
 EXTENSION_KEY = "bbs.db"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 SQLITE_BUSY_TIMEOUT_MS = 5000
+
+
+async def in_thread(func: t.Callable[..., T], *args: t.Any) -> T:
+    """``func(*args)`` (blocking database work) in a thread of the loop's pool, in a copy of
+    the current context, from async code such as a WebSocket handler.
+
+    When the waiting task is cancelled (the client left), it still waits for the thread to
+    finish before the cancellation goes on: the request's teardown closes the session, which
+    must not happen while the thread is using it.
+    """
+    running = asyncio.ensure_future(asyncio.to_thread(func, *args))
+    try:
+        return await asyncio.shield(running)
+    except asyncio.CancelledError:
+        await asyncio.wait([running])
+        raise
 
 
 @dataclass(slots=True)

@@ -94,7 +94,18 @@ def await_(awaitable: t.Awaitable[T]) -> T:
 
 def call_in_thread(executor: Executor | None, func: t.Callable[..., T], *args: t.Any) -> T:
     """Run a blocking ``func(*args)`` in ``executor`` (the loop's default one for None), in a
-    copy of the calling context, and wait for it without blocking the loop."""
+    copy of the calling context, and wait for it without blocking the loop. Cancelled, it
+    waits for the thread to finish, then raises ``CancelledError``."""
     loop = asyncio.get_running_loop()
     context = contextvars.copy_context()
-    return await_(loop.run_in_executor(executor, context.run, func, *args))
+    return await_(_finished(loop.run_in_executor(executor, context.run, func, *args)))
+
+
+async def _finished(running: asyncio.Future[T]) -> T:
+    # A cancelled wait (the client left) still lets the thread finish before it goes on: what
+    # runs next (the request's teardown) must not pull what the thread uses from under it.
+    try:
+        return await asyncio.shield(running)
+    except asyncio.CancelledError:
+        await asyncio.wait([running])
+        raise

@@ -15,6 +15,7 @@ import time
 from flagon import abort, current_app, websocket
 from flagon.ext.login import current_user
 
+from ..db import in_thread
 from . import bp
 from .badge import badge_text, recount
 
@@ -32,7 +33,7 @@ async def live():
     await websocket.accept()
     last = None
     while True:
-        count = await asyncio.to_thread(recount, user_id)
+        count = await in_thread(recount, user_id)
         if count != last:
             last = count
             await websocket.send_json({"unread": count, "text": badge_text(count)})

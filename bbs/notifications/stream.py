@@ -17,6 +17,7 @@ import typing as t
 from flagon import Response, abort, current_app, stream_with_context
 from flagon.ext.login import current_user, login_required
 
+from ..db import in_thread
 from . import bp
 from .badge import badge_text, recount
 
@@ -31,11 +32,11 @@ async def count_events(user_id: int, interval: float, lifetime: float) -> t.Asyn
     ``stream_with_context``)."""
     ends = time.monotonic() + lifetime
     retry = max(1000, int(interval * 1000))
-    last = await asyncio.to_thread(recount, user_id)
+    last = await in_thread(recount, user_id)
     yield f"retry: {retry}\n" + _event(last)
     while time.monotonic() + interval < ends:
         await asyncio.sleep(interval)
-        now = await asyncio.to_thread(recount, user_id)
+        now = await in_thread(recount, user_id)
         if now != last:
             last = now
             yield _event(now)

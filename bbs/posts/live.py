@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from flagon import abort, current_app, request, url_for, websocket
 from flagon.ext.login import current_user
 
-from ..db import db
+from ..db import db, in_thread
 from ..i18n import ngettext
 from ..models import Comment, Post
 from . import bp
@@ -55,7 +55,7 @@ async def live(post_id: int):
     config = current_app.config
     if not config["NOTIFICATIONS_STREAM"]:
         abort(404)
-    latest = await asyncio.to_thread(_latest, post_id)
+    latest = await in_thread(_latest, post_id)
     if latest is None:
         abort(404)
     after = request.args.get("after", type=int)
@@ -69,7 +69,7 @@ async def live(post_id: int):
     announced = 0
     while time.monotonic() + interval < ends:
         await asyncio.sleep(interval)
-        count, first = await asyncio.to_thread(_written_since, post_id, after, reader_id)
+        count, first = await in_thread(_written_since, post_id, after, reader_id)
         if count != announced and first is not None:
             announced = count
             await websocket.send_json(

@@ -444,3 +444,29 @@ def test_a_client_leaving_an_async_stream_cancels_its_wait_and_tears_down():
 
     assert asyncio.run(main()).body == b"data: hello\n\n"
     assert torn_down == ["CancelledError"]
+
+
+def test_a_cancelled_request_tears_down_only_once_its_sync_view_has_finished():
+    app = make_app()
+    events = []
+    started = threading.Event()
+
+    @app.get("/")
+    def slow():
+        started.set()
+        threading.Event().wait(0.2)  # blocking work the cancellation can't interrupt
+        events.append("view finished")
+        return "late"
+
+    app.teardown_request(lambda error: events.append(f"teardown {type(error).__name__}"))
+
+    async def main() -> None:
+        client = Client({"type": "http.request", "body": b"", "more_body": False})
+        serving = asyncio.create_task(app(scope(), client.receive, client.send))
+        await asyncio.to_thread(started.wait, 5)
+        serving.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await serving
+
+    asyncio.run(main())
+    assert events == ["view finished", "teardown CancelledError"]
