@@ -68,6 +68,16 @@ F = t.TypeVar("F", bound=t.Callable[..., t.Any])
 # The request pipeline reads the current request context a few times per request; it runs
 # with one pushed, so there the top node is never None.
 _req_get = t.cast("t.Callable[[None], tuple[RequestContext, t.Any]]", _request_ctx_stack._get)
+# flagon.asgi.serve, imported by the first ASGI call (it needs greenlet, an optional extra).
+_serve_asgi: t.Callable[..., t.Awaitable[None]] | None = None
+
+
+def _load_asgi() -> t.Callable[..., t.Awaitable[None]]:
+    global _serve_asgi
+    from .asgi import serve
+
+    _serve_asgi = serve
+    return serve
 
 
 def _template_decorator(add: t.Callable[..., None], name: t.Any) -> t.Any:
@@ -774,9 +784,7 @@ class Flagon(Scaffold):
     ) -> None:
         """The ASGI entry point: HTTP requests through the same pipeline as :meth:`wsgi_app`,
         and the server's lifespan (:meth:`before_serving`, :meth:`after_serving`)."""
-        from .asgi import serve
-
-        await serve(self, scope, receive, send)
+        await (_serve_asgi or _load_asgi())(self, scope, receive, send)
 
     def wsgi_app(self, environ: dict, start_response: t.Callable) -> t.Iterable[bytes]:
         """Handle one WSGI request: push the contexts, dispatch, respond, tear down."""

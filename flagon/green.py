@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import threading
 import typing as t
 from concurrent.futures import Executor
 
 try:
-    from greenlet import getcurrent, greenlet
+    from greenlet import GreenletExit, getcurrent, greenlet
 except ImportError as error:  # pragma: no cover - depends on the installation
     raise ImportError("serving over ASGI needs greenlet: pip install 'flagon[asgi]'") from error
 
@@ -25,7 +26,42 @@ T = t.TypeVar("T")
 
 
 class _Bridged(greenlet):
-    """A greenlet whose parent is the task running it (see :func:`run`)."""
+    """A greenlet that runs one call after another for :func:`run`, its parent the greenlet
+    (of the task) that handed it the current one. Made once and kept for the next call:
+    starting and ending a greenlet costs far more than switching into a waiting one."""
+
+    def __init__(self) -> None:
+        super().__init__(self._serve)
+
+    def _serve(self, func: t.Callable[..., t.Any], args: tuple[t.Any, ...]) -> None:
+        while True:
+            try:
+                outcome = _Outcome(func(*args), None)
+            except GreenletExit:
+                raise
+            except BaseException as error:  # handed to the caller, who raises it
+                outcome = _Outcome(None, error)
+            func, args = self.parent.switch(outcome)  # type: ignore[union-attr]
+
+
+class _Outcome:
+    """How a call under :func:`run` ended, told apart from the awaitables it hands over."""
+
+    __slots__ = ("error", "value")
+
+    def __init__(self, value: t.Any, error: BaseException | None) -> None:
+        self.value, self.error = value, error
+
+
+class _Idle(threading.local):
+    """The greenlets of this thread waiting for a call (a greenlet only runs in its own)."""
+
+    def __init__(self) -> None:
+        self.greenlets: list[_Bridged] = []
+
+
+_idle = _Idle()
+_KEPT = 256  # idle greenlets kept per thread: as many as requests usually run at once
 
 
 def can_await() -> bool:
@@ -36,14 +72,22 @@ def can_await() -> bool:
 async def run(
     func: t.Callable[..., T], *args: t.Any, context: contextvars.Context | None = None
 ) -> T:
-    """Call ``func(*args)`` in a new greenlet, in ``context`` (by default a copy of the
-    caller's), awaiting in this task each awaitable it passes to :func:`await_`."""
-    child = _Bridged(func)
+    """Call ``func(*args)`` in a greenlet, in ``context`` (by default a copy of the caller's),
+    awaiting in this task each awaitable it passes to :func:`await_`."""
+    idle = _idle.greenlets
+    child = idle.pop() if idle else _Bridged()
+    child.parent = getcurrent()
     child.gr_context = contextvars.copy_context() if context is None else context
-    message = child.switch(*args)
-    while not child.dead:
+    message = child.switch(func, args)
+    while type(message) is not _Outcome:
         message = child.switch(await _wait_for(message))
-    return t.cast(T, message)
+    child.gr_context = None  # let the request's context go
+    if len(idle) < _KEPT:
+        idle.append(child)
+    if message.error is not None:
+        error, message.error = message.error, None
+        raise error
+    return t.cast(T, message.value)
 
 
 async def _wait_for(waited: t.Any) -> BaseException | None:

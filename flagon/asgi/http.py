@@ -80,7 +80,7 @@ def _awaits(body: t.Iterable[bytes]) -> bool:
 
 async def handle(app: Flagon, scope: dict[str, t.Any], receive: Receive, send: Send) -> None:
     body = RequestBody(receive)
-    environ = environ_for(scope, t.cast(t.IO[bytes], body))
+    environ = environ_for(scope, body)
     if app.config["ASGI_SYNC_VIEWS_IN_THREADS"]:
         environ["flagon.offload"] = offload_view
     started = _Started()
@@ -88,10 +88,15 @@ async def handle(app: Flagon, scope: dict[str, t.Any], receive: Receive, send: S
     if context is None:  # (a Context is a mapping: an empty one is false)
         context = contextvars.copy_context()
     app_iter = await run(app.wsgi_app, environ, started, context=context)
+    start = {"type": "http.response.start", "status": started.status, "headers": started.headers}
+    if type(app_iter) is list and len(app_iter) < 2 and not started.written:
+        # The usual answer, a body made in memory (nothing to close): two messages.
+        await send(start)
+        data = app_iter[0] if app_iter else b""
+        await send({"type": "http.response.body", "body": data, "more_body": False})
+        return
     try:
-        await send(
-            {"type": "http.response.start", "status": started.status, "headers": started.headers}
-        )
+        await send(start)
         if started.written:
             await send(
                 {"type": "http.response.body", "body": b"".join(started.written), "more_body": True}

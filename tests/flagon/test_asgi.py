@@ -199,6 +199,29 @@ def test_the_body_is_received_as_the_view_reads_it():
 
 
 @pytest.mark.parametrize("threads", [True, False])
+def test_the_body_reads_line_by_line_across_messages(threads):
+    app = make_app(ASGI_SYNC_VIEWS_IN_THREADS=threads)
+
+    @app.post("/")
+    def lines():
+        stream = request.environ["wsgi.input"]
+        first = stream.readline()
+        short = stream.readline(3)
+        return repr([first, short, *stream])
+
+    async def main() -> Client:
+        client = Client(
+            {"type": "http.request", "body": b"one\ntw", "more_body": True},
+            {"type": "http.request", "body": b"o\nthree\nfo", "more_body": True},
+            {"type": "http.request", "body": b"ur", "more_body": False},
+        )
+        await app(scope(method="POST"), client.receive, client.send)
+        return client
+
+    assert asyncio.run(main()).body == repr([b"one\n", b"two", b"\n", b"three\n", b"four"]).encode()
+
+
+@pytest.mark.parametrize("threads", [True, False])
 def test_a_form_arrives_in_pieces(threads):
     app = make_app(ASGI_SYNC_VIEWS_IN_THREADS=threads)
 

@@ -129,3 +129,60 @@ def test_blocking_work_goes_to_a_thread_in_a_copy_of_the_context():
         return call_in_thread(None, blocking)
 
     assert asyncio.run(run(work)) == (True, "green")
+
+
+def test_one_greenlet_serves_call_after_call_each_in_its_own_context():
+    from greenlet import getcurrent
+
+    def work(name):
+        seen = colour.get()
+        colour.set(name)
+        return getcurrent(), seen
+
+    async def main():
+        return [await run(work, "red"), await run(work, "blue")]
+
+    (first, seen_first), (second, seen_second) = asyncio.run(main())
+    assert first is second  # kept for the next call, not made anew
+    assert (seen_first, seen_second) == ("none", "none")  # nothing left from the call before
+
+
+def test_an_error_reaches_the_caller_and_the_greenlet_serves_on():
+    def fail():
+        raise LookupError("gone")
+
+    async def main():
+        with pytest.raises(LookupError, match="gone"):
+            await run(fail)
+        return await run(lambda: await_(asyncio.sleep(0, "after")))
+
+    assert asyncio.run(main()) == "after"
+
+
+def test_concurrent_calls_each_get_their_own_greenlet():
+    async def step(name):
+        await asyncio.sleep(0.001)
+        return name
+
+    def work(name):
+        colour.set(name)
+        first = await_(step(name))
+        return first, await_(step(colour.get()))
+
+    async def main():
+        return await asyncio.gather(*(run(work, f"n{i}") for i in range(20)))
+
+    assert asyncio.run(main()) == [(f"n{i}", f"n{i}") for i in range(20)]
+
+
+def test_a_call_can_run_another_from_a_coroutine_it_awaits():
+    def inner():
+        return await_(asyncio.sleep(0.001, "inner")) + " done"
+
+    async def awaited():
+        return await run(inner)  # started inside the outer call's greenlet
+
+    def outer():
+        return await_(awaited()), can_await()
+
+    assert asyncio.run(run(outer)) == ("inner done", True)
