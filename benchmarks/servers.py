@@ -48,8 +48,12 @@ RAW_ASGI = "benchmarks.asgi_call:bare_asgi_app"
 
 
 def granian_command(interface: str, target: str, port: int, factory: bool) -> list[str]:
-    """One granian worker (default threads) serving ``target`` over ``interface``."""
+    """One granian worker serving ``target`` over ``interface``: its one runtime thread and,
+    for WSGI, one Python thread, as Gunicorn's sync worker has (granian's default allows up
+    to 512 Python threads, which on two cores spend their time contending for the GIL)."""
     command = [str(_BIN / "granian"), "--interface", interface, "--workers", "1"]
+    if interface == "wsgi":
+        command += ["--blocking-threads", "1"]
     command += ["--host", HOST, "--port", str(port), "--log-level", "warning", "--no-access-log"]
     return [*command, *(["--factory"] if factory else []), target]
 

@@ -1,5 +1,5 @@
-"""The same app served by real servers: over ASGI by uvicorn and granian (HTTP, WebSockets,
-the lifespan, `flagon run --server`), and over WSGI by granian."""
+"""The same app served by real servers: over ASGI by uvicorn, granian and hypercorn (HTTP,
+WebSockets, the lifespan, `flagon run --server`), and over WSGI by granian."""
 
 from __future__ import annotations
 
@@ -27,7 +27,18 @@ def granian_args(port: int) -> list[str]:
             "--workers", "1", "--log-level", "warning", "asgi_app:app"]  # fmt: skip
 
 
-SERVERS = {"uvicorn": ("uvicorn", uvicorn_args), "granian": ("granian", granian_args)}
+def hypercorn_args(port: int) -> list[str]:
+    # "asgi:": hypercorn takes an app whose __call__ is not a coroutine function for WSGI.
+    # No worker processes ("0"): the server itself serves, and stops on SIGTERM.
+    return [sys.executable, "-m", "hypercorn", "--bind", f"127.0.0.1:{port}", "--workers", "0",
+            "--log-level", "warning", "asgi:asgi_app:app"]  # fmt: skip
+
+
+SERVERS = {
+    "uvicorn": ("uvicorn", uvicorn_args),
+    "granian": ("granian", granian_args),
+    "hypercorn": ("hypercorn", hypercorn_args),
+}
 
 
 @pytest.fixture(scope="module", params=list(SERVERS))
