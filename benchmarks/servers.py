@@ -47,13 +47,14 @@ RAW_WSGI = "benchmarks.harness:bare_app"
 RAW_ASGI = "benchmarks.asgi_call:bare_asgi_app"
 
 
-def granian_command(interface: str, target: str, port: int, factory: bool) -> list[str]:
-    """One granian worker serving ``target`` over ``interface``: its one runtime thread and,
-    for WSGI, one Python thread, as Gunicorn's sync worker has (granian's default allows up
-    to 512 Python threads, which on two cores spend their time contending for the GIL)."""
+def granian_command(
+    interface: str, target: str, port: int, factory: bool, threads: int | None = None
+) -> list[str]:
+    """One granian worker serving ``target`` over ``interface``, with its one runtime thread
+    and, for WSGI, ``threads`` Python threads (None: granian's default, up to 512)."""
     command = [str(_BIN / "granian"), "--interface", interface, "--workers", "1"]
-    if interface == "wsgi":
-        command += ["--blocking-threads", "1"]
+    if threads is not None:
+        command += ["--blocking-threads", str(threads)]
     command += ["--host", HOST, "--port", str(port), "--log-level", "warning", "--no-access-log"]
     return [*command, *(["--factory"] if factory else []), target]
 
@@ -67,8 +68,9 @@ def uvicorn_command(target: str, port: int, factory: bool) -> list[str]:
 
 
 def hypercorn_command(target: str, port: int, factory: bool) -> list[str]:
-    """One hypercorn asyncio worker; it evaluates ``module:factory()`` itself."""
-    spec = target + ("()" if factory else "")
+    """One hypercorn asyncio worker; it evaluates ``module:factory()`` itself. ``asgi:`` says
+    the app is one: hypercorn guesses WSGI for an app whose ``__call__`` is a plain method."""
+    spec = "asgi:" + target + ("()" if factory else "")
     return [
         str(_BIN / "hypercorn"),
         "-w",
@@ -86,7 +88,14 @@ def _gunicorn(target: str, port: int, factory: bool) -> list[str]:
 
 
 SERVERS: dict[str, Callable[[str, int, bool], list[str]]] = {
-    "granian-wsgi": lambda target, port, factory: granian_command("wsgi", target, port, factory),
+    # One Python thread, as Gunicorn's sync worker has; granian's default allows up to 512,
+    # which on two cores spend much of their time contending for the GIL.
+    "granian-wsgi": lambda target, port, factory: granian_command(
+        "wsgi", target, port, factory, threads=1
+    ),
+    "granian-wsgi-default": lambda target, port, factory: granian_command(
+        "wsgi", target, port, factory
+    ),
     "granian-asgi": lambda target, port, factory: granian_command("asgi", target, port, factory),
     "uvicorn": uvicorn_command,
     "hypercorn": hypercorn_command,
@@ -107,7 +116,7 @@ class Target:
     def command(self, scenario: Scenario, port: int) -> list[str]:
         """The command serving this target's app for ``scenario`` on ``port``."""
         if self.app == "raw":
-            raw = RAW_WSGI if self.server in ("granian-wsgi", "gunicorn") else RAW_ASGI
+            raw = RAW_ASGI if self.server in ("granian-asgi", "uvicorn", "hypercorn") else RAW_WSGI
             return SERVERS[self.server](raw, port, False)
         builder = {**scenario.builders, **_ASGI_BUILDERS[scenario.name]}[self.app]
         return SERVERS[self.server](f"{builder.__module__}:{builder.__name__}", port, True)
@@ -116,6 +125,12 @@ class Target:
 TARGETS = (
     Target("flagon-gunicorn", "flagon, Gunicorn sync (WSGI)", "gunicorn", "flagon"),
     Target("flagon-granian-wsgi", "flagon, granian WSGI", "granian-wsgi", "flagon"),
+    Target(
+        "flagon-granian-wsgi-default",
+        "flagon, granian WSGI (default threads)",
+        "granian-wsgi-default",
+        "flagon",
+    ),
     Target(
         "flagon-granian-def",
         "flagon def views (thread pool), granian ASGI",
@@ -139,8 +154,17 @@ TARGETS = (
         "flagon-uvicorn-loop", "flagon def views on the loop, uvicorn", "uvicorn", "flagon_on_loop"
     ),
     Target("flagon-uvicorn-async", "flagon async def views, uvicorn", "uvicorn", "flagon_async"),
+    Target(
+        "flagon-hypercorn-async", "flagon async def views, hypercorn", "hypercorn", "flagon_async"
+    ),
     Target("raw-gunicorn", "raw WSGI app, Gunicorn sync", "gunicorn", "raw"),
     Target("raw-granian-wsgi", "raw WSGI app, granian WSGI", "granian-wsgi", "raw"),
+    Target(
+        "raw-granian-wsgi-default",
+        "raw WSGI app, granian WSGI (default threads)",
+        "granian-wsgi-default",
+        "raw",
+    ),
     Target("raw-granian-asgi", "raw ASGI app, granian ASGI", "granian-asgi", "raw"),
     Target("raw-uvicorn", "raw ASGI app, uvicorn", "uvicorn", "raw"),
     Target("flask-gunicorn", "Flask, Gunicorn sync", "gunicorn", "flask"),
@@ -172,6 +196,18 @@ RATIOS = (
         None,
     ),
     ("flagon vs raw, granian WSGI", "flagon-granian-wsgi", "raw-granian-wsgi", 0.9),
+    (
+        "flagon vs raw, granian WSGI (default threads)",
+        "flagon-granian-wsgi-default",
+        "raw-granian-wsgi-default",
+        0.9,
+    ),
+    (
+        "flagon async def vs Quart, hypercorn",
+        "flagon-hypercorn-async",
+        "quart-hypercorn",
+        3.0,
+    ),
     ("flagon async def vs raw, granian ASGI", "flagon-granian-async", "raw-granian-asgi", 0.9),
     (
         "flagon def (thread pool) vs raw, granian ASGI",

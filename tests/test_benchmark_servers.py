@@ -98,9 +98,22 @@ def test_bare_asgi_app_answers_ok():
 def test_every_target_has_a_server_command_for_both_scenarios(target):
     for name in servers.SCENARIO_NAMES:
         command = target.command(SCENARIOS[name], 8000)
-        module, _, attribute = command[-1].partition(":")
+        module, _, attribute = command[-1].removeprefix("asgi:").partition(":")
         assert module.startswith("benchmarks."), command
         assert attribute.removesuffix("()"), command
+
+
+def test_hypercorn_is_told_the_app_is_an_asgi_one():
+    # Without "asgi:" hypercorn would serve flagon (whose __call__ is a plain method) as WSGI.
+    command = servers.BY_KEY["flagon-hypercorn-async"].command(SCENARIOS["hello"], 8000)
+    assert command[-1] == "asgi:benchmarks.scenarios.hello_asgi:flagon_async_app()"
+
+
+def test_granian_wsgi_runs_one_python_thread_unless_asked_for_its_default():
+    one = servers.BY_KEY["flagon-granian-wsgi"].command(SCENARIOS["hello"], 8000)
+    default = servers.BY_KEY["flagon-granian-wsgi-default"].command(SCENARIOS["hello"], 8000)
+    assert one[one.index("--blocking-threads") + 1] == "1"
+    assert "--blocking-threads" not in default
 
 
 def _result(requests_per_second: float) -> WrkResult:

@@ -17,12 +17,32 @@ from bbs_helpers import forum_config, make_user
 from bbs import create_app, migrate
 from bbs.db import db
 from bbs.models import ADMIN
+from flagon.testing import FlagonClient
 
 SHARED_DATABASE_URL = os.environ.get("BBS_TEST_DATABASE_URL")
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "sqlite_only: needs the forum on SQLite")
+    config.addinivalue_line(
+        "markers",
+        "both_protocols: runs each test over WSGI and over ASGI (the test client then sends "
+        "every request as an ASGI server would)",
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if metafunc.definition.get_closest_marker("both_protocols"):
+        metafunc.parametrize("protocol", ["wsgi", "asgi"], indirect=True)
+
+
+@pytest.fixture(autouse=True)
+def protocol(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """How the test client calls the forum: WSGI, or ASGI for modules marked both_protocols."""
+    name = getattr(request, "param", "wsgi")
+    if name == "asgi":
+        monkeypatch.setattr(FlagonClient, "asgi", True)
+    return name
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:

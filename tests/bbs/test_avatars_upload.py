@@ -12,6 +12,8 @@ from PIL import Image
 from bbs.db import db
 from bbs.models import Avatar, User
 
+pytestmark = pytest.mark.both_protocols
+
 EDIT = "/u/ada/edit"
 UPLOAD = "/u/ada/avatar"
 

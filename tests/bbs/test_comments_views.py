@@ -14,6 +14,8 @@ from bbs.db import db
 from bbs.models import Comment, Post, User, utcnow
 from bbs.posts import content
 
+pytestmark = pytest.mark.both_protocols
+
 
 def make_post(app, author, title="A post", body="text"):
     with app.app_context():

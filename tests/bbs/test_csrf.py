@@ -9,6 +9,8 @@ from sqlalchemy import func, select
 from bbs.db import db
 from bbs.models import LoginFailure, User
 
+pytestmark = pytest.mark.both_protocols
+
 
 def _users(app):
     with app.app_context():

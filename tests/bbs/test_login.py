@@ -14,6 +14,8 @@ from bbs.accounts import ratelimit
 from bbs.db import db
 from bbs.models import LoginFailure, User, utcnow
 
+pytestmark = pytest.mark.both_protocols
+
 
 def test_logging_in_goes_home_and_shows_the_user(app, member):
     client = app.test_client()

@@ -12,6 +12,8 @@ from sqlalchemy import event, update
 from bbs.db import db
 from bbs.models import Post, User, utcnow
 
+pytestmark = pytest.mark.both_protocols
+
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
 

@@ -13,6 +13,8 @@ from bbs.db import db
 from bbs.models import Comment, Post, User
 from bbs.posts import content
 
+pytestmark = pytest.mark.both_protocols
+
 XSS_TITLE = '<script>alert("t")</script><img src=x onerror=alert(1)>'
 
 

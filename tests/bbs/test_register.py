@@ -20,6 +20,8 @@ from bbs.accounts.captcha import SESSION_KEY
 from bbs.db import db
 from bbs.models import User
 
+pytestmark = pytest.mark.both_protocols
+
 
 def _user(app, name):
     with app.app_context():
