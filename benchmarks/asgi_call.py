@@ -1,11 +1,20 @@
-"""Calling ASGI apps in process as a server would, and the cheapest ASGI app there is."""
+"""Calling ASGI apps in process as a server would, and the cheapest ASGI app there is.
+
+``python benchmarks/asgi_call.py`` times the ASGI ``hello`` apps this way, with no server.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import sys
+import time
 from collections.abc import Awaitable, Callable, Iterable
 from http import HTTPStatus
+from pathlib import Path
 from typing import Any
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.scenario import WSGIApp
 
@@ -99,3 +108,51 @@ async def bare_asgi_app(scope: dict, receive: Callable, send: Callable) -> None:
         }
     )
     await send({"type": "http.response.body", "body": b"ok"})
+
+
+async def time_in_process(app: ASGIApp, scope: dict, requests: int, rounds: int) -> float:
+    """The best of ``rounds`` mean times, in microseconds, of one request to ``app``."""
+    for _ in range(requests // 10):  # warm-up
+        await _serve(app, dict(scope), b"")
+    best = float("inf")
+    for _ in range(rounds):
+        started = time.perf_counter()
+        for _ in range(requests):
+            await _serve(app, dict(scope), b"")
+        best = min(best, (time.perf_counter() - started) / requests * 1e6)
+    return best
+
+
+def main() -> None:
+    """``python benchmarks/asgi_call.py``: the ASGI ``hello`` apps timed in process, on uvloop
+    when installed, with no server: what each framework itself costs per request."""
+    import argparse
+
+    from benchmarks.scenarios import SCENARIOS, hello_asgi
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--requests", type=int, default=3000)
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    scope = scope_from_environ(SCENARIOS["hello"].make_environ())
+    apps = {"raw": bare_asgi_app, **{key: build() for key, build in hello_asgi.BUILDERS.items()}}
+    try:
+        import uvloop
+
+        run: Callable[..., Any] = uvloop.run
+    except ImportError:
+        run = asyncio.run
+    print(f"hello in process, best of {args.rounds} rounds of {args.requests} requests")
+    times = {
+        key: run(time_in_process(app, scope, args.requests, args.rounds))
+        for key, app in apps.items()
+    }
+    for key, micros in times.items():
+        ratio = (
+            f"{micros / times['flagon_async']:5.2f}× flagon_async's time" if key != "raw" else ""
+        )
+        print(f"  {key:15s} {micros:8.1f} µs  {ratio}")
+
+
+if __name__ == "__main__":
+    main()

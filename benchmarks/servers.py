@@ -168,6 +168,7 @@ TARGETS = (
     Target("raw-granian-asgi", "raw ASGI app, granian ASGI", "granian-asgi", "raw"),
     Target("raw-uvicorn", "raw ASGI app, uvicorn", "uvicorn", "raw"),
     Target("flask-gunicorn", "Flask, Gunicorn sync", "gunicorn", "flask"),
+    Target("falcon-granian-wsgi", "Falcon, granian WSGI", "granian-wsgi", "falcon"),
     Target("quart-uvicorn", "Quart, uvicorn", "uvicorn", "quart"),
     Target("quart-hypercorn", "Quart, hypercorn", "hypercorn", "quart"),
     Target("starlette-uvicorn", "Starlette, uvicorn", "uvicorn", "starlette"),
@@ -196,6 +197,8 @@ RATIOS = (
         None,
     ),
     ("flagon vs raw, granian WSGI", "flagon-granian-wsgi", "raw-granian-wsgi", 0.9),
+    ("Falcon vs raw, granian WSGI", "falcon-granian-wsgi", "raw-granian-wsgi", None),
+    ("flagon vs Falcon, granian WSGI", "flagon-granian-wsgi", "falcon-granian-wsgi", None),
     (
         "flagon vs raw, granian WSGI (default threads)",
         "flagon-granian-wsgi-default",

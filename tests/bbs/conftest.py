@@ -32,7 +32,8 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    if metafunc.definition.get_closest_marker("both_protocols"):
+    # On PostgreSQL (the suite's second run) over WSGI only: the database is what it checks.
+    if metafunc.definition.get_closest_marker("both_protocols") and not SHARED_DATABASE_URL:
         metafunc.parametrize("protocol", ["wsgi", "asgi"], indirect=True)
 
 
