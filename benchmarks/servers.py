@@ -171,7 +171,9 @@ TARGETS = (
     Target("falcon-granian-wsgi", "Falcon, granian WSGI", "granian-wsgi", "falcon"),
     Target("quart-uvicorn", "Quart, uvicorn", "uvicorn", "quart"),
     Target("quart-hypercorn", "Quart, hypercorn", "hypercorn", "quart"),
+    Target("quart-granian", "Quart, granian ASGI", "granian-asgi", "quart"),
     Target("starlette-uvicorn", "Starlette, uvicorn", "uvicorn", "starlette"),
+    Target("starlette-granian", "Starlette, granian ASGI", "granian-asgi", "starlette"),
     Target("fastapi-uvicorn", "FastAPI, uvicorn", "uvicorn", "fastapi"),
 )
 BY_KEY = {target.key: target for target in TARGETS}
@@ -204,6 +206,13 @@ RATIOS = (
         "flagon-granian-wsgi-default",
         "raw-granian-wsgi-default",
         0.9,
+    ),
+    ("flagon async def vs Quart, granian ASGI", "flagon-granian-async", "quart-granian", 3.0),
+    (
+        "flagon async def vs Starlette, granian ASGI",
+        "flagon-granian-async",
+        "starlette-granian",
+        1.0,
     ),
     (
         "flagon async def vs Quart, hypercorn",

@@ -32,25 +32,34 @@ class _Bridged(greenlet):
 
     def __init__(self) -> None:
         super().__init__(self._serve)
+        self.call: tuple[t.Callable[..., t.Any], tuple[t.Any, ...]] | None = None
+        self.outcome: _Outcome | None = None
 
-    def _serve(self, func: t.Callable[..., t.Any], args: tuple[t.Any, ...]) -> None:
+    def _serve(self) -> None:
         while True:
+            func, args = self.call  # type: ignore[misc]
+            self.call = None
             try:
-                outcome = _Outcome(func(*args), None)
+                self.outcome = _Outcome(func(*args), None)
             except GreenletExit:
                 raise
             except BaseException as error:  # handed to the caller, who raises it
-                outcome = _Outcome(None, error)
-            func, args = self.parent.switch(outcome)  # type: ignore[union-attr]
+                self.outcome = _Outcome(None, error)
+            # Nothing of this call stays referenced while the greenlet waits for the next.
+            func = args = None
+            self.parent.switch(_DONE)  # type: ignore[union-attr]
 
 
 class _Outcome:
-    """How a call under :func:`run` ended, told apart from the awaitables it hands over."""
+    """How a call under :func:`run` ended."""
 
     __slots__ = ("error", "value")
 
     def __init__(self, value: t.Any, error: BaseException | None) -> None:
         self.value, self.error = value, error
+
+
+_DONE = object()  # what a greenlet hands back once its call has ended (else an awaitable)
 
 
 class _Idle(threading.local):
@@ -78,16 +87,18 @@ async def run(
     child = idle.pop() if idle else _Bridged()
     child.parent = getcurrent()
     child.gr_context = contextvars.copy_context() if context is None else context
-    message = child.switch(func, args)
-    while type(message) is not _Outcome:
+    child.call = (func, args)
+    message = child.switch()
+    while message is not _DONE:
         message = child.switch(await _wait_for(message))
+    outcome, child.outcome = child.outcome, None
     child.gr_context = None  # let the request's context go
     if len(idle) < _KEPT:
         idle.append(child)
-    if message.error is not None:
-        error, message.error = message.error, None
-        raise error
-    return t.cast(T, message.value)
+    assert outcome is not None
+    if outcome.error is not None:
+        raise outcome.error
+    return t.cast(T, outcome.value)
 
 
 async def _wait_for(waited: t.Any) -> BaseException | None:

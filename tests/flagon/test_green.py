@@ -186,3 +186,25 @@ def test_a_call_can_run_another_from_a_coroutine_it_awaits():
         return await_(awaited()), can_await()
 
     assert asyncio.run(run(outer)) == ("inner done", True)
+
+
+def test_a_waiting_greenlet_keeps_nothing_of_its_last_call():
+    import gc
+    import weakref
+
+    class Request:
+        pass
+
+    def work(request):
+        return request
+
+    async def main():
+        request = Request()
+        seen = weakref.ref(request)
+        assert await run(work, request) is request
+        del request
+        return seen
+
+    seen = asyncio.run(main())
+    gc.collect()
+    assert seen() is None  # neither its argument nor its result is held by the idle greenlet
