@@ -176,6 +176,28 @@ def test_marking_one_read_needs_the_token_and_the_owner(app, post, ada, bob):
     assert client.post("/notifications/99999/read", data={"csrf_token": token}).status_code == 404
 
 
+def test_an_unread_notifications_link_is_tied_to_its_mark_as_read_form(app, post, ada, bob):
+    comment_id = comment_as(app, bob, post.id, "Hi @ada")
+    client = app.test_client(user=ada)
+    page = client.get("/notifications").text
+    # notification_list.js posts the row's form when its link is followed.
+    assert f'<a class="notification-target" href="/comments/{comment_id}">mentioned you' in page
+    assert 'class="inline-form notification-read"' in page
+    assert "/static/notification_list.js" in page
+    token = token_for(client, "/notifications")
+    with app.app_context():
+        item_id = db.session.scalar(select(Notification.id))
+    beacon = client.post(
+        f"/notifications/{item_id}/read",
+        data={"csrf_token": token},
+        headers={"Sec-Fetch-Mode": "no-cors", "Sec-Fetch-Dest": "empty"},
+    )
+    assert beacon.status_code == 204  # the script's beacon: marked, and no page rendered
+    assert client.get("/notifications/count").json == {"unread": 0, "text": ""}
+    page = client.get("/notifications").text
+    assert "notification-read" not in page  # read: nothing left to mark
+
+
 def test_mark_all_read_and_the_header_badge(app, post, ada, bob):
     comment_as(app, bob, post.id, "Hi @ada")
     comment_as(app, bob, post.id, "Again @ada")

@@ -3,6 +3,8 @@ over a WebSocket under ASGI, by polling without either."""
 
 from __future__ import annotations
 
+import time
+
 from browser_steps import log_in
 from test_browser_conversations import comment_as
 
@@ -95,3 +97,24 @@ def watch_the_badge(page, forum, username: str):
     loads: list[int] = []
     page.on("load", lambda _page: loads.append(1))
     return badge, loads
+
+
+def test_opening_an_unread_notification_marks_it_read(forum, page):
+    forum.make_user("ada")
+    forum.make_user("grace")
+    post_id = forum.make_post("ada", "Tea or coffee?", "Discuss.")
+    comment_as(forum, "grace", post_id, "Coffee, @ada.")
+    log_in(page, forum.url, "ada")
+    page.goto(f"{forum.url}/notifications")
+    unread = page.locator(".notification-unread")
+    assert unread.count() == 1
+    unread.get_by_role("link", name="mentioned you").click()
+    page.wait_for_load_state()
+    assert "Coffee, @ada." in page.locator(".comment").last.inner_text()
+    count = f"{forum.url}/notifications/count"
+    deadline = time.monotonic() + 10
+    while page.request.get(count).json()["unread"] and time.monotonic() < deadline:
+        time.sleep(0.1)  # the beacon is sent as the page is left, and answered on its own
+    page.goto(f"{forum.url}/notifications")
+    assert page.locator(".notification-unread").count() == 0
+    assert page.get_by_role("link", name="mentioned you").is_visible()
