@@ -6,13 +6,15 @@
   function markRead(event) {
     if (event.type === "auxclick" && event.button !== 1) return; // a middle click opens a tab
     var link = event.target.closest ? event.target.closest("a.notification-target") : null;
-    if (!link) return;
-    var form = link.closest(".notification-unread")
-      ? link.closest(".notification-unread").querySelector("form.notification-read")
-      : null;
+    var row = link ? link.closest(".notification-unread") : null;
+    var form = row ? row.querySelector("form.notification-read") : null;
     if (!form || !navigator.sendBeacon) return;
     if (navigator.sendBeacon(form.action, new FormData(form))) {
-      form.closest(".notification-unread").classList.remove("notification-unread");
+      // Shown as read from now on (after a middle click this page stays open).
+      var mark = row.querySelector(".badge");
+      row.classList.remove("notification-unread");
+      if (mark) mark.remove();
+      form.remove();
     }
   }
   document.addEventListener("click", markRead);

@@ -108,7 +108,12 @@ def test_opening_an_unread_notification_marks_it_read(forum, page):
     page.goto(f"{forum.url}/notifications")
     unread = page.locator(".notification-unread")
     assert unread.count() == 1
-    unread.get_by_role("link", name="mentioned you").click()
+    with page.context.expect_page() as opened:  # a middle click: a new tab, this page stays
+        unread.get_by_role("link", name="mentioned you").click(button="middle")
+    opened.value.close()
+    assert page.locator(".notification-unread").count() == 0  # shown as read at once
+    assert not page.get_by_role("button", name="Mark as read").is_visible()
+    page.get_by_role("link", name="mentioned you").click()
     page.wait_for_load_state()
     assert "Coffee, @ada." in page.locator(".comment").last.inner_text()
     count = f"{forum.url}/notifications/count"
