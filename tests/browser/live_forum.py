@@ -29,6 +29,10 @@ def forum_app(database: Path, instance: Path, **config: t.Any) -> t.Any:
             "SECRET_KEY": "a secret for the browser tests, long enough for the forum",
             "DATABASE_URL": f"sqlite:///{database}",
             "PASSWORD_HASHER": FAST_HASHER,
+            # An open page's notification stream writes at least this often, so it notices
+            # its tab closing within it: the server's threads are free at once at teardown
+            # (with the forum's 5 s, shutting down waited 5 s for them after every test).
+            "NOTIFICATIONS_STREAM_INTERVAL": 0.5,
             **config,
         },
         instance_path=str(instance),
