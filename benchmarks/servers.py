@@ -1,4 +1,4 @@
-"""Over the wire on WSGI and ASGI servers: flagon, raw apps, Flask, Falcon, Quart, Starlette.
+"""Over the wire on WSGI and ASGI servers: flagon against raw apps and five other frameworks.
 
 ``python benchmarks/servers.py`` serves the ``hello`` and ``page`` apps of every target in
 turn on 127.0.0.1, one worker each, checks its answers over HTTP with the scenario checks
