@@ -16,7 +16,46 @@ from .http import MAX_DIGITS
 _CHUNK = 64 * 1024
 
 
-class LimitedStream(io.RawIOBase):
+class LineReader:
+    """``readinto``, ``readlines`` and iteration by lines for a request body stream, made of
+    its own ``read`` and ``readline``."""
+
+    __slots__ = ()
+
+    def read(self, size: int | None = -1) -> bytes:
+        raise NotImplementedError
+
+    def readline(self, size: int | None = -1) -> bytes:
+        raise NotImplementedError
+
+    def readinto(self, buffer: t.Any) -> int:
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def readlines(self, hint: int | None = -1) -> list[bytes]:
+        lines: list[bytes] = []
+        total = 0
+        while True:
+            line = self.readline()
+            if not line:
+                return lines
+            lines.append(line)
+            total += len(line)
+            if hint is not None and 0 < hint <= total:
+                return lines
+
+    def __iter__(self) -> t.Iterator[bytes]:
+        return self
+
+    def __next__(self) -> bytes:
+        line = self.readline()
+        if not line:
+            raise StopIteration
+        return line
+
+
+class LimitedStream(LineReader, io.RawIOBase):
     """Read at most ``limit`` bytes of ``stream``.
 
     With a ``Content-Length`` limit, the client promised that many bytes: a stream that ends
@@ -92,11 +131,6 @@ class LimitedStream(io.RawIOBase):
 
     readall = _read_rest
 
-    def readinto(self, buffer: t.Any) -> int:
-        data = self.read(len(buffer))
-        buffer[: len(data)] = data
-        return len(data)
-
     def readline(self, size: int | None = -1) -> bytes:
         """One line, ``b"\\n"`` included, never reading past the limit."""
         remaining = self.limit - self._pos
@@ -109,27 +143,6 @@ class LimitedStream(io.RawIOBase):
         data = self._raw_read(self._stream.readline, remaining)
         self._pos += len(data)
         return data
-
-    def readlines(self, hint: int | None = -1) -> list[bytes]:
-        lines: list[bytes] = []
-        total = 0
-        while True:
-            line = self.readline()
-            if not line:
-                return lines
-            lines.append(line)
-            total += len(line)
-            if hint is not None and 0 < hint <= total:
-                return lines
-
-    def __iter__(self) -> t.Iterator[bytes]:
-        return self
-
-    def __next__(self) -> bytes:
-        line = self.readline()
-        if not line:
-            raise StopIteration
-        return line
 
     def exhaust(self) -> None:
         """Read and discard the rest of the body, so the connection can serve the next request."""

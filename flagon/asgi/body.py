@@ -7,11 +7,12 @@ import typing as t
 
 from ..exceptions import ClientDisconnected
 from ..green import await_, can_await
+from ..wsgi import LineReader
 
 Receive = t.Callable[[], t.Awaitable[dict[str, t.Any]]]
 
 
-class RequestBody:
+class RequestBody(LineReader):
     """``wsgi.input`` for an ASGI request: each read waits for the server's next
     ``http.request`` message without blocking the event loop, from the request's greenlet
     (:func:`flagon.green.run`) or from a thread (a sync view's). A client that goes away
@@ -70,11 +71,6 @@ class RequestBody:
             chunks.append(self._buffer)
             self._buffer = b""
 
-    def readinto(self, buffer: t.Any) -> int:
-        data = self.read(len(buffer))
-        buffer[: len(data)] = data
-        return len(data)
-
     def readline(self, size: int | None = -1) -> bytes:
         limit = -1 if size is None else size
         line = b""
@@ -89,25 +85,6 @@ class RequestBody:
             self._buffer = self._buffer[end:]
             if line.endswith(b"\n"):
                 break
-        return line
-
-    def readlines(self, hint: int | None = -1) -> list[bytes]:
-        lines: list[bytes] = []
-        total = 0
-        for line in self:
-            lines.append(line)
-            total += len(line)
-            if hint is not None and 0 < hint <= total:
-                break
-        return lines
-
-    def __iter__(self) -> t.Iterator[bytes]:
-        return self
-
-    def __next__(self) -> bytes:
-        line = self.readline()
-        if not line:
-            raise StopIteration
         return line
 
     def close(self) -> None:
