@@ -13,6 +13,7 @@ import typing as t
 
 import pytest
 from bbs_helpers import forum_config, make_user
+from jinja2 import FileSystemBytecodeCache
 
 from bbs import create_app, migrate
 from bbs.db import db
@@ -74,16 +75,22 @@ def shared_database() -> t.Iterator[t.Callable[[], None] | None]:
             .all()
         )
     seeded = {categories: [dict(row) for row in first]} if first else {}
-    kept = {table.name for table in seeded}
-    emptied = ", ".join(f'"{name}"' for name in Base.metadata.tables if name not in kept)
+    # Rows are deleted, dependents first, rather than truncated: a TRUNCATE of every table
+    # costs tens of milliseconds, over a thousand tests. Then the ids start again from 1.
+    emptied = "; ".join(
+        f'DELETE FROM "{table.name}"' for table in reversed(Base.metadata.sorted_tables)
+    )
 
     def empty() -> None:
         with engine.begin() as connection:
             # A connection some test left open must fail the run, not hang it.
             connection.exec_driver_sql("SET LOCAL lock_timeout = '10s'")
-            connection.execute(text(f"TRUNCATE {emptied} RESTART IDENTITY CASCADE"))
+            connection.exec_driver_sql(emptied)
+            connection.exec_driver_sql(
+                "SELECT setval(c.oid, 1, false) FROM pg_class c"
+                " WHERE c.relkind = 'S' AND c.relnamespace = 'public'::regnamespace"
+            )
             for table, rows in seeded.items():
-                connection.execute(table.delete())
                 connection.execute(table.insert(), rows)
                 # The rows keep their ids: new ones continue after them.
                 connection.execute(
@@ -110,9 +117,19 @@ def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> t.Any:
     return folder / "bbs.sqlite3"
 
 
+@pytest.fixture(scope="session")
+def compiled_templates(tmp_path_factory: pytest.TempPathFactory) -> FileSystemBytecodeCache:
+    """Jinja's compiled templates, shared by every test's app: each test makes its own app,
+    which would otherwise compile the templates of every page it shows again."""
+    return FileSystemBytecodeCache(str(tmp_path_factory.mktemp("bbs-templates")))
+
+
 @pytest.fixture
 def make_app(
-    migrated_database: t.Any, shared_database: t.Any, tmp_path: t.Any
+    migrated_database: t.Any,
+    shared_database: t.Any,
+    compiled_templates: FileSystemBytecodeCache,
+    tmp_path: t.Any,
 ) -> t.Iterator[t.Callable[..., t.Any]]:
     """``make_app(**config)``: a forum app with extra settings, on a fresh migrated database."""
     apps = []
@@ -128,6 +145,7 @@ def make_app(
         app = create_app(
             forum_config(database, **overrides), instance_path=str(tmp_path / "instance")
         )
+        app.jinja_env.bytecode_cache = compiled_templates
         apps.append(app)
         return app
 
