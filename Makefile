@@ -6,6 +6,8 @@ STAMP := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.installed-bench
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# pytest-xdist workers for `make test` (`make test TEST_WORKERS=0` runs in one process).
+TEST_WORKERS ?= 2
 
 .PHONY: install run test lint translations bench bench-wire bench-forum clean
 
@@ -28,8 +30,9 @@ run: $(STAMP)
 	@echo " * To create the first admin: $(BIN)/flagon --app bbs create-admin"
 	$(BIN)/flagon --app bbs run --host $(HOST) --port $(PORT)
 
+# Each test file runs whole in one worker, so its module fixtures (servers, Chromium) start once.
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 # The quality gate: lint rules, formatting, types and the import layers (settings in
 # pyproject.toml; the layers are explained in docs/architecture.md).

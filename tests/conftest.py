@@ -4,6 +4,8 @@ a plain app whose test clients send each request over ASGI."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from flagon import Flagon
@@ -46,8 +48,14 @@ def app(request, monkeypatch):
     return app
 
 
+# The longest test file, run first when the suite is spread over workers (make test): the
+# forum's whole suite again on PostgreSQL keeps one worker busy while the others share the rest.
+LONGEST_FIRST = ("tests/integration/bbs/test_bbs_postgresql.py",)
+
+
 def pytest_collection_modifyitems(items):
-    """Leave out the ASGI run of a test checking what only WSGI has."""
+    """Leave out the ASGI run of a test checking what only WSGI has; under pytest-xdist, start
+    with the longest file."""
     items[:] = [
         item
         for item in items
@@ -57,6 +65,8 @@ def pytest_collection_modifyitems(items):
             and item.callspec.params.get("app") == "asgi"
         )
     ]
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        items.sort(key=lambda item: item.nodeid.split("::")[0] not in LONGEST_FIRST)
 
 
 @pytest.fixture
