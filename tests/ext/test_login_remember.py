@@ -171,6 +171,7 @@ def test_a_tampered_cookie_is_refused_and_deleted(login_app, loads):
         URLSafeTimedSerializer("test secret", salt="other").dumps(["1", "", 99999]),
         URLSafeTimedSerializer("test secret", salt="flagon-login-remember").dumps({"id": "1"}),
     ],
+    ids=["flask-login-format", "garbage", "other-salt", "not-a-list"],
 )
 def test_cookies_not_made_by_the_extension_are_refused(login_app, value):
     client = login_app.test_client()
