@@ -10,6 +10,7 @@ from flagon.ext.login import current_user, login_required
 from ..db import db
 from ..models import Notification
 from . import bp
+from .events import shown_to
 
 MAX_SHOWN = 99  # the badge says "99+" beyond this; counting more would cost for nothing
 
@@ -18,7 +19,7 @@ def unread_count(user_id: int) -> int:
     """How many unread notifications ``user_id`` has, up to ``MAX_SHOWN + 1``."""
     unread = (
         select(Notification.id)
-        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        .where(shown_to(user_id), Notification.read_at.is_(None))
         .limit(MAX_SHOWN + 1)
         .subquery()
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import typing as t
 
-from sqlalchemy import event, select
+from sqlalchemy import and_, event, select
 from sqlalchemy.orm import Session, undefer
 
 from ..db import db
@@ -43,6 +43,13 @@ def _silenced(recipients: t.Collection[int], actor_id: int) -> set[int]:
             )
         )
     )
+
+
+def shown_to(user_id: int) -> t.Any:
+    """The condition on notifications that ``user_id`` sees: theirs, less those from members
+    they have blocked or muted since (kept, and shown again after an unblock)."""
+    silenced = select(Block.blocked_id).where(Block.blocker_id == user_id)
+    return and_(Notification.user_id == user_id, Notification.actor_id.not_in(silenced))
 
 
 def _preferences(recipients: t.Collection[int], kinds: t.Collection[str]) -> dict:

@@ -12,6 +12,7 @@ from ..db import db
 from ..i18n import gettext as _
 from ..models import Notification, utcnow
 from . import bp
+from .events import shown_to
 from .links import VERBS, target_url
 
 MAX_ID = 2147483647
@@ -34,7 +35,7 @@ def index():
     statement = (
         select(Notification)
         .options(joinedload(Notification.actor))
-        .where(Notification.user_id == current_user.id)
+        .where(shown_to(current_user.id))
         .order_by(Notification.id.desc())
         .limit(per_page + 1)
     )

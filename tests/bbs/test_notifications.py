@@ -119,6 +119,27 @@ def test_blocked_and_muted_members_notify_nobody(app, post, ada, bob, kind):
     assert kinds_of(app, ada) == []
 
 
+@pytest.mark.parametrize("kind", ["block", "mute"])
+def test_blocking_or_muting_hides_that_members_earlier_notifications(app, post, ada, bob, kind):
+    comment_as(app, bob, post.id, "Hi @ada")
+    carol = make_user(app, "carol")
+    comment_as(app, carol, post.id, "Hello @ada")
+    client = app.test_client(user=ada)
+    assert client.get("/notifications/count").json["unread"] == 2
+    token = token_for(client, "/u/bob")
+    assert client.post(f"/u/bob/{kind}", data={"csrf_token": token}).status_code == 302
+
+    page = client.get("/notifications").text
+    assert "carol</a>" in page and "bob</a>" not in page
+    assert client.get("/notifications/count").json == {"unread": 1, "text": "1"}
+    assert 'data-unread="1">1</span>' in client.get("/").text
+
+    token = token_for(client, "/u/bob")
+    assert client.post("/u/bob/unblock", data={"csrf_token": token}).status_code == 302
+    assert "bob</a>" in client.get("/notifications").text  # kept, and shown again
+    assert client.get("/notifications/count").json["unread"] == 2
+
+
 def mention_in_comments(app, mentioned, author, count: int) -> None:
     """``count`` comments by ``author``, each mentioning ``mentioned``, on a post of theirs."""
     with app.app_context():
