@@ -62,8 +62,6 @@ def mark_read(notification_id: int):
     if item.read_at is None:
         item.read_at = utcnow()
         db.session.commit()
-    if request.form.get("open") == "1":
-        return redirect(target_url(item.actor.username, item.post_id, item.comment_id))
     if request.headers.get("Sec-Fetch-Mode", "navigate") != "navigate":
         return "", 204  # a script's beacon (notification_list.js): no page to show
     return redirect(url_for("notifications.index"))
