@@ -594,9 +594,9 @@ def test_an_exception_becomes_the_response_of_handle_exception():
 
 
 # Behaviour A2 of the context-local model.
-def test_unhandled_error_gives_500_and_teardown_still_runs():
+def test_unhandled_error_gives_500_and_teardown_still_runs(monkeypatch):
     app = make_app(PROPAGATE_EXCEPTIONS=False)
-    app.logger.disabled = True  # the 500 is logged; keep the test output clean
+    monkeypatch.setattr(app.logger, "disabled", True)  # the 500 is logged; keep the output clean
     torn_down: list[Any] = []
     app.teardown_request(torn_down.append)
 
@@ -618,14 +618,14 @@ def test_unhandled_error_gives_500_and_teardown_still_runs():
 
 
 # Behaviour A2 of the context-local model.
-def test_should_ignore_error_keeps_the_error_from_teardown_hooks():
+def test_should_ignore_error_keeps_the_error_from_teardown_hooks(monkeypatch):
     class IgnoringApp(Flagon):
         def should_ignore_error(self, error: BaseException | None) -> bool:
             return True
 
     app = IgnoringApp("ignoring", root_path="/tmp")
     app.config["PROPAGATE_EXCEPTIONS"] = False
-    app.logger.disabled = True
+    monkeypatch.setattr(app.logger, "disabled", True)
     torn_down: list[Any] = []
     app.teardown_request(torn_down.append)
 
