@@ -48,7 +48,12 @@ lint: $(STAMP)
 TRANSLATIONS := bbs/translations
 translations: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext --no-location --sort-output \
-		--project bbs -o $(TRANSLATIONS)/messages.pot bbs
+		--project bbs -o $(TRANSLATIONS)/messages.pot.new bbs
+	@# Unchanged strings keep the template and its date, so the catalogues don't change either.
+	@if diff -q -I '^"POT-Creation-Date: ' $(TRANSLATIONS)/messages.pot \
+		$(TRANSLATIONS)/messages.pot.new >/dev/null 2>&1; \
+	then rm $(TRANSLATIONS)/messages.pot.new; \
+	else mv $(TRANSLATIONS)/messages.pot.new $(TRANSLATIONS)/messages.pot; fi
 	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) \
 		--ignore-obsolete --no-fuzzy-matching -w 100
 	$(BIN)/pybabel compile -d $(TRANSLATIONS) --statistics
