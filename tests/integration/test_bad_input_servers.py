@@ -1,6 +1,7 @@
 """Malformed requests sent over real sockets to waitress and Gunicorn (sync and gthread
-workers): each gets a 4xx or the server's own refusal, never a 500, a traceback or a hang,
-and a body that did not arrive whole is never handed to the application."""
+workers), and to the same app over ASGI on uvicorn, granian and hypercorn: each gets a 4xx or
+the server's own refusal, never a 500, a traceback or a hang, and a body that did not arrive
+whole is never handed to the application."""
 
 from __future__ import annotations
 
@@ -46,6 +47,43 @@ SERVERS = {
         "-b",
         f"127.0.0.1:{port}",
         "bad_input:app",
+    ],
+    # The same app over ASGI (the module's own check: ``require_module`` of the name's head).
+    "uvicorn": lambda port: [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+        "bad_input:app",
+    ],
+    "granian-asgi": lambda port: [
+        sys.executable,
+        "-m",
+        "granian",
+        "--interface",
+        "asgi",
+        "--port",
+        str(port),
+        "--workers",
+        "1",
+        "--log-level",
+        "warning",
+        "bad_input:app",
+    ],
+    "hypercorn": lambda port: [
+        sys.executable,
+        "-m",
+        "hypercorn",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        "0",
+        "--log-level",
+        "warning",
+        "asgi:bad_input:app",  # "asgi:": else hypercorn serves the app as a WSGI one
     ],
 }
 
