@@ -1,10 +1,11 @@
-"""The forum under Gunicorn (SQLite) meets a member whose connection drops mid-post and a few
-malformed requests: each is a client error with no traceback, and no truncated post is
-published."""
+"""The forum under Gunicorn, and over ASGI under granian (on SQLite), meets a member whose
+connection drops mid-post and a few malformed requests: each is a client error with no
+traceback, and no truncated post is published."""
 
 from __future__ import annotations
 
 import socket
+import sys
 import urllib.parse
 
 import pytest
@@ -20,12 +21,25 @@ pytestmark = pytest.mark.slow
 TIMEOUT = 10.0
 
 
-@pytest.fixture(scope="module")
-def forum(servers, sqlite_url, tmp_path_factory):
+def granian_asgi_args(port: int) -> list[str]:
+    """granian serving the forum over ASGI, as docs/deploy.md has it (with one worker)."""
+    return [sys.executable, "-m", "granian", "--interface", "asgi", "--factory",
+            "--host", "127.0.0.1", "--port", str(port), "--workers", "1",
+            "--log-level", "warning", "bbs:create_app"]  # fmt: skip
+
+
+SERVERS = {
+    "gunicorn": lambda port: gunicorn_args(port, workers=2),
+    "granian-asgi": granian_asgi_args,
+}
+
+
+@pytest.fixture(scope="module", params=list(SERVERS))
+def forum(request, servers, sqlite_url, tmp_path_factory):
     folder = tmp_path_factory.mktemp("bbs-bad-input")
     port = free_port()
     server = servers.start(
-        gunicorn_args(port, workers=2), port, cwd=folder, env=forum_environment(folder, sqlite_url)
+        SERVERS[request.param](port), port, cwd=folder, env=forum_environment(folder, sqlite_url)
     )
     wait_until_serving(Visitor(server.url("")))
     return server
@@ -63,7 +77,7 @@ def posts_in(url: str) -> int:
 
 def test_a_post_cut_short_by_a_dropped_connection_is_not_published(forum, sqlite_url):
     member = Visitor(forum.url(""))
-    assert member.register("halfway").status == 302
+    assert member.register(f"halfway{forum.port}").status == 302  # one per server, one database
     token = form_inputs(member.get("/posts/new").text)["csrf_token"]
     cookies = "; ".join(f"{cookie.name}={cookie.value}" for cookie in member.cookies)
     body = urllib.parse.urlencode(
